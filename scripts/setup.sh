@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs the Debian packages distsync needs to build, test and benchmark.
+# Idempotent: when everything is present it installs nothing and says so.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config
+  libzmq3-dev cppzmq-dev          # bus and control endpoint
+  liblmdb-dev lmdb-utils          # event log (mdb_stat to inspect it)
+  libcereal-dev                   # event serialization (binary + JSON)
+  libboost-date-time-dev          # calendar arithmetic for schedules
+  libhowardhinnant-date-dev tzdata # IANA zones from the system zoneinfo
+  libspdlog-dev libfmt-dev        # logging
+  libgtest-dev libgmock-dev       # tests
+  libssl-dev                      # SHA-256 (hash chain, manifests)
+  libsodium-dev                   # Ed25519 signed checkpoints
+  libcurl4-openssl-dev            # HTTP downloads
+  libtomlplusplus-dev             # config file
+  libcli11-dev                    # command-line parsing
+  python3 python3-zmq             # example subscriber and its test; test HTTP server
+  rsync                           # benchmark baseline
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
