@@ -1,0 +1,155 @@
+#include "events/codec.h"
+
+#include <algorithm>
+#include <cereal/archives/json.hpp>
+#include <cereal/archives/portable_binary.hpp>
+#include <cstring>
+#include <sstream>
+
+namespace distsync {
+namespace {
+
+constexpr std::size_t kHashBytes = 32;
+
+template <class Archive>
+void save_body(Archive& ar, const Event& e) {
+  std::string type(e.type());
+  ar(cereal::make_nvp("seq", e.seq), cereal::make_nvp("time_us", e.time_us),
+     cereal::make_nvp("console", e.console), cereal::make_nvp("correlation", e.correlation),
+     cereal::make_nvp("type", type));
+  std::visit([&](const auto& p) { ar(cereal::make_nvp("payload", p)); }, e.payload);
+}
+
+template <class Archive>
+void load_body(Archive& ar, Event* e) {
+  std::string type;
+  ar(cereal::make_nvp("seq", e->seq), cereal::make_nvp("time_us", e->time_us),
+     cereal::make_nvp("console", e->console), cereal::make_nvp("correlation", e->correlation),
+     cereal::make_nvp("type", type));
+  auto payload = make_payload(type);
+  if (!payload) throw cereal::Exception("unknown event type '" + type + "'");
+  e->payload = std::move(*payload);
+  std::visit([&](auto& p) { ar(cereal::make_nvp("payload", p)); }, e->payload);
+}
+
+// cereal's JSON writer pretty-prints; raw newlines only ever occur as formatting (inside
+// strings they are escaped), so dropping them and the indentation yields one line.
+std::string one_line(const std::string& pretty) {
+  std::string out;
+  out.reserve(pretty.size());
+  bool in_string = false, escaped = false;
+  for (std::size_t i = 0; i < pretty.size(); ++i) {
+    char c = pretty[i];
+    if (in_string) {
+      out += c;
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') in_string = true;
+    if (c == '\n' || c == ' ' || c == '\t') continue;
+    out += c;
+  }
+  return out;
+}
+
+cereal::JSONOutputArchive::Options compact() {
+  return cereal::JSONOutputArchive::Options(324, cereal::JSONOutputArchive::Options::IndentChar::space, 0);
+}
+
+}  // namespace
+
+std::string canonical_bytes(const Event& e) {
+  std::ostringstream os;
+  {
+    cereal::PortableBinaryOutputArchive ar(os);
+    save_body(ar, e);
+  }
+  return std::move(os).str();
+}
+
+Hash256 compute_hash(const Hash256& prev_hash, const Event& e) {
+  std::string body = canonical_bytes(e);
+  return sha256(std::string_view(reinterpret_cast<const char*>(prev_hash.data()), kHashBytes), body);
+}
+
+std::string encode_record(const Event& e) {
+  std::string body = canonical_bytes(e);
+  std::string out;
+  out.reserve(2 * kHashBytes + body.size());
+  out.append(reinterpret_cast<const char*>(e.prev_hash.data()), kHashBytes);
+  out.append(reinterpret_cast<const char*>(e.hash.data()), kHashBytes);
+  out += body;
+  return out;
+}
+
+Result<Event> decode_record(std::string_view record) {
+  if (record.size() < 2 * kHashBytes) {
+    return Status::corruption("event record of " + std::to_string(record.size()) +
+                              " bytes is shorter than its two hashes");
+  }
+  Event e;
+  std::memcpy(e.prev_hash.data(), record.data(), kHashBytes);
+  std::memcpy(e.hash.data(), record.data() + kHashBytes, kHashBytes);
+  try {
+    std::istringstream is(std::string(record.substr(2 * kHashBytes)));
+    cereal::PortableBinaryInputArchive ar(is);
+    load_body(ar, &e);
+  } catch (const std::exception& ex) {
+    return Status::corruption(std::string("undecodable event record: ") + ex.what());
+  }
+  return e;
+}
+
+bool record_hash_matches(std::string_view record) {
+  if (record.size() < 2 * kHashBytes) return false;
+  Hash256 h = sha256(record.substr(0, kHashBytes), record.substr(2 * kHashBytes));
+  return std::memcmp(h.data(), record.data() + kHashBytes, kHashBytes) == 0;
+}
+
+std::string to_json(const Event& e) {
+  std::ostringstream os;
+  {
+    cereal::JSONOutputArchive ar(os, compact());
+    save_body(ar, e);
+    std::string prev = to_hex(e.prev_hash), hash = to_hex(e.hash);
+    ar(cereal::make_nvp("prev_hash", prev), cereal::make_nvp("hash", hash));
+  }
+  return one_line(os.str());
+}
+
+Result<Event> from_json(std::string_view json) {
+  Event e;
+  try {
+    std::istringstream is{std::string(json)};
+    cereal::JSONInputArchive ar(is);
+    load_body(ar, &e);
+    std::string prev, hash;
+    ar(cereal::make_nvp("prev_hash", prev), cereal::make_nvp("hash", hash));
+    auto p = hash_from_hex(prev), h = hash_from_hex(hash);
+    if (!p || !h) return Status::corruption("event JSON has a malformed prev_hash or hash");
+    e.prev_hash = *p;
+    e.hash = *h;
+  } catch (const std::exception& ex) {
+    return Status::corruption(std::string("undecodable event JSON: ") + ex.what());
+  }
+  return e;
+}
+
+std::string payload_to_json(const EventPayload& payload) {
+  std::ostringstream os;
+  {
+    cereal::JSONOutputArchive ar(os, compact());
+    std::visit([&](const auto& p) { ar(cereal::make_nvp("payload", p)); }, payload);
+  }
+  // {"payload":{...}} -> {...}
+  std::string line = one_line(os.str());
+  const std::string prefix = "{\"payload\":";
+  if (line.rfind(prefix, 0) == 0 && line.size() > prefix.size() + 1) {
+    return line.substr(prefix.size(), line.size() - prefix.size() - 1);
+  }
+  return line;
+}
+
+}  // namespace distsync

@@ -1,0 +1,46 @@
+// CommandGroup: runs a group of commands against the log head, in order, and stamps the
+// events they decide on with seq, time, console and the hash chain.
+//
+// Shared by every EventLog implementation: they differ only in where the stamped records go.
+// Each command sees the head and the folded effects of the commands before it. A refused
+// command contributes no events. Not thread-safe; used by one writer at a time.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "events/log/event_log.h"
+
+namespace distsync {
+
+struct LogHead {
+  std::uint64_t seq = 0;
+  Hash256 hash{};
+  std::int64_t time_us = 0;
+};
+
+struct StampedEvent {
+  Event event;
+  std::string record;  // encode_record(event)
+};
+
+class CommandGroup {
+ public:
+  // `folder` may be null. It must outlive the group.
+  CommandGroup(std::string console, Folder* folder) : console_(std::move(console)), folder_(folder) {}
+
+  // Runs `command` against `head`, advancing it. Returns the command's own outcome; its
+  // events are appended to stamped().
+  Result<AppendResult> run(const Command& command, std::int64_t now_us, LogHead* head);
+
+  const std::vector<StampedEvent>& stamped() const { return stamped_; }
+  void clear() { stamped_.clear(); }
+
+ private:
+  std::string console_;
+  Folder* folder_;
+  std::vector<StampedEvent> stamped_;
+};
+
+}  // namespace distsync

@@ -1,0 +1,494 @@
+#include "events/log/lmdb_event_log.h"
+
+#include <lmdb.h>
+#include <sys/stat.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <filesystem>
+#include <mutex>
+#include <shared_mutex>
+#include <thread>
+
+#include "events/codec.h"
+#include "events/log/command_group.h"
+
+namespace distsync {
+namespace {
+
+constexpr char kFormat[] = "distsync-eventlog";
+
+std::string mdb_error(int rc) { return mdb_strerror(rc); }
+
+std::string seq_key(std::uint64_t seq) {
+  std::string k(8, '\0');
+  for (int i = 7; i >= 0; --i, seq >>= 8) k[i] = static_cast<char>(seq & 0xff);
+  return k;
+}
+
+std::uint64_t key_seq(const MDB_val& v) {
+  std::uint64_t seq = 0;
+  const auto* p = static_cast<const unsigned char*>(v.mv_data);
+  for (std::size_t i = 0; i < 8 && i < v.mv_size; ++i) seq = seq << 8 | p[i];
+  return seq;
+}
+
+MDB_val as_val(std::string_view s) { return MDB_val{s.size(), const_cast<char*>(s.data())}; }
+std::string_view as_view(const MDB_val& v) {
+  return std::string_view(static_cast<const char*>(v.mv_data), v.mv_size);
+}
+
+std::string encode_head(const LogHead& h) {
+  std::string out = seq_key(h.seq);
+  out.append(reinterpret_cast<const char*>(h.hash.data()), 32);
+  out += seq_key(static_cast<std::uint64_t>(h.time_us));
+  return out;
+}
+
+bool decode_head(std::string_view v, LogHead* h) {
+  if (v.size() != 48) return false;
+  MDB_val a{8, const_cast<char*>(v.data())};
+  h->seq = key_seq(a);
+  std::memcpy(h->hash.data(), v.data() + 8, 32);
+  MDB_val t{8, const_cast<char*>(v.data() + 40)};
+  h->time_us = static_cast<std::int64_t>(key_seq(t));
+  return true;
+}
+
+std::int64_t system_now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// StateTable over one LMDB transaction. Remembers the first write error; the writer checks it
+// before committing.
+class LmdbStateTable : public StateTable {
+ public:
+  LmdbStateTable(MDB_txn* txn, MDB_dbi dbi) : txn_(txn), dbi_(dbi) {}
+  std::optional<std::string> get(std::string_view key) override {
+    MDB_val k = as_val(key), v;
+    if (mdb_get(txn_, dbi_, &k, &v) != 0) return std::nullopt;
+    return std::string(as_view(v));
+  }
+  void put(std::string_view key, std::string_view value) override {
+    MDB_val k = as_val(key), v = as_val(value);
+    int rc = mdb_put(txn_, dbi_, &k, &v, 0);
+    if (rc != 0 && error == 0) error = rc;
+  }
+  void erase(std::string_view key) override {
+    MDB_val k = as_val(key);
+    int rc = mdb_del(txn_, dbi_, &k, nullptr);
+    if (rc != 0 && rc != MDB_NOTFOUND && error == 0) error = rc;
+  }
+  void scan(std::string_view prefix,
+            const std::function<bool(std::string_view, std::string_view)>& fn) override {
+    MDB_cursor* cur = nullptr;
+    if (mdb_cursor_open(txn_, dbi_, &cur) != 0) return;
+    MDB_val k = as_val(prefix), v;
+    int rc = prefix.empty() ? mdb_cursor_get(cur, &k, &v, MDB_FIRST)
+                            : mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+    while (rc == 0 && as_view(k).starts_with(prefix) && fn(as_view(k), as_view(v))) {
+      rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+    }
+    mdb_cursor_close(cur);
+  }
+  int error = 0;
+
+ private:
+  MDB_txn* txn_;
+  MDB_dbi dbi_;
+};
+
+struct Pending {
+  Command command;
+  std::promise<Result<AppendResult>> promise;
+};
+
+// Opens `dir` read-only and decides whether it holds a distsync log we may open.
+// Leaves the data file untouched.
+Status inspect(const std::string& dir) {
+  std::error_code ec;
+  if (!std::filesystem::exists(std::filesystem::path(dir) / "data.mdb", ec)) return Status::ok();
+  MDB_env* env = nullptr;
+  int rc = mdb_env_create(&env);
+  if (rc == 0) rc = mdb_env_set_maxdbs(env, 8);
+  if (rc == 0) rc = mdb_env_open(env, dir.c_str(), MDB_RDONLY | MDB_NOTLS, 0644);
+  if (rc != 0) {
+    if (env) mdb_env_close(env);
+    return Status::corruption("event log " + dir + " is not a readable LMDB environment (" +
+                              mdb_error(rc) + "); it was left as it is");
+  }
+  Status result = Status::ok();
+  MDB_txn* txn = nullptr;
+  MDB_dbi main_dbi, meta;
+  rc = mdb_txn_begin(env, nullptr, MDB_RDONLY, &txn);
+  if (rc == 0) rc = mdb_dbi_open(txn, nullptr, 0, &main_dbi);
+  if (rc != 0) {
+    result = Status::corruption("event log " + dir + " cannot be read (" + mdb_error(rc) + ")");
+  } else if (mdb_dbi_open(txn, "meta", 0, &meta) != 0) {
+    MDB_stat st;
+    if (mdb_stat(txn, main_dbi, &st) == 0 && st.ms_entries > 0) {
+      result = Status::corruption("data dir " + dir +
+                                  " holds an LMDB environment that is not a distsync event log; "
+                                  "point --data-dir elsewhere");
+    }
+  } else {
+    MDB_val k = as_val("format"), v;
+    if (mdb_get(txn, meta, &k, &v) != 0 || as_view(v) != kFormat) {
+      result = Status::corruption("data dir " + dir + " holds an LMDB environment of another format");
+    } else {
+      MDB_val sk = as_val("schema"), sv;
+      int schema = 0;
+      if (mdb_get(txn, meta, &sk, &sv) == 0) schema = std::atoi(std::string(as_view(sv)).c_str());
+      if (schema <= 0) {
+        result = Status::corruption("event log " + dir + " has no valid schema version");
+      } else if (schema > kLogSchemaVersion) {
+        result = Status::corruption("event log " + dir + " was written by a newer distsync (schema " +
+                                    std::to_string(schema) + ", this build reads up to " +
+                                    std::to_string(kLogSchemaVersion) + "); upgrade distsync");
+      }
+    }
+  }
+  if (txn) mdb_txn_abort(txn);
+  mdb_env_close(env);
+  return result;
+}
+
+}  // namespace
+
+class LmdbEventLog::Impl {
+ public:
+  explicit Impl(LmdbLogOptions o) : opt(std::move(o)), group(opt.console, opt.folder) {
+    if (!opt.clock_us) opt.clock_us = system_now_us;
+  }
+  ~Impl() {
+    stop();
+    if (env) mdb_env_close(env);
+  }
+
+  Status open();
+  void writer_loop();
+  void commit_group(std::deque<Pending>& batch);
+  Status grow_map();
+  Result<LogHead> read_head(MDB_txn* txn);
+  void stop();
+
+  // A read transaction, held shared against map resizes.
+  template <typename Fn>
+  Status with_read(Fn&& fn) {
+    std::shared_lock<std::shared_mutex> guard(resize_mu);
+    MDB_txn* txn = nullptr;
+    int rc = mdb_txn_begin(env, nullptr, MDB_RDONLY, &txn);
+    if (rc == MDB_MAP_RESIZED) {
+      guard.unlock();
+      {
+        std::unique_lock<std::shared_mutex> g(resize_mu);
+        mdb_env_set_mapsize(env, 0);
+      }
+      guard.lock();
+      rc = mdb_txn_begin(env, nullptr, MDB_RDONLY, &txn);
+    }
+    if (rc != 0) return Status::io_error("cannot read the event log: " + mdb_error(rc));
+    Status s = fn(txn);
+    mdb_txn_abort(txn);
+    return s;
+  }
+
+  LmdbLogOptions opt;
+  MDB_env* env = nullptr;
+  MDB_dbi events_dbi = 0, meta_dbi = 0, state_dbi = 0;
+  std::shared_mutex resize_mu;  // shared: any transaction; exclusive: mdb_env_set_mapsize
+
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<Pending> queue;  // GUARDED_BY(mu)
+  bool stopping = false;      // GUARDED_BY(mu)
+  std::atomic<std::uint64_t> commit_count{0};
+  std::thread writer;
+  CommandGroup group;  // writer thread only
+};
+
+Status LmdbEventLog::Impl::open() {
+  std::error_code ec;
+  std::filesystem::create_directories(opt.dir, ec);
+  if (ec) return Status::io_error("cannot create data dir " + opt.dir + ": " + ec.message());
+  Status s = inspect(opt.dir);
+  if (!s.is_ok()) return s;
+
+  int rc = mdb_env_create(&env);
+  if (rc == 0) rc = mdb_env_set_maxdbs(env, 8);
+  if (rc == 0) rc = mdb_env_set_maxreaders(env, 256);
+  if (rc == 0) rc = mdb_env_set_mapsize(env, opt.initial_map_bytes);
+  if (rc == 0) rc = mdb_env_open(env, opt.dir.c_str(), MDB_NOTLS, 0640);
+  if (rc != 0) return Status::io_error("cannot open event log " + opt.dir + ": " + mdb_error(rc));
+  int dead = 0;
+  mdb_reader_check(env, &dead);  // clears slots of readers that died
+
+  MDB_txn* txn = nullptr;
+  rc = mdb_txn_begin(env, nullptr, 0, &txn);
+  if (rc == 0) rc = mdb_dbi_open(txn, "events", MDB_CREATE, &events_dbi);
+  if (rc == 0) rc = mdb_dbi_open(txn, "meta", MDB_CREATE, &meta_dbi);
+  if (rc == 0) rc = mdb_dbi_open(txn, "state", MDB_CREATE, &state_dbi);
+  if (rc == 0) {
+    MDB_val k = as_val("format"), v;
+    if (mdb_get(txn, meta_dbi, &k, &v) == MDB_NOTFOUND) {
+      MDB_val fv = as_val(kFormat);
+      std::string schema = std::to_string(kLogSchemaVersion);
+      MDB_val sk = as_val("schema"), sv = as_val(schema);
+      rc = mdb_put(txn, meta_dbi, &k, &fv, 0);
+      if (rc == 0) rc = mdb_put(txn, meta_dbi, &sk, &sv, 0);
+    }
+  }
+  if (rc == 0) {
+    rc = mdb_txn_commit(txn);
+  } else if (txn) {
+    mdb_txn_abort(txn);
+  }
+  if (rc != 0) return Status::io_error("cannot initialise event log " + opt.dir + ": " + mdb_error(rc));
+  writer = std::thread([this] { writer_loop(); });
+  return Status::ok();
+}
+
+Result<LogHead> LmdbEventLog::Impl::read_head(MDB_txn* txn) {
+  LogHead head;
+  MDB_val k = as_val("head"), v;
+  int rc = mdb_get(txn, meta_dbi, &k, &v);
+  if (rc == MDB_NOTFOUND) return head;
+  if (rc != 0 || !decode_head(as_view(v), &head)) {
+    return Status::corruption("event log head record is damaged");
+  }
+  return head;
+}
+
+Status LmdbEventLog::Impl::grow_map() {
+  std::unique_lock<std::shared_mutex> guard(resize_mu);
+  MDB_envinfo info;
+  mdb_env_info(env, &info);
+  std::size_t next = info.me_mapsize * 2;
+  int rc = mdb_env_set_mapsize(env, next);
+  if (rc != 0) return Status::io_error("cannot grow the event log map: " + mdb_error(rc));
+  return Status::ok();
+}
+
+void LmdbEventLog::Impl::writer_loop() {
+  for (;;) {
+    std::deque<Pending> batch;
+    {
+      std::unique_lock<std::mutex> lock(mu);
+      cv.wait(lock, [&] { return stopping || !queue.empty(); });
+      if (queue.empty() && stopping) return;
+      while (!queue.empty() && batch.size() < opt.max_commands_per_group) {
+        batch.push_back(std::move(queue.front()));
+        queue.pop_front();
+      }
+    }
+    commit_group(batch);
+  }
+}
+
+void LmdbEventLog::Impl::commit_group(std::deque<Pending>& batch) {
+  std::vector<Result<AppendResult>> results;
+  Status failure = Status::ok();
+  for (int attempt = 0;; ++attempt) {
+    results.clear();
+    group.clear();
+    failure = Status::ok();
+    std::shared_lock<std::shared_mutex> guard(resize_mu);
+    MDB_txn* txn = nullptr;
+    int rc = mdb_txn_begin(env, nullptr, 0, &txn);
+    if (rc == MDB_MAP_RESIZED) {
+      guard.unlock();
+      {
+        std::unique_lock<std::shared_mutex> g(resize_mu);
+        mdb_env_set_mapsize(env, 0);  // adopt the size another process grew the map to
+      }
+      continue;
+    }
+    if (rc != 0) {
+      failure = Status::io_error("cannot begin a write to the event log: " + mdb_error(rc));
+      break;
+    }
+    auto head = read_head(txn);
+    if (!head.ok()) {
+      mdb_txn_abort(txn);
+      failure = head.status();
+      break;
+    }
+    LmdbStateTable table(txn, state_dbi);
+    if (opt.folder) opt.folder->sync(head->seq, table);
+    LogHead h = *head;
+    const std::int64_t now = opt.clock_us();
+    for (Pending& p : batch) results.push_back(group.run(p.command, now, &h));
+    for (const StampedEvent& s : group.stamped()) {
+      std::string key = seq_key(s.event.seq);
+      MDB_val k = as_val(key), v = as_val(s.record);
+      rc = mdb_put(txn, events_dbi, &k, &v, MDB_APPEND);
+      if (rc != 0) break;
+    }
+    if (rc == 0 && !group.stamped().empty()) {
+      if (opt.folder) opt.folder->save(table);
+      rc = table.error;
+      if (rc == 0) {
+        std::string hv = encode_head(h);
+        MDB_val k = as_val("head"), v = as_val(hv);
+        rc = mdb_put(txn, meta_dbi, &k, &v, 0);
+      }
+    }
+    if (rc == 0) {
+      rc = mdb_txn_commit(txn);
+    } else {
+      mdb_txn_abort(txn);
+    }
+    guard.unlock();
+    if (rc == 0) {
+      ++commit_count;
+      break;
+    }
+    if (opt.folder) opt.folder->discard();
+    if (rc == MDB_MAP_FULL && attempt < 40) {
+      Status g = grow_map();
+      if (g.is_ok()) continue;
+      failure = g;
+    } else {
+      failure = Status::io_error("event log write failed: " + mdb_error(rc));
+    }
+    break;
+  }
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (!failure.is_ok()) {
+      batch[i].promise.set_value(failure);
+    } else {
+      batch[i].promise.set_value(std::move(results[i]));
+    }
+  }
+}
+
+void LmdbEventLog::Impl::stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    stopping = true;
+  }
+  cv.notify_all();
+  if (writer.joinable()) writer.join();
+}
+
+Result<std::unique_ptr<LmdbEventLog>> LmdbEventLog::open(LmdbLogOptions options) {
+  auto impl = std::make_unique<Impl>(std::move(options));
+  Status s = impl->open();
+  if (!s.is_ok()) return s;
+  return std::unique_ptr<LmdbEventLog>(new LmdbEventLog(std::move(impl)));
+}
+
+LmdbEventLog::LmdbEventLog(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+LmdbEventLog::~LmdbEventLog() = default;
+
+std::future<Result<AppendResult>> LmdbEventLog::submit(Command command) {
+  Pending p{std::move(command), {}};
+  auto future = p.promise.get_future();
+  {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    if (impl_->stopping) {
+      p.promise.set_value(Status::unavailable("the event log is closing"));
+      return future;
+    }
+    impl_->queue.push_back(std::move(p));
+  }
+  impl_->cv.notify_one();
+  return future;
+}
+
+std::uint64_t LmdbEventLog::last_seq() {
+  std::uint64_t seq = 0;
+  (void)impl_->with_read([&](MDB_txn* txn) {
+    auto h = impl_->read_head(txn);
+    if (h.ok()) seq = h->seq;
+    return Status::ok();
+  });
+  return seq;
+}
+
+Hash256 LmdbEventLog::last_hash() {
+  Hash256 hash{};
+  (void)impl_->with_read([&](MDB_txn* txn) {
+    auto h = impl_->read_head(txn);
+    if (h.ok()) hash = h->hash;
+    return Status::ok();
+  });
+  return hash;
+}
+
+Status LmdbEventLog::scan_records(std::uint64_t from, std::uint64_t to,
+                                  const std::function<bool(std::uint64_t, std::string_view)>& fn) {
+  return impl_->with_read([&](MDB_txn* txn) {
+    MDB_cursor* cur = nullptr;
+    int rc = mdb_cursor_open(txn, impl_->events_dbi, &cur);
+    if (rc != 0) return Status::io_error("cannot read the event log: " + mdb_error(rc));
+    std::string start = seq_key(from);
+    MDB_val k = as_val(start), v;
+    rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+    while (rc == 0) {
+      std::uint64_t seq = key_seq(k);
+      if (seq > to || !fn(seq, as_view(v))) break;
+      rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+    }
+    mdb_cursor_close(cur);
+    if (rc != 0 && rc != MDB_NOTFOUND) return Status::io_error("event log read failed: " + mdb_error(rc));
+    return Status::ok();
+  });
+}
+
+Result<std::vector<Event>> LmdbEventLog::read(std::uint64_t from, std::uint64_t to, std::size_t limit) {
+  std::vector<Event> out;
+  Status bad = Status::ok();
+  Status s = scan_records(from, to, [&](std::uint64_t seq, std::string_view record) {
+    auto e = decode_record(record);
+    if (!e.ok()) {
+      bad = Status::corruption("event " + std::to_string(seq) + ": " + e.status().message());
+      return false;
+    }
+    out.push_back(std::move(e).value());
+    return out.size() < limit;
+  });
+  if (!s.is_ok()) return s;
+  if (!bad.is_ok()) return bad;
+  return out;
+}
+
+Result<std::uint64_t> LmdbEventLog::seq_at_time(std::int64_t time_us) {
+  std::uint64_t lo = 1, hi = last_seq() + 1;  // answer in [lo, hi]
+  while (lo < hi) {
+    std::uint64_t mid = lo + (hi - lo) / 2;
+    auto events = read(mid, mid, 1);
+    if (!events.ok()) return events.status();
+    if (events->empty()) return Status::corruption("event " + std::to_string(mid) + " is missing");
+    if (events->front().time_us >= time_us) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+Status LmdbEventLog::read_state(const std::function<void(std::uint64_t, StateTable&)>& fn) {
+  return impl_->with_read([&](MDB_txn* txn) {
+    auto head = impl_->read_head(txn);
+    if (!head.ok()) return head.status();
+    LmdbStateTable table(txn, impl_->state_dbi);
+    fn(head->seq, table);
+    return Status::ok();
+  });
+}
+
+void LmdbEventLog::close() { impl_->stop(); }
+
+std::size_t LmdbEventLog::map_bytes() {
+  MDB_envinfo info;
+  mdb_env_info(impl_->env, &info);
+  return info.me_mapsize;
+}
+
+std::uint64_t LmdbEventLog::commits() { return impl_->commit_count.load(); }
+
+}  // namespace distsync

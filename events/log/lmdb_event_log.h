@@ -1,0 +1,64 @@
+// LmdbEventLog: the EventLog kept in an LMDB environment (a directory holding data.mdb and
+// lock.mdb, readable by `mdb_stat`).
+//
+// Named databases:
+//   events  big-endian u64 seq -> record (events/codec.h)
+//   meta    "format" -> "distsync-eventlog", "schema" -> decimal schema version,
+//           "head" -> seq:u64be hash[32] time_us:i64be
+//   state   projection state (StateTable keys, owned by the Folder)
+//
+// One writer thread per process takes every waiting command into one write transaction
+// (group commit) and fsyncs once. LMDB's own lock serializes writers across processes, so two
+// daemons may share a directory. The map grows (doubling) when full, and adopts a size grown
+// by another process. Stale reader slots are cleared on open. An environment that is corrupt,
+// foreign (no distsync meta) or of a newer schema is refused and left as it was.
+// Thread-safe. The Folder, when given, must outlive the log.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "events/log/event_log.h"
+
+namespace distsync {
+
+struct LmdbLogOptions {
+  std::string dir;                                   // created if missing
+  std::string console;                               // console id stamped on appended events
+  std::size_t initial_map_bytes = std::size_t{64} << 20;
+  std::size_t max_commands_per_group = 4096;
+  Folder* folder = nullptr;
+  std::function<std::int64_t()> clock_us;            // UTC microseconds; system clock if empty
+};
+
+inline constexpr int kLogSchemaVersion = 1;
+
+class LmdbEventLog : public EventLog {
+ public:
+  static Result<std::unique_ptr<LmdbEventLog>> open(LmdbLogOptions options);
+  ~LmdbEventLog() override;
+
+  std::future<Result<AppendResult>> submit(Command command) override;
+  std::uint64_t last_seq() override;
+  Hash256 last_hash() override;
+  Result<std::vector<Event>> read(std::uint64_t from, std::uint64_t to, std::size_t limit) override;
+  Status scan_records(std::uint64_t from, std::uint64_t to,
+                      const std::function<bool(std::uint64_t, std::string_view)>& fn) override;
+  Result<std::uint64_t> seq_at_time(std::int64_t time_us) override;
+  Status read_state(const std::function<void(std::uint64_t, StateTable&)>& fn) override;
+  void close() override;
+
+  // The current map size in bytes (grows on demand).
+  std::size_t map_bytes();
+  // Number of write transactions committed by this process (for group-commit tests).
+  std::uint64_t commits();
+
+  class Impl;
+
+ private:
+  explicit LmdbEventLog(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace distsync

@@ -1,0 +1,116 @@
+#include "events/log/memory_event_log.h"
+
+#include <chrono>
+
+#include "events/codec.h"
+
+namespace distsync {
+
+class MemoryEventLog::Table : public StateTable {
+ public:
+  explicit Table(std::map<std::string, std::string, std::less<>>* m) : m_(m) {}
+  std::optional<std::string> get(std::string_view key) override {
+    auto it = m_->find(key);
+    if (it == m_->end()) return std::nullopt;
+    return it->second;
+  }
+  void put(std::string_view key, std::string_view value) override {
+    (*m_)[std::string(key)] = std::string(value);
+  }
+  void erase(std::string_view key) override {
+    auto it = m_->find(key);
+    if (it != m_->end()) m_->erase(it);
+  }
+  void scan(std::string_view prefix,
+            const std::function<bool(std::string_view, std::string_view)>& fn) override {
+    for (auto it = m_->lower_bound(prefix); it != m_->end() && it->first.starts_with(prefix); ++it) {
+      if (!fn(it->first, it->second)) break;
+    }
+  }
+
+ private:
+  std::map<std::string, std::string, std::less<>>* m_;
+};
+
+static std::int64_t system_now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+MemoryEventLog::MemoryEventLog(std::string console, Folder* folder,
+                               std::function<std::int64_t()> clock_us)
+    : clock_us_(clock_us ? std::move(clock_us) : system_now_us),
+      folder_(folder),
+      group_(std::move(console), folder) {}
+
+std::future<Result<AppendResult>> MemoryEventLog::submit(Command command) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::promise<Result<AppendResult>> promise;
+  Table table(&state_);
+  if (folder_) folder_->sync(head_.seq, table);
+  group_.clear();
+  Result<AppendResult> result = group_.run(command, clock_us_(), &head_);
+  for (const StampedEvent& s : group_.stamped()) records_.push_back(s.record);
+  if (folder_ && !group_.stamped().empty()) folder_->save(table);
+  promise.set_value(std::move(result));
+  return promise.get_future();
+}
+
+std::uint64_t MemoryEventLog::last_seq() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return head_.seq;
+}
+
+Hash256 MemoryEventLog::last_hash() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return head_.hash;
+}
+
+Result<std::vector<Event>> MemoryEventLog::read(std::uint64_t from, std::uint64_t to,
+                                                std::size_t limit) {
+  std::vector<Event> out;
+  Status s = scan_records(from, to, [&](std::uint64_t, std::string_view record) {
+    auto e = decode_record(record);
+    if (!e.ok()) return false;
+    out.push_back(std::move(e).value());
+    return out.size() < limit;
+  });
+  if (!s.is_ok()) return s;
+  return out;
+}
+
+Status MemoryEventLog::scan_records(std::uint64_t from, std::uint64_t to,
+                                    const std::function<bool(std::uint64_t, std::string_view)>& fn) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (from == 0) from = 1;
+  for (std::uint64_t seq = from; seq <= to && seq <= records_.size(); ++seq) {
+    if (!fn(seq, records_[seq - 1])) break;
+  }
+  return Status::ok();
+}
+
+Result<std::uint64_t> MemoryEventLog::seq_at_time(std::int64_t time_us) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (std::uint64_t seq = 1; seq <= records_.size(); ++seq) {
+    auto e = decode_record(records_[seq - 1]);
+    if (!e.ok()) return e.status();
+    if (e->time_us >= time_us) return seq;
+  }
+  return static_cast<std::uint64_t>(records_.size() + 1);
+}
+
+Status MemoryEventLog::read_state(const std::function<void(std::uint64_t, StateTable&)>& fn) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Table table(&state_);
+  fn(head_.seq, table);
+  return Status::ok();
+}
+
+void MemoryEventLog::overwrite_record(std::uint64_t seq, std::string record) {
+  std::lock_guard<std::mutex> lock(mu_);
+  DISTSYNC_CHECK(seq >= 1 && seq <= records_.size());
+  records_[seq - 1] = std::move(record);
+}
+
+}  // namespace distsync

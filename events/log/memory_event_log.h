@@ -1,0 +1,47 @@
+// MemoryEventLog: the in-memory twin of LmdbEventLog, for unit tests of the layers above.
+//
+// Same contract as EventLog, except that nothing is durable and each command commits on its
+// own (there is no fsync to share). Thread-safe. `folder`, when given, must outlive the log.
+#pragma once
+
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <mutex>
+
+#include "events/log/command_group.h"
+#include "events/log/event_log.h"
+
+namespace distsync {
+
+class MemoryEventLog : public EventLog {
+ public:
+  explicit MemoryEventLog(std::string console = "test-console", Folder* folder = nullptr,
+                          std::function<std::int64_t()> clock_us = {});
+
+  std::future<Result<AppendResult>> submit(Command command) override;
+  std::uint64_t last_seq() override;
+  Hash256 last_hash() override;
+  Result<std::vector<Event>> read(std::uint64_t from, std::uint64_t to, std::size_t limit) override;
+  Status scan_records(std::uint64_t from, std::uint64_t to,
+                      const std::function<bool(std::uint64_t, std::string_view)>& fn) override;
+  Result<std::uint64_t> seq_at_time(std::int64_t time_us) override;
+  Status read_state(const std::function<void(std::uint64_t, StateTable&)>& fn) override;
+  void close() override {}
+
+  // Test hook: replaces the stored record of `seq` (to simulate tampering).
+  void overwrite_record(std::uint64_t seq, std::string record);
+
+ private:
+  class Table;
+
+  std::mutex mu_;
+  std::function<std::int64_t()> clock_us_;
+  Folder* folder_;
+  CommandGroup group_;
+  LogHead head_;
+  std::vector<std::string> records_;  // records_[seq - 1]
+  std::map<std::string, std::string, std::less<>> state_;
+};
+
+}  // namespace distsync

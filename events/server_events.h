@@ -1,0 +1,83 @@
+// Events about distribution servers: registered, edited, removed.
+//
+// ServerSpec is the whole record an operator maintains. Credentials never appear here: a
+// server names a credential (credential_ref) that the daemon resolves outside the log.
+#pragma once
+
+#include <cereal/types/map.hpp>
+#include <cereal/types/string.hpp>
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "events/schema.h"
+
+namespace distsync {
+
+struct ServerSpec {
+  std::string name;
+  std::string root_path;            // absolute; local or a mounted share
+  std::string description;
+  bool download_source = false;     // R3: serves as the download source; no scheduled syncs
+  bool enabled = true;
+  std::uint32_t max_parallel_copies = 4;
+  std::uint64_t bandwidth_limit_bps = 0;  // bytes per second; 0 = unlimited
+  bool verify_after_copy = false;   // re-hash each copied file on the target
+  std::string credential_ref;       // name of a credential held outside the log; may be empty
+  // Sub-folder under root_path for each component ("patches", "core"); missing keys mirror
+  // the console's layout ("Patches", "DataFiles").
+  std::map<std::string, std::string> component_dirs;
+
+  bool operator==(const ServerSpec&) const = default;
+
+  template <class Archive>
+  void serialize(Archive& ar, std::uint32_t const version) {
+    require_known_version<ServerSpec>(version);
+    ar(CEREAL_NVP(name), CEREAL_NVP(root_path), CEREAL_NVP(description), CEREAL_NVP(download_source),
+       CEREAL_NVP(enabled), CEREAL_NVP(max_parallel_copies), CEREAL_NVP(bandwidth_limit_bps),
+       CEREAL_NVP(verify_after_copy), CEREAL_NVP(credential_ref), CEREAL_NVP(component_dirs));
+  }
+};
+
+struct ServerAdded {
+  static constexpr const char* kType = "ServerAdded";
+  ServerSpec server;
+  bool operator==(const ServerAdded&) const = default;
+  template <class Archive>
+  void serialize(Archive& ar, std::uint32_t const version) {
+    require_known_version<ServerAdded>(version);
+    ar(CEREAL_NVP(server));
+  }
+};
+
+// The whole new record; `previous_name` differs from server.name on a rename.
+struct ServerEdited {
+  static constexpr const char* kType = "ServerEdited";
+  std::string previous_name;
+  ServerSpec server;
+  bool operator==(const ServerEdited&) const = default;
+  template <class Archive>
+  void serialize(Archive& ar, std::uint32_t const version) {
+    require_known_version<ServerEdited>(version);
+    ar(CEREAL_NVP(previous_name), CEREAL_NVP(server));
+  }
+};
+
+struct ServerRemoved {
+  static constexpr const char* kType = "ServerRemoved";
+  std::string name;
+  bool forced = false;  // removed although schedules still named it
+  bool operator==(const ServerRemoved&) const = default;
+  template <class Archive>
+  void serialize(Archive& ar, std::uint32_t const version) {
+    require_known_version<ServerRemoved>(version);
+    ar(CEREAL_NVP(name), CEREAL_NVP(forced));
+  }
+};
+
+}  // namespace distsync
+
+CEREAL_CLASS_VERSION(distsync::ServerSpec, 1);
+CEREAL_CLASS_VERSION(distsync::ServerAdded, 1);
+CEREAL_CLASS_VERSION(distsync::ServerEdited, 1);
+CEREAL_CLASS_VERSION(distsync::ServerRemoved, 1);

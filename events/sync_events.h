@@ -1,0 +1,143 @@
+// Events of a sync job's lifecycle:
+//   SyncQueued -> SyncDeferred* -> SyncStarted -> (FileCopied | FileCopyFailed)* ->
+//   SyncCompleted | SyncFailed | SyncCancelled
+// The correlation id of the envelope is the job id. component is "core", "patches" or "all".
+#pragma once
+
+#include <cereal/types/string.hpp>
+#include <cstdint>
+#include <string>
+
+#include "events/schema.h"
+
+namespace distsync {
+
+struct SyncQueued {
+  static constexpr const char* kType = "SyncQueued";
+  std::string server;
+  std::string component;
+  std::string trigger;      // "schedule", "catch-up", "manual" (Run now), "cli"
+  std::string schedule_id;  // empty unless a schedule caused it
+  bool verify = false;
+  bool prune = false;
+  bool operator==(const SyncQueued&) const = default;
+  template <class Archive>
+  void serialize(Archive& ar, std::uint32_t const version) {
+    require_known_version<SyncQueued>(version);
+    ar(CEREAL_NVP(server), CEREAL_NVP(component), CEREAL_NVP(trigger), CEREAL_NVP(schedule_id),
+       CEREAL_NVP(verify), CEREAL_NVP(prune));
+  }
+};
+
+// The job waits for a running download (R6).
+struct SyncDeferred {
+  static constexpr const char* kType = "SyncDeferred";
+  std::string download_id;
+  std::string reason;
+  bool operator==(const SyncDeferred&) const = default;
+  template <class Archive>
+  void serialize(Archive& ar, std::uint32_t const version) {
+    require_known_version<SyncDeferred>(version);
+    ar(CEREAL_NVP(download_id), CEREAL_NVP(reason));
+  }
+};
+
+struct SyncStarted {
+  static constexpr const char* kType = "SyncStarted";
+  std::uint64_t files_total = 0;  // files to copy after the diff
+  std::uint64_t bytes_total = 0;
+  std::uint64_t files_up_to_date = 0;
+  std::uint32_t attempt = 1;      // >1 when resumed after a restart
+  bool operator==(const SyncStarted&) const = default;
+  template <class Archive>
+  void serialize(Archive& ar, std::uint32_t const version) {
+    require_known_version<SyncStarted>(version);
+    ar(CEREAL_NVP(files_total), CEREAL_NVP(bytes_total), CEREAL_NVP(files_up_to_date),
+       CEREAL_NVP(attempt));
+  }
+};
+
+struct FileCopied {
+  static constexpr const char* kType = "FileCopied";
+  std::string path;  // relative to the server root
+  std::uint64_t size = 0;
+  std::int64_t mtime_ns = 0;
+  std::string sha256;
+  bool verified = false;
+  bool operator==(const FileCopied&) const = default;
+  template <class Archive>
+  void serialize(Archive& ar, std::uint32_t const version) {
+    require_known_version<FileCopied>(version);
+    ar(CEREAL_NVP(path), CEREAL_NVP(size), CEREAL_NVP(mtime_ns), CEREAL_NVP(sha256),
+       CEREAL_NVP(verified));
+  }
+};
+
+// cause is "no_space", "permission_denied", "io_error", "source_vanished" or "verify_mismatch".
+struct FileCopyFailed {
+  static constexpr const char* kType = "FileCopyFailed";
+  std::string path;
+  std::string cause;
+  std::string message;
+  std::uint32_t attempt = 1;
+  std::uint32_t max_attempts = 1;
+  std::int64_t next_retry_us = 0;  // 0 when no retry follows
+  bool operator==(const FileCopyFailed&) const = default;
+  template <class Archive>
+  void serialize(Archive& ar, std::uint32_t const version) {
+    require_known_version<FileCopyFailed>(version);
+    ar(CEREAL_NVP(path), CEREAL_NVP(cause), CEREAL_NVP(message), CEREAL_NVP(attempt),
+       CEREAL_NVP(max_attempts), CEREAL_NVP(next_retry_us));
+  }
+};
+
+struct SyncCompleted {
+  static constexpr const char* kType = "SyncCompleted";
+  std::uint64_t files_copied = 0;
+  std::uint64_t bytes_copied = 0;
+  std::uint64_t files_up_to_date = 0;
+  std::uint64_t extras = 0;   // files on the server that the console does not have
+  std::uint64_t pruned = 0;
+  bool operator==(const SyncCompleted&) const = default;
+  template <class Archive>
+  void serialize(Archive& ar, std::uint32_t const version) {
+    require_known_version<SyncCompleted>(version);
+    ar(CEREAL_NVP(files_copied), CEREAL_NVP(bytes_copied), CEREAL_NVP(files_up_to_date),
+       CEREAL_NVP(extras), CEREAL_NVP(pruned));
+  }
+};
+
+struct SyncFailed {
+  static constexpr const char* kType = "SyncFailed";
+  std::string reason;
+  std::uint64_t files_copied = 0;
+  std::uint64_t files_failed = 0;
+  bool operator==(const SyncFailed&) const = default;
+  template <class Archive>
+  void serialize(Archive& ar, std::uint32_t const version) {
+    require_known_version<SyncFailed>(version);
+    ar(CEREAL_NVP(reason), CEREAL_NVP(files_copied), CEREAL_NVP(files_failed));
+  }
+};
+
+struct SyncCancelled {
+  static constexpr const char* kType = "SyncCancelled";
+  std::string reason;
+  bool operator==(const SyncCancelled&) const = default;
+  template <class Archive>
+  void serialize(Archive& ar, std::uint32_t const version) {
+    require_known_version<SyncCancelled>(version);
+    ar(CEREAL_NVP(reason));
+  }
+};
+
+}  // namespace distsync
+
+CEREAL_CLASS_VERSION(distsync::SyncQueued, 1);
+CEREAL_CLASS_VERSION(distsync::SyncDeferred, 1);
+CEREAL_CLASS_VERSION(distsync::SyncStarted, 1);
+CEREAL_CLASS_VERSION(distsync::FileCopied, 1);
+CEREAL_CLASS_VERSION(distsync::FileCopyFailed, 1);
+CEREAL_CLASS_VERSION(distsync::SyncCompleted, 1);
+CEREAL_CLASS_VERSION(distsync::SyncFailed, 1);
+CEREAL_CLASS_VERSION(distsync::SyncCancelled, 1);

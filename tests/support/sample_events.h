@@ -1,0 +1,47 @@
+// One filled-in payload of every event type, for codec and log tests.
+#pragma once
+
+#include <vector>
+
+#include "events/catalog.h"
+
+namespace distsync::testing {
+
+inline std::vector<EventPayload> sample_payloads() {
+  ServerSpec spec{"dist-01", "/srv/dist01", "Berlin office \"main\"", false, true, 3, 1 << 20, true,
+                  "cred-berlin", {{"patches", "Patches"}, {"core", "DataFiles"}}};
+  Recurrence r;
+  r.frequency = Frequency::kMonthly;
+  r.start_date = "2026-01-01";
+  r.time_of_day = "03:30";
+  r.time_zone = "Europe/Berlin";
+  r.monthly_mode = MonthlyMode::kNthWeekday;
+  r.nth = 2;
+  r.weekday = "tue";
+  r.delay_days = 4;
+  ScheduleSpec sched{"sch-1", "sync", "dist-01", "all", r, true};
+  return {
+      ConsoleStarted{"0.1.0", "host-a", 4242},
+      ServerAdded{spec},
+      ServerEdited{"dist-00", spec},
+      ServerRemoved{"dist-01", true},
+      ScheduleAdded{sched},
+      ScheduleEdited{sched},
+      ScheduleDeleted{"sch-1", "console-b"},
+      ScheduleFired{"sch-1", 1765000000000000, "catch-up"},
+      ScheduleMissed{"sch-1", 1765000000000000, "missed by 3 days"},
+      DownloadStarted{"patches", "http://127.0.0.1:8080/", {"*kb5*"}, "manual", ""},
+      DownloadCompleted{10, 7, 3, 123456789},
+      DownloadFailed{"hash mismatch for a.msu", 2, 4096, false},
+      SyncQueued{"dist-01", "patches", "manual", "sch-1", true, false},
+      SyncDeferred{"dl-7", "download dl-7 is running"},
+      SyncStarted{60, 1 << 24, 5, 2},
+      FileCopied{"Patches/a\nb.msu", 4096, 1765000000123456789, std::string(64, 'a'), true},
+      FileCopyFailed{"Patches/x.msu", "no_space", "no space left on /srv", 2, 5, 1765000000500000},
+      SyncCompleted{55, 1 << 23, 5, 2, 0},
+      SyncFailed{"target /srv/dist01 is not writable", 3, 2},
+      SyncCancelled{"cancelled by operator"},
+  };
+}
+
+}  // namespace distsync::testing
