@@ -17,6 +17,7 @@ packages=(
   libcurl4-openssl-dev            # HTTP downloads
   libtomlplusplus-dev             # config file
   libcli11-dev                    # command-line parsing
+  nlohmann-json3-dev              # JSON bodies of control requests and replies
   python3 python3-zmq             # example subscriber and its test; test HTTP server
   rsync                           # benchmark baseline
 )

@@ -1,0 +1,256 @@
+#include "events/log/lmdb_event_log.h"
+
+#include <gtest/gtest.h>
+#include <lmdb.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "events/chain.h"
+#include "events/codec.h"
+#include "tests/support/temp_dir.h"
+
+namespace distsync {
+namespace {
+
+using testing::TempDir;
+
+LmdbLogOptions options(const std::string& dir, const std::string& console) {
+  LmdbLogOptions o;
+  o.dir = dir;
+  o.console = console;
+  o.initial_map_bytes = 1 << 20;
+  return o;
+}
+
+std::unique_ptr<LmdbEventLog> open_log(const std::string& dir, std::size_t map = 1 << 20,
+                                       std::string console = "c1") {
+  LmdbLogOptions o;
+  o.dir = dir;
+  o.console = console;
+  o.initial_map_bytes = map;
+  auto log = LmdbEventLog::open(o);
+  EXPECT_TRUE(log.ok()) << log.status().to_string();
+  return log.ok() ? std::move(log).value() : nullptr;
+}
+
+std::vector<EventDraft> drafts(int n, const std::string& tag = "x") {
+  std::vector<EventDraft> out;
+  for (int i = 0; i < n; ++i) out.push_back({"job-" + tag, SyncCancelled{tag + std::to_string(i)}});
+  return out;
+}
+
+std::string file_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+Status verify_all(EventLog& log) {
+  ChainVerifier v(1, kGenesisHash);
+  Status bad = Status::ok();
+  Status s = log.scan_records(1, UINT64_MAX, [&](std::uint64_t, std::string_view rec) {
+    bad = v.add_record(rec);
+    return bad.is_ok();
+  });
+  if (!s.is_ok()) return s;
+  if (!bad.is_ok()) return bad;
+  if (v.last_seq() != log.last_seq()) return Status::corruption("chain shorter than head");
+  return Status::ok();
+}
+
+TEST(LmdbEventLogTest, AppendsSurviveReopenAndChainVerifies) {
+  TempDir dir;
+  {
+    auto log = open_log(dir.path());
+    ASSERT_TRUE(log->append(drafts(3)).ok());
+    ASSERT_TRUE(log->append(drafts(2, "y")).ok());
+  }
+  auto log = open_log(dir.path());
+  EXPECT_EQ(log->last_seq(), 5u);
+  auto events = log->read(2, 4, 100);
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->size(), 3u);
+  EXPECT_EQ(events->front().seq, 2u);
+  EXPECT_EQ(events->front().console, "c1");
+  EXPECT_TRUE(verify_all(*log).is_ok());
+  EXPECT_EQ(log->last_hash(), log->read(5, 5, 1)->front().hash);
+}
+
+TEST(LmdbEventLogTest, ReadsByTimeRange) {
+  TempDir dir;
+  std::int64_t now = 1000;
+  LmdbLogOptions o;
+  o.dir = dir.path();
+  o.console = "c1";
+  o.clock_us = [&] { return now; };
+  auto log = std::move(LmdbEventLog::open(o)).value();
+  for (int i = 0; i < 10; ++i) {
+    now = 1000 + i * 10;
+    ASSERT_TRUE(log->append(drafts(1)).ok());
+  }
+  EXPECT_EQ(*log->seq_at_time(0), 1u);
+  EXPECT_EQ(*log->seq_at_time(1035), 5u);
+  EXPECT_EQ(*log->seq_at_time(1040), 5u);
+  EXPECT_EQ(*log->seq_at_time(99999), 11u);
+}
+
+TEST(LmdbEventLogTest, StaleExpectationIsAConflictAndAppendsNothing) {
+  TempDir dir;
+  auto log = open_log(dir.path());
+  ASSERT_TRUE(log->append(drafts(2), 0).ok());
+  auto r = log->append(drafts(1), 1);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kConflict);
+  EXPECT_EQ(log->last_seq(), 2u);
+  EXPECT_TRUE(log->append(drafts(1), 2).ok());
+}
+
+TEST(LmdbEventLogTest, ConcurrentAppendersShareCommitsAndAreAllAcknowledged) {
+  TempDir dir;
+  auto log = open_log(dir.path(), 16 << 20);
+  constexpr int kThreads = 8, kPerThread = 300;
+  std::vector<std::thread> threads;
+  std::atomic<int> acked{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      std::vector<std::future<Result<AppendResult>>> inflight;
+      for (int i = 0; i < kPerThread; ++i) inflight.push_back(log->append_async(drafts(1, std::to_string(t))));
+      for (auto& f : inflight) {
+        auto r = f.get();
+        if (r.ok() && r->first_seq > 0) acked++;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(acked.load(), kThreads * kPerThread);
+  EXPECT_EQ(log->last_seq(), static_cast<std::uint64_t>(kThreads * kPerThread));
+  // Group commit: far fewer transactions than appends.
+  EXPECT_LT(log->commits(), static_cast<std::uint64_t>(kThreads * kPerThread));
+  EXPECT_TRUE(verify_all(*log).is_ok());
+}
+
+TEST(LmdbEventLogTest, AcknowledgedAppendsAreDurableForANewOpener) {
+  TempDir dir;
+  auto log = open_log(dir.path());
+  auto r = log->append(drafts(4));
+  ASSERT_TRUE(r.ok());
+  // A second process sees the acknowledged events at once.
+  pid_t pid = fork();
+  if (pid == 0) {
+    MDB_env* env;
+    mdb_env_create(&env);
+    mdb_env_set_maxdbs(env, 8);
+    if (mdb_env_open(env, dir.path().c_str(), MDB_RDONLY, 0) != 0) _exit(3);
+    MDB_txn* txn;
+    MDB_dbi dbi;
+    mdb_txn_begin(env, nullptr, MDB_RDONLY, &txn);
+    if (mdb_dbi_open(txn, "events", 0, &dbi) != 0) _exit(4);
+    MDB_stat st;
+    mdb_stat(txn, dbi, &st);
+    _exit(st.ms_entries == 4 ? 0 : 5);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+TEST(LmdbEventLogTest, MapGrowsFromATinyMap) {
+  TempDir dir;
+  auto log = open_log(dir.path(), 64 << 10);
+  std::size_t before = log->map_bytes();
+  std::string big(4000, 'z');
+  for (int i = 0; i < 400; ++i) {
+    auto r = log->append({{"j", SyncFailed{big, 1, 1}}});
+    ASSERT_TRUE(r.ok()) << r.status().to_string();
+  }
+  EXPECT_GT(log->map_bytes(), before);
+  EXPECT_EQ(log->last_seq(), 400u);
+  EXPECT_TRUE(verify_all(*log).is_ok());
+}
+
+TEST(LmdbEventLogTest, TwoProcessesAppendToOneDirectory) {
+  TempDir dir;
+  { auto init = open_log(dir.path()); }
+  pid_t pid = fork();
+  if (pid == 0) {
+    auto log = LmdbEventLog::open(options(dir.path(), "c2"));
+    if (!log.ok()) _exit(3);
+    for (int i = 0; i < 200; ++i) {
+      if (!(*log)->append(drafts(1, "child")).ok()) _exit(4);
+    }
+    (*log)->close();
+    _exit(0);
+  }
+  auto log = open_log(dir.path(), 1 << 20, "c1");
+  for (int i = 0; i < 200; ++i) ASSERT_TRUE(log->append(drafts(1, "parent")).ok());
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  ASSERT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_EQ(log->last_seq(), 400u);
+  EXPECT_TRUE(verify_all(*log).is_ok());
+  auto events = log->read(1, 400, 400);
+  int from_child = 0;
+  for (const Event& e : *events) from_child += e.console == "c2";
+  EXPECT_EQ(from_child, 200);
+}
+
+TEST(LmdbEventLogTest, RefusesCorruptEnvironmentAndLeavesItUnmodified) {
+  TempDir dir;
+  {
+    std::ofstream out(dir.sub("data.mdb"), std::ios::binary);
+    for (int i = 0; i < 8192; ++i) out.put(static_cast<char>(i * 31 + 7));
+  }
+  std::string before = file_bytes(dir.sub("data.mdb"));
+  auto log = LmdbEventLog::open(options(dir.path(), "c1"));
+  ASSERT_FALSE(log.ok());
+  EXPECT_EQ(log.status().code(), Status::Code::kCorruption);
+  EXPECT_NE(log.status().message().find(dir.path()), std::string::npos) << log.status().message();
+  EXPECT_EQ(file_bytes(dir.sub("data.mdb")), before);
+}
+
+void raw_put(const std::string& dir, const char* db, const std::string& key, const std::string& value) {
+  MDB_env* env;
+  mdb_env_create(&env);
+  mdb_env_set_maxdbs(env, 8);
+  ASSERT_EQ(mdb_env_open(env, dir.c_str(), 0, 0644), 0);
+  MDB_txn* txn;
+  MDB_dbi dbi;
+  mdb_txn_begin(env, nullptr, 0, &txn);
+  ASSERT_EQ(mdb_dbi_open(txn, db, MDB_CREATE, &dbi), 0);
+  MDB_val k{key.size(), const_cast<char*>(key.data())}, v{value.size(), const_cast<char*>(value.data())};
+  ASSERT_EQ(mdb_put(txn, dbi, &k, &v, 0), 0);
+  ASSERT_EQ(mdb_txn_commit(txn), 0);
+  mdb_env_close(env);
+}
+
+TEST(LmdbEventLogTest, RefusesForeignEnvironment) {
+  TempDir dir;
+  raw_put(dir.path(), "customers", "alice", "42");
+  std::string before = file_bytes(dir.sub("data.mdb"));
+  auto log = LmdbEventLog::open(options(dir.path(), "c1"));
+  ASSERT_FALSE(log.ok());
+  EXPECT_NE(log.status().message().find("not a distsync event log"), std::string::npos)
+      << log.status().message();
+  EXPECT_EQ(file_bytes(dir.sub("data.mdb")), before);
+}
+
+TEST(LmdbEventLogTest, RefusesNewerSchema) {
+  TempDir dir;
+  { auto log = open_log(dir.path()); ASSERT_TRUE(log->append(drafts(1)).ok()); }
+  raw_put(dir.path(), "meta", "schema", "99");
+  std::string before = file_bytes(dir.sub("data.mdb"));
+  auto log = LmdbEventLog::open(options(dir.path(), "c1"));
+  ASSERT_FALSE(log.ok());
+  EXPECT_NE(log.status().message().find("newer"), std::string::npos) << log.status().message();
+  EXPECT_EQ(file_bytes(dir.sub("data.mdb")), before);
+}
+
+}  // namespace
+}  // namespace distsync
