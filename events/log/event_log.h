@@ -16,6 +16,7 @@
 // twin for unit tests. Thread-safe: any thread may append or read.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <future>
@@ -92,6 +93,10 @@ class EventLog {
                               const std::function<bool(std::uint64_t seq, std::string_view record)>& fn) = 0;
   // The first seq whose time_us >= t (last_seq()+1 when none). Times never decrease with seq.
   virtual Result<std::uint64_t> seq_at_time(std::int64_t time_us) = 0;
+
+  // Blocks until the log's head passes `after_seq` or `timeout` elapses; returns the head.
+  // Appends by this process wake it at once; another process's appends within `timeout`.
+  virtual std::uint64_t wait_for_append(std::uint64_t after_seq, std::chrono::milliseconds timeout) = 0;
 
   // Runs fn with read access to persisted projection state as of one consistent head.
   virtual Status read_state(const std::function<void(std::uint64_t head, StateTable& table)>& fn) = 0;

@@ -208,6 +208,8 @@ class LmdbEventLog::Impl {
   std::deque<Pending> queue;  // GUARDED_BY(mu)
   bool stopping = false;      // GUARDED_BY(mu)
   std::atomic<std::uint64_t> commit_count{0};
+  std::condition_variable appended;
+  std::uint64_t local_head = 0;  // GUARDED_BY(mu): last seq this process committed
   std::thread writer;
   CommandGroup group;  // writer thread only
 };
@@ -346,6 +348,11 @@ void LmdbEventLog::Impl::commit_group(std::deque<Pending>& batch) {
     guard.unlock();
     if (rc == 0) {
       ++commit_count;
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        if (!group.stamped().empty()) local_head = group.stamped().back().event.seq;
+      }
+      appended.notify_all();
       break;
     }
     if (opt.folder) opt.folder->discard();
@@ -479,6 +486,17 @@ Status LmdbEventLog::read_state(const std::function<void(std::uint64_t, StateTab
     fn(head->seq, table);
     return Status::ok();
   });
+}
+
+std::uint64_t LmdbEventLog::wait_for_append(std::uint64_t after_seq,
+                                            std::chrono::milliseconds timeout) {
+  std::uint64_t head = last_seq();
+  if (head > after_seq) return head;
+  {
+    std::unique_lock<std::mutex> lock(impl_->mu);
+    impl_->appended.wait_for(lock, timeout, [&] { return impl_->local_head > after_seq || impl_->stopping; });
+  }
+  return last_seq();
 }
 
 void LmdbEventLog::close() { impl_->stop(); }

@@ -54,6 +54,7 @@ std::future<Result<AppendResult>> MemoryEventLog::submit(Command command) {
   for (const StampedEvent& s : group_.stamped()) records_.push_back(s.record);
   if (folder_ && !group_.stamped().empty()) folder_->save(table);
   promise.set_value(std::move(result));
+  appended_.notify_all();
   return promise.get_future();
 }
 
@@ -105,6 +106,13 @@ Status MemoryEventLog::read_state(const std::function<void(std::uint64_t, StateT
   Table table(&state_);
   fn(head_.seq, table);
   return Status::ok();
+}
+
+std::uint64_t MemoryEventLog::wait_for_append(std::uint64_t after_seq,
+                                              std::chrono::milliseconds timeout) {
+  std::unique_lock<std::mutex> lock(mu_);
+  appended_.wait_for(lock, timeout, [&] { return head_.seq > after_seq; });
+  return head_.seq;
 }
 
 void MemoryEventLog::overwrite_record(std::uint64_t seq, std::string record) {

@@ -27,6 +27,7 @@ class MemoryEventLog : public EventLog {
                       const std::function<bool(std::uint64_t, std::string_view)>& fn) override;
   Result<std::uint64_t> seq_at_time(std::int64_t time_us) override;
   Status read_state(const std::function<void(std::uint64_t, StateTable&)>& fn) override;
+  std::uint64_t wait_for_append(std::uint64_t after_seq, std::chrono::milliseconds timeout) override;
   void close() override {}
 
   // Test hook: replaces the stored record of `seq` (to simulate tampering).
@@ -36,6 +37,7 @@ class MemoryEventLog : public EventLog {
   class Table;
 
   std::mutex mu_;
+  std::condition_variable appended_;
   std::function<std::int64_t()> clock_us_;
   Folder* folder_;
   CommandGroup group_;
