@@ -1,0 +1,351 @@
+#include "daemon/content/atomic_copy.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+#include "daemon/content/durable_file.h"
+#include "daemon/content/safe_path.h"
+#include "daemon/content/sha256_file.h"
+
+namespace distsync {
+namespace {
+
+constexpr int kTempNameAttempts = 16;
+
+CopyFailure classify_target_errno(int err) {
+  switch (err) {
+    case ENOSPC:
+    case EDQUOT:
+      return CopyFailure::kNoSpace;
+    case EACCES:
+    case EPERM:
+    case EROFS:
+      return CopyFailure::kPermissionDenied;
+    default:
+      return CopyFailure::kIOError;
+  }
+}
+
+// Closes a descriptor on scope exit.
+class Fd {
+ public:
+  explicit Fd(int fd = -1) : fd_(fd) {}
+  ~Fd() { reset(); }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+  void reset(int fd = -1) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = fd;
+  }
+  // Closes now and reports close(2)'s error, which on network file systems can be the first
+  // sign that written data did not make it.
+  int close_checked() {
+    int rc = ::close(fd_);
+    fd_ = -1;
+    return rc;
+  }
+
+ private:
+  int fd_;
+};
+
+// One copy in progress: the paths, the descriptors, and the temp to remove unless published.
+class Copier {
+ public:
+  Copier(const std::string& source, const std::string& target, const CopyOptions& options)
+      : source_(source), target_(target), dir_(parent_dir(target)), options_(options) {}
+
+  ~Copier() {
+    if (!temp_.empty()) ::unlink(temp_.c_str());
+  }
+
+  CopyResult run() {
+    if (!open_source()) return std::move(result_);
+    if (!create_temp()) return std::move(result_);
+    if (!copy_bytes()) return std::move(result_);
+    if (!check_source_unchanged()) return std::move(result_);
+    if (options_.verify && !verify()) return std::move(result_);
+    if (!publish()) return std::move(result_);
+    return std::move(result_);
+  }
+
+ private:
+  bool fail(CopyFailure failure, const std::string& cause) {
+    static constexpr const char* kFix[] = {
+        "",
+        "; free space on the target or raise its quota",
+        "; grant distsyncd's account access or run it as a user that has it",
+        "; the file was removed from the console, rebuild the manifest",
+        "",
+        "",
+    };
+    result_.failure = failure;
+    std::string msg = "cannot copy " + source_ + " to " + target_ + ": " + cause +
+                      kFix[static_cast<int>(failure)];
+    switch (failure) {
+      case CopyFailure::kSourceVanished:
+        result_.status = Status::not_found(msg);
+        break;
+      case CopyFailure::kCancelled:
+        result_.status = Status::unavailable("copy of " + source_ + " to " + target_ +
+                                             " cancelled");
+        break;
+      default:
+        result_.status = Status::io_error(msg);
+    }
+    return false;
+  }
+
+  bool fail_target(const char* step, int err) {
+    return fail(classify_target_errno(err), std::string(step) + ": " + std::strerror(err));
+  }
+
+  bool cancelled() const {
+    return options_.cancel != nullptr && options_.cancel->load(std::memory_order_relaxed);
+  }
+
+  bool open_source() {
+    src_.reset(::open(source_.c_str(), O_RDONLY | O_CLOEXEC));
+    if (src_.get() < 0) {
+      int err = errno;
+      if (err == ENOENT) return fail(CopyFailure::kSourceVanished, "source does not exist");
+      return fail(err == EACCES || err == EPERM ? CopyFailure::kPermissionDenied
+                                                : CopyFailure::kIOError,
+                  std::string("cannot open source: ") + std::strerror(err));
+    }
+    if (::fstat(src_.get(), &src_st_) != 0) {
+      return fail(CopyFailure::kIOError, std::string("cannot stat source: ") + strerror(errno));
+    }
+    if (!S_ISREG(src_st_.st_mode)) return fail(CopyFailure::kIOError, "source is not a file");
+    ::posix_fadvise(src_.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
+    return true;
+  }
+
+  bool create_temp() {
+    int err = 0;
+    Status dirs = make_dirs_durable(dir_, &err);
+    if (!dirs.is_ok()) {
+      return fail(classify_target_errno(err), "cannot create target folder: " + dirs.message());
+    }
+    for (int attempt = 0; attempt < kTempNameAttempts; ++attempt) {
+      std::string temp = join_path(dir_, random_temp_name());
+      int fd = ::open(temp.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+      if (fd >= 0) {
+        tmp_.reset(fd);
+        temp_ = std::move(temp);
+        break;
+      }
+      if (errno != EEXIST) return fail_target("cannot create temp file", errno);
+    }
+    if (temp_.empty()) return fail(CopyFailure::kIOError, "cannot find a free temp name");
+    // Reserve the space up front so a full target fails now, not after most of the copy.
+    if (src_st_.st_size > 0 && ::fallocate(tmp_.get(), 0, 0, src_st_.st_size) != 0 &&
+        errno != EOPNOTSUPP && errno != ENOSYS && errno != EINVAL) {
+      return fail_target("cannot reserve space", errno);
+    }
+    return true;
+  }
+
+  bool copy_bytes() {
+    const std::uint64_t size = static_cast<std::uint64_t>(src_st_.st_size);
+    std::uint64_t chunk = std::max<std::uint64_t>(options_.chunk_bytes, 4096);
+    if (options_.limiter != nullptr) chunk = options_.limiter->chunk_bytes(chunk);
+    bool use_cfr = options_.use_copy_file_range;
+    std::vector<char> buffer;
+    std::uint64_t done = 0;
+    while (done < size) {
+      if (cancelled()) return fail(CopyFailure::kCancelled, "cancelled");
+      std::uint64_t want = std::min(chunk, size - done);
+      if (options_.limiter != nullptr && !options_.limiter->acquire(want, options_.cancel)) {
+        return fail(CopyFailure::kCancelled, "cancelled");
+      }
+      std::uint64_t chunk_done = 0;
+      while (chunk_done < want) {
+        ssize_t n;
+        if (use_cfr) {
+          off_t in = static_cast<off_t>(done + chunk_done), out = in;
+          n = ::copy_file_range(src_.get(), &in, tmp_.get(), &out, want - chunk_done, 0);
+          if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL ||
+                        errno == EOPNOTSUPP)) {
+            use_cfr = false;  // not supported between these file systems: plain copy
+            continue;
+          }
+        } else {
+          if (buffer.empty()) buffer.resize(std::min<std::uint64_t>(chunk, 1 << 20));
+          std::size_t len = std::min<std::uint64_t>(want - chunk_done, buffer.size());
+          off_t at = static_cast<off_t>(done + chunk_done);
+          n = ::pread(src_.get(), buffer.data(), len, at);
+          if (n < 0 && errno != EINTR) {
+            return fail(CopyFailure::kIOError,
+                        std::string("cannot read source: ") + std::strerror(errno));
+          }
+          if (n > 0 && !write_all(buffer.data(), static_cast<std::size_t>(n), at)) return false;
+        }
+        if (n < 0) {
+          if (errno == EINTR) continue;
+          return fail_target("copy failed", errno);
+        }
+        if (n == 0) {
+          return fail(CopyFailure::kIOError, "source shrank during the copy; retry");
+        }
+        chunk_done += static_cast<std::uint64_t>(n);
+      }
+      done += chunk_done;
+      result_.bytes = done;
+    }
+    return true;
+  }
+
+  bool write_all(const char* p, std::size_t len, off_t at) {
+    while (len > 0) {
+      ssize_t w = ::pwrite(tmp_.get(), p, len, at);
+      if (w < 0) {
+        if (errno == EINTR) continue;
+        return fail_target("cannot write temp file", errno);
+      }
+      p += w;
+      at += w;
+      len -= static_cast<std::size_t>(w);
+    }
+    return true;
+  }
+
+  bool check_source_unchanged() {
+    struct stat now;
+    if (::stat(source_.c_str(), &now) != 0) {
+      if (errno == ENOENT) return fail(CopyFailure::kSourceVanished, "source removed during copy");
+      return fail(CopyFailure::kIOError, std::string("cannot stat source: ") + strerror(errno));
+    }
+    if (now.st_ino != src_st_.st_ino || now.st_dev != src_st_.st_dev ||
+        now.st_size != src_st_.st_size || now.st_mtim.tv_sec != src_st_.st_mtim.tv_sec ||
+        now.st_mtim.tv_nsec != src_st_.st_mtim.tv_nsec) {
+      return fail(CopyFailure::kIOError, "source changed during the copy; retry");
+    }
+    return true;
+  }
+
+  bool verify() {
+    Result<std::string> got = sha256_fd(tmp_.get(), temp_, options_.cancel);
+    if (!got.ok()) {
+      if (cancelled()) return fail(CopyFailure::kCancelled, "cancelled");
+      return fail(CopyFailure::kIOError, "cannot verify: " + got.status().message());
+    }
+    std::string want = options_.expected_sha256;
+    if (want.empty()) {
+      Result<std::string> src = sha256_fd(src_.get(), source_, options_.cancel);
+      if (!src.ok()) {
+        if (cancelled()) return fail(CopyFailure::kCancelled, "cancelled");
+        return fail(CopyFailure::kIOError, "cannot hash source: " + src.status().message());
+      }
+      want = std::move(src.value());
+    }
+    if (*got != want) {
+      return fail(CopyFailure::kIOError,
+                  "verification failed: copy has sha256 " + *got + ", expected " + want);
+    }
+    result_.sha256 = std::move(got.value());
+    return true;
+  }
+
+  bool publish() {
+    // Permissions are best effort: some shares do not keep Unix modes.
+    (void)::fchmod(tmp_.get(), src_st_.st_mode & 0777);
+    // Times before fsync, so a crash cannot leave a published file with a fresh mtime.
+    const struct timespec times[2] = {src_st_.st_atim, src_st_.st_mtim};
+    if (::futimens(tmp_.get(), times) != 0) return fail_target("cannot set mtime", errno);
+    if (::fsync(tmp_.get()) != 0) return fail_target("cannot fsync temp file", errno);
+    if (tmp_.close_checked() != 0) return fail_target("cannot close temp file", errno);
+    if (cancelled()) return fail(CopyFailure::kCancelled, "cancelled");
+    if (::rename(temp_.c_str(), target_.c_str()) != 0) {
+      return fail_target("cannot rename temp file into place", errno);
+    }
+    temp_.clear();  // published: nothing to remove any more
+    Status synced = fsync_dir(dir_);
+    if (!synced.is_ok()) return fail(CopyFailure::kIOError, synced.message());
+    return true;
+  }
+
+  const std::string& source_;
+  const std::string& target_;
+  const std::string dir_;
+  const CopyOptions& options_;
+  Fd src_;
+  Fd tmp_;
+  struct stat src_st_ {};
+  std::string temp_;
+  CopyResult result_;
+};
+
+Status sweep(const std::string& dir, std::size_t* removed) {
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) {
+    if (errno == ENOENT) return Status::ok();
+    return Status::io_error("cannot read " + dir + ": " + std::strerror(errno));
+  }
+  std::vector<std::string> names;
+  while (struct dirent* de = ::readdir(d)) {
+    std::string_view name = de->d_name;
+    if (name != "." && name != "..") names.emplace_back(name);
+  }
+  ::closedir(d);
+  Status first = Status::ok();
+  for (const std::string& name : names) {
+    std::string path = join_path(dir, name);
+    struct stat st;
+    if (::lstat(path.c_str(), &st) != 0) continue;
+    Status s = Status::ok();
+    if (S_ISDIR(st.st_mode)) {
+      s = sweep(path, removed);
+    } else if (S_ISREG(st.st_mode) && name.ends_with(kTempSuffix)) {
+      if (::unlink(path.c_str()) == 0) {
+        ++*removed;
+      } else if (errno != ENOENT) {
+        s = Status::io_error("cannot remove stale temp " + path + ": " + std::strerror(errno));
+      }
+    }
+    if (!s.is_ok() && first.is_ok()) first = s;
+  }
+  return first;
+}
+
+}  // namespace
+
+std::string_view copy_failure_name(CopyFailure failure) {
+  switch (failure) {
+    case CopyFailure::kNone:
+      return "none";
+    case CopyFailure::kNoSpace:
+      return "no_space";
+    case CopyFailure::kPermissionDenied:
+      return "permission_denied";
+    case CopyFailure::kSourceVanished:
+      return "source_vanished";
+    case CopyFailure::kIOError:
+      return "io_error";
+    case CopyFailure::kCancelled:
+      return "cancelled";
+  }
+  return "io_error";
+}
+
+CopyResult copy_file_atomic(const std::string& source, const std::string& target,
+                            const CopyOptions& options) {
+  return Copier(source, target, options).run();
+}
+
+Result<std::size_t> remove_stale_temps(const std::string& dir) {
+  std::size_t removed = 0;
+  Status s = sweep(dir, &removed);
+  if (!s.is_ok()) return s;
+  return removed;
+}
+
+}  // namespace distsync

@@ -1,0 +1,64 @@
+// Atomic copy of one file onto a target, and clean-up of the temps a crash leaves behind.
+//
+// copy_file_atomic never lets a partial file appear under its final name: it writes a temp
+// `.distsync-<random>.distsync-tmp` in the target folder (copy_file_range, falling back to
+// read/write across file systems), optionally verifies its SHA-256, gives it the source's
+// times, fsyncs it, renames it over the final name and fsyncs the folder. Missing parent
+// folders are created durably. On any failure the temp is removed and the result says why,
+// classified so a caller can record the cause (CopyFailure).
+//
+// Thread-safe: concurrent copies may share a BandwidthLimiter. Borrowed pointers in
+// CopyOptions must outlive the call.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "daemon/content/bandwidth_limiter.h"
+#include "events/result.h"
+
+namespace distsync {
+
+enum class CopyFailure {
+  kNone,
+  kNoSpace,           // ENOSPC / EDQUOT on the target
+  kPermissionDenied,  // EACCES / EPERM on the source or the target
+  kSourceVanished,    // the source no longer exists
+  kIOError,           // anything else, including a source that changed during the copy
+  kCancelled,         // the cancel flag was raised
+};
+
+// "none", "no_space", "permission_denied", "source_vanished", "io_error", "cancelled".
+std::string_view copy_failure_name(CopyFailure failure);
+
+struct CopyOptions {
+  // Re-hash the temp before the rename and compare with expected_sha256 (or, when that is
+  // empty, with a hash of the source read through the same descriptor).
+  bool verify = false;
+  std::string expected_sha256;
+  BandwidthLimiter* limiter = nullptr;        // shared across copies; null = unlimited
+  const std::atomic<bool>* cancel = nullptr;  // checked between chunks
+  bool use_copy_file_range = true;            // false: plain read/write (tests, benchmarks)
+  std::uint64_t chunk_bytes = 8 << 20;
+};
+
+struct [[nodiscard]] CopyResult {
+  Status status;  // ok, or not_found / io_error / unavailable (cancelled) naming the cause
+  CopyFailure failure = CopyFailure::kNone;
+  std::uint64_t bytes = 0;  // bytes written to the target
+  std::string sha256;       // the verified hash, when verify was set
+  bool ok() const { return status.is_ok(); }
+};
+
+// Copies the regular file `source` to `target` (both full paths), atomically.
+CopyResult copy_file_atomic(const std::string& source, const std::string& target,
+                            const CopyOptions& options = {});
+
+// Deletes every regular file named `*.distsync-tmp` under `dir` (recursively, without
+// following symlinks) and returns how many it deleted. A missing `dir` deletes nothing.
+// REQUIRES: no copy into `dir` is running (its temp would be deleted too).
+Result<std::size_t> remove_stale_temps(const std::string& dir);
+
+}  // namespace distsync
