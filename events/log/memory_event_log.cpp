@@ -6,32 +6,6 @@
 
 namespace distsync {
 
-class MemoryEventLog::Table : public StateTable {
- public:
-  explicit Table(std::map<std::string, std::string, std::less<>>* m) : m_(m) {}
-  std::optional<std::string> get(std::string_view key) override {
-    auto it = m_->find(key);
-    if (it == m_->end()) return std::nullopt;
-    return it->second;
-  }
-  void put(std::string_view key, std::string_view value) override {
-    (*m_)[std::string(key)] = std::string(value);
-  }
-  void erase(std::string_view key) override {
-    auto it = m_->find(key);
-    if (it != m_->end()) m_->erase(it);
-  }
-  void scan(std::string_view prefix,
-            const std::function<bool(std::string_view, std::string_view)>& fn) override {
-    for (auto it = m_->lower_bound(prefix); it != m_->end() && it->first.starts_with(prefix); ++it) {
-      if (!fn(it->first, it->second)) break;
-    }
-  }
-
- private:
-  std::map<std::string, std::string, std::less<>>* m_;
-};
-
 static std::int64_t system_now_us() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -47,7 +21,7 @@ MemoryEventLog::MemoryEventLog(std::string console, Folder* folder,
 std::future<Result<AppendResult>> MemoryEventLog::submit(Command command) {
   std::lock_guard<std::mutex> lock(mu_);
   std::promise<Result<AppendResult>> promise;
-  Table table(&state_);
+  MapStateTable& table = state_;
   if (folder_) folder_->sync(head_.seq, table);
   group_.clear();
   Result<AppendResult> result = group_.run(command, clock_us_(), &head_);
@@ -103,7 +77,7 @@ Result<std::uint64_t> MemoryEventLog::seq_at_time(std::int64_t time_us) {
 
 Status MemoryEventLog::read_state(const std::function<void(std::uint64_t, StateTable&)>& fn) {
   std::lock_guard<std::mutex> lock(mu_);
-  Table table(&state_);
+  MapStateTable& table = state_;
   fn(head_.seq, table);
   return Status::ok();
 }

@@ -11,6 +11,7 @@
 
 #include "events/log/command_group.h"
 #include "events/log/event_log.h"
+#include "events/log/map_state_table.h"
 
 namespace distsync {
 
@@ -34,8 +35,6 @@ class MemoryEventLog : public EventLog {
   void overwrite_record(std::uint64_t seq, std::string record);
 
  private:
-  class Table;
-
   std::mutex mu_;
   std::condition_variable appended_;
   std::function<std::int64_t()> clock_us_;
@@ -43,7 +42,7 @@ class MemoryEventLog : public EventLog {
   CommandGroup group_;
   LogHead head_;
   std::vector<std::string> records_;  // records_[seq - 1]
-  std::map<std::string, std::string, std::less<>> state_;
+  MapStateTable state_;
 };
 
 }  // namespace distsync

@@ -1,0 +1,112 @@
+// EntityStore<T>: a keyed collection of projected records that remembers which keys changed,
+// so a projection persists only what an event touched.
+//
+// Keys in the StateTable are `<prefix><id>`; values are T in cereal portable binary (T must
+// have a versioned serialize()). apply() code calls put()/erase(); save() writes the changed
+// keys and forgets them. Value type; not thread-safe (the ProjectionSet serializes access).
+#pragma once
+
+#include <cereal/archives/portable_binary.hpp>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "events/log/event_log.h"
+
+namespace distsync {
+
+template <typename T>
+class EntityStore {
+ public:
+  explicit EntityStore(std::string prefix) : prefix_(std::move(prefix)) {}
+
+  const T* find(const std::string& id) const {
+    auto it = items_.find(id);
+    return it == items_.end() ? nullptr : &it->second;
+  }
+  T* find_mutable(const std::string& id) {
+    auto it = items_.find(id);
+    if (it == items_.end()) return nullptr;
+    dirty_.insert(id);
+    return &it->second;
+  }
+  void put(const std::string& id, T value) {
+    items_[id] = std::move(value);
+    dirty_.insert(id);
+  }
+  void erase(const std::string& id) {
+    items_.erase(id);
+    dirty_.insert(id);
+  }
+  // Forgets `id` in memory but keeps its persisted record (written first if dirty).
+  void evict(const std::string& id) {
+    auto it = items_.find(id);
+    if (it == items_.end()) return;
+    evicted_[id] = std::move(it->second);
+    items_.erase(it);
+    dirty_.erase(id);
+  }
+  const std::map<std::string, T>& items() const { return items_; }
+
+  void save(StateTable& table) {
+    for (const std::string& id : dirty_) {
+      auto it = items_.find(id);
+      if (it == items_.end()) table.erase(prefix_ + id);
+      else table.put(prefix_ + id, encode(it->second));
+    }
+    for (const auto& [id, value] : evicted_) table.put(prefix_ + id, encode(value));
+    dirty_.clear();
+    evicted_.clear();
+  }
+
+  // Replaces memory with what `table` holds; `keep` filters which records stay in memory.
+  template <typename Keep>
+  void load(StateTable& table, Keep keep) {
+    items_.clear();
+    dirty_.clear();
+    evicted_.clear();
+    table.scan(prefix_, [&](std::string_view key, std::string_view value) {
+      T v;
+      if (decode(value, &v) && keep(v)) items_[std::string(key.substr(prefix_.size()))] = std::move(v);
+      return true;
+    });
+  }
+  void load(StateTable& table) {
+    load(table, [](const T&) { return true; });
+  }
+
+  // A persisted record, whether or not it is in memory.
+  static bool read(StateTable& table, const std::string& prefix, const std::string& id, T* out) {
+    auto v = table.get(prefix + id);
+    return v && decode(*v, out);
+  }
+  const std::string& prefix() const { return prefix_; }
+
+  static std::string encode(const T& v) {
+    std::ostringstream os;
+    {
+      cereal::PortableBinaryOutputArchive ar(os);
+      ar(v);
+    }
+    return std::move(os).str();
+  }
+  static bool decode(std::string_view bytes, T* out) {
+    try {
+      std::istringstream is{std::string(bytes)};
+      cereal::PortableBinaryInputArchive ar(is);
+      ar(*out);
+      return true;
+    } catch (const std::exception&) {
+      return false;
+    }
+  }
+
+ private:
+  std::string prefix_;
+  std::map<std::string, T> items_;
+  std::set<std::string> dirty_;
+  std::map<std::string, T> evicted_;
+};
+
+}  // namespace distsync

@@ -1,0 +1,98 @@
+#include "projections/projection_set.h"
+
+#include <charconv>
+
+#include "events/codec.h"
+
+namespace distsync {
+namespace {
+const char kSeqKey[] = "proj-meta/seq";
+}
+
+void apply(ProjectedState& state, const Event& e) {
+  apply(state.servers, e);
+  apply(state.schedules, e);
+  apply(state.jobs, e);
+  apply(state.downloads, e);
+  apply(state.history, e);
+  state.seq = e.seq;
+}
+
+void ProjectionSet::load(StateTable& table) {
+  state_ = ProjectedState{};
+  if (auto v = table.get(kSeqKey)) {
+    std::from_chars(v->data(), v->data() + v->size(), state_.seq);
+  }
+  state_.servers.servers.load(table);
+  state_.schedules.schedules.load(table);
+  state_.jobs.load(table);
+  state_.downloads.downloads.load(table, [](const DownloadRecord& d) { return d.status == "running"; });
+  state_.history.load(table);
+  loaded_ = true;
+}
+
+void ProjectionSet::sync(std::uint64_t head, StateTable& table) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!loaded_ || state_.seq != head) load(table);
+}
+
+void ProjectionSet::apply(const Event& e) {
+  std::lock_guard<std::mutex> lock(mu_);
+  distsync::apply(state_, e);
+}
+
+void ProjectionSet::save(StateTable& table) {
+  std::lock_guard<std::mutex> lock(mu_);
+  state_.servers.servers.save(table);
+  state_.schedules.schedules.save(table);
+  state_.jobs.save(table);
+  state_.downloads.downloads.save(table);
+  state_.history.save(table);
+  table.put(kSeqKey, std::to_string(state_.seq));
+}
+
+void ProjectionSet::discard() {
+  std::lock_guard<std::mutex> lock(mu_);
+  loaded_ = false;  // the next sync() reloads what is persisted
+}
+
+Status ProjectionSet::refresh(EventLog& log) {
+  return log.read_state([&](std::uint64_t head, StateTable& table) { sync(head, table); });
+}
+
+Status rebuild(EventLog& log, std::uint64_t to_seq, StateTable& out, ProjectedState* state) {
+  ProjectedState local;
+  ProjectedState& s = state ? *state : local;
+  Status bad = Status::ok();
+  std::uint64_t since_save = 0;
+  Status scanned = log.scan_records(1, to_seq, [&](std::uint64_t seq, std::string_view record) {
+    auto e = decode_record(record);
+    if (!e.ok()) {
+      bad = Status::corruption("event " + std::to_string(seq) + ": " + e.status().message());
+      return false;
+    }
+    apply(s, *e);
+    // What is persisted does not depend on how events were grouped into transactions, so
+    // saving every few thousand events only bounds memory.
+    if (++since_save >= 4096) {
+      s.servers.servers.save(out);
+      s.schedules.schedules.save(out);
+      s.jobs.save(out);
+      s.downloads.downloads.save(out);
+      s.history.save(out);
+      since_save = 0;
+    }
+    return true;
+  });
+  if (!scanned.is_ok()) return scanned;
+  if (!bad.is_ok()) return bad;
+  s.servers.servers.save(out);
+  s.schedules.schedules.save(out);
+  s.jobs.save(out);
+  s.downloads.downloads.save(out);
+  s.history.save(out);
+  out.put(kSeqKey, std::to_string(s.seq));
+  return Status::ok();
+}
+
+}  // namespace distsync

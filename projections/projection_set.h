@@ -1,0 +1,70 @@
+// ProjectionSet: every projection of the log, kept in step with it as the log's Folder.
+//
+// It folds each appended event into servers, schedules, jobs, downloads and the history
+// indexes, and persists what changed in the same write transaction as the events (see
+// events/log/event_log.h), under "proj-meta/seq" and the projections' own keys. On open it
+// loads that persisted state instead of replaying the log; when another process has appended
+// since, sync() reloads it.
+//
+// Readers use with_state(); commands run by the log's writer read through the same call.
+// Thread-safe: one mutex guards all state.
+#pragma once
+
+#include <functional>
+#include <mutex>
+#include <string>
+
+#include "events/log/event_log.h"
+#include "projections/download_projection.h"
+#include "projections/history_index.h"
+#include "projections/job_projection.h"
+#include "projections/schedule_projection.h"
+#include "projections/server_projection.h"
+
+namespace distsync {
+
+struct ProjectedState {
+  std::uint64_t seq = 0;  // the last event folded in
+  ServerState servers;
+  ScheduleState schedules;
+  JobState jobs;
+  DownloadState downloads;
+  HistoryIndex history;
+};
+
+// The pure fold of one event into every projection.
+void apply(ProjectedState& state, const Event& e);
+
+class ProjectionSet : public Folder {
+ public:
+  ProjectionSet() = default;
+
+  // Folder
+  void sync(std::uint64_t head, StateTable& table) override;
+  void apply(const Event& e) override;
+  void save(StateTable& table) override;
+  void discard() override;
+
+  // Brings memory up to the log's head if another process appended (one read transaction).
+  Status refresh(EventLog& log);
+
+  // Runs fn with the current state. fn must not call back into this set.
+  template <typename Fn>
+  auto with_state(Fn&& fn) const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return fn(static_cast<const ProjectedState&>(state_));
+  }
+
+ private:
+  void load(StateTable& table);
+
+  mutable std::mutex mu_;
+  ProjectedState state_;     // GUARDED_BY(mu_)
+  bool loaded_ = false;      // GUARDED_BY(mu_)
+};
+
+// Folds events [1, to_seq] of `log` into a fresh state and writes it into `out`, the way the
+// live daemon would have. Used for offline rebuilds, checks and time travel (--as-of).
+Status rebuild(EventLog& log, std::uint64_t to_seq, StateTable& out, ProjectedState* state = nullptr);
+
+}  // namespace distsync
