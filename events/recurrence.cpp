@@ -2,35 +2,45 @@
 
 namespace distsync {
 
-std::string frequency_name(Frequency f) {
+std::string_view frequency_name(Frequency f) {
   switch (f) {
-    case Frequency::kOnce: return "once";
-    case Frequency::kDaily: return "daily";
-    case Frequency::kWeekly: return "weekly";
-    case Frequency::kMonthly: return "monthly";
+    case Frequency::kOnce:
+      return "once";
+    case Frequency::kDaily:
+      return "daily";
+    case Frequency::kWeekly:
+      return "weekly";
+    case Frequency::kMonthly:
+      return "monthly";
   }
-  return "once";
+  return "unknown";
 }
 
-bool parse_frequency(const std::string& s, Frequency* out) {
-  for (Frequency f : {Frequency::kOnce, Frequency::kDaily, Frequency::kWeekly, Frequency::kMonthly}) {
-    if (frequency_name(f) == s) {
-      *out = f;
-      return true;
-    }
+Result<Frequency> parse_frequency(std::string_view name) {
+  for (Frequency f :
+       {Frequency::kOnce, Frequency::kDaily, Frequency::kWeekly, Frequency::kMonthly}) {
+    if (frequency_name(f) == name) return f;
   }
-  return false;
+  return Status::invalid_argument("unknown frequency '" + std::string(name) +
+                                  "': use once, daily, weekly or monthly");
 }
 
-std::string monthly_mode_name(MonthlyMode m) {
-  return m == MonthlyMode::kDayOfMonth ? "day" : "nth_weekday";
+std::string_view monthly_mode_name(MonthlyMode m) {
+  switch (m) {
+    case MonthlyMode::kDayOfMonth:
+      return "day_of_month";
+    case MonthlyMode::kNthWeekday:
+      return "nth_weekday";
+  }
+  return "unknown";
 }
 
-bool parse_monthly_mode(const std::string& s, MonthlyMode* out) {
-  if (s == "day") *out = MonthlyMode::kDayOfMonth;
-  else if (s == "nth_weekday") *out = MonthlyMode::kNthWeekday;
-  else return false;
-  return true;
+Result<MonthlyMode> parse_monthly_mode(std::string_view name) {
+  for (MonthlyMode m : {MonthlyMode::kDayOfMonth, MonthlyMode::kNthWeekday}) {
+    if (monthly_mode_name(m) == name) return m;
+  }
+  return Status::invalid_argument("unknown monthly mode '" + std::string(name) +
+                                  "': use day_of_month or nth_weekday");
 }
 
 }  // namespace distsync
