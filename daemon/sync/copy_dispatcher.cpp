@@ -1,0 +1,320 @@
+#include "daemon/sync/copy_dispatcher.h"
+
+#include <deque>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <variant>
+#include <vector>
+#include <zmq.hpp>
+#include <zmq_addon.hpp>
+
+#include "daemon/sync/copy_protocol.h"
+#include "daemon/sync/copy_worker_loop.h"
+#include "daemon/sync/wake_fd.h"
+
+namespace distsync {
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+struct SubmitCmd {
+  CopyTask task;
+};
+struct CancelJobCmd {
+  std::string job;
+};
+using Inbox = std::variant<SubmitCmd, CancelJobCmd>;
+
+struct WorkerInfo {
+  SteadyClock::time_point last_seen;
+  std::uint64_t busy = 0;  // dispatch number, 0 = idle
+};
+
+struct InFlight {
+  CopyTask task;
+  std::string worker;
+};
+
+}  // namespace
+
+class CopyDispatcher::Impl {
+ public:
+  Impl(DispatcherOptions options, OutcomeFn on_outcome)
+      : options_(std::move(options)),
+        on_outcome_(std::move(on_outcome)),
+        context_(1),
+        router_(context_, zmq::socket_type::router) {}
+
+  Status bind() {
+    if (!wake_.valid() || !stop_.valid()) return Status::unavailable("cannot create an eventfd");
+    router_.set(zmq::sockopt::linger, 0);
+    router_.set(zmq::sockopt::router_mandatory, 0);
+    inproc_endpoint_ = "inproc://distsync-copy-" + std::to_string(reinterpret_cast<std::uintptr_t>(this));
+    router_.bind(inproc_endpoint_);
+    if (!options_.external_endpoint.empty()) {
+      try {
+        router_.bind(options_.external_endpoint);
+        bound_external_ = router_.get(zmq::sockopt::last_endpoint);
+      } catch (const zmq::error_t& e) {
+        return Status::invalid_argument("cannot bind the copy endpoint '" +
+                                        options_.external_endpoint + "': " + e.what());
+      }
+    }
+    return Status::ok();
+  }
+
+  void start() {
+    thread_ = std::thread([this] { loop(); });
+    for (std::size_t i = 0; i < options_.inproc_workers; ++i) {
+      workers_.emplace_back([this, i] {
+        CopyWorkerOptions o;
+        o.endpoint = inproc_endpoint_;
+        o.name = "inproc-" + std::to_string(i);
+        o.heartbeat = options_.heartbeat;
+        o.use_copy_file_range = options_.use_copy_file_range;
+        (void)run_copy_worker_loop(context_, o, stop_.fd(), limiters_);
+      });
+    }
+  }
+
+  ~Impl() {
+    stop_.signal();  // never drained: every worker and the loop see it
+    for (auto& w : workers_) w.join();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  void post(Inbox cmd) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      inbox_.push_back(std::move(cmd));
+    }
+    wake_.signal();
+  }
+
+  DispatcherStats stats() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return stats_;
+  }
+  std::string external_endpoint() const { return bound_external_; }
+
+ private:
+  void loop() {
+    for (;;) {
+      std::vector<zmq::pollitem_t> items = {
+          {router_.handle(), 0, ZMQ_POLLIN, 0},
+          {nullptr, wake_.fd(), ZMQ_POLLIN, 0},
+          {nullptr, stop_.fd(), ZMQ_POLLIN, 0},
+      };
+      try {
+        zmq::poll(items, options_.heartbeat);
+      } catch (const zmq::error_t& e) {
+        if (e.num() == EINTR) continue;
+        return;
+      }
+      if (items[2].revents & ZMQ_POLLIN) return;
+      if (items[1].revents & ZMQ_POLLIN) {
+        wake_.drain();
+        std::deque<Inbox> cmds;
+        {
+          std::lock_guard<std::mutex> lock(mu_);
+          cmds.swap(inbox_);
+        }
+        for (auto& c : cmds) handle(c);
+      }
+      if (items[0].revents & ZMQ_POLLIN) receive();
+      expire_workers();
+      assign();
+      publish_stats();
+    }
+  }
+
+  void handle(Inbox& cmd) {
+    if (auto* s = std::get_if<SubmitCmd>(&cmd)) {
+      pending_.push_back(std::move(s->task));
+      return;
+    }
+    const std::string& job = std::get<CancelJobCmd>(cmd).job;
+    for (auto it = pending_.begin(); it != pending_.end();) {
+      if (it->job == job) {
+        CopyOutcome o;
+        o.id = it->id;
+        o.job = it->job;
+        o.failure = "cancelled";
+        o.message = "cancelled before it started";
+        on_outcome_(std::move(o));
+        it = pending_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    for (const auto& [dispatch, f] : in_flight_) {
+      if (f.task.job == job) send(f.worker, CancelMsg{dispatch});
+    }
+  }
+
+  void receive() {
+    for (;;) {
+      std::vector<zmq::message_t> frames;
+      auto got = zmq::recv_multipart(router_, std::back_inserter(frames), zmq::recv_flags::dontwait);
+      if (!got) return;
+      // identity, tag, verb, body; anything else is not a copy worker and is dropped.
+      if (frames.size() != 4 || frames[1].to_string_view() != kCopyProtocolTag) continue;
+      Result<CopyMessage> msg =
+          decode_copy_message(frames[2].to_string_view(), frames[3].to_string_view());
+      if (!msg.ok()) continue;
+      std::string id = frames[0].to_string();
+      bool known = workers_info_.count(id) > 0;
+      WorkerInfo& w = workers_info_[id];
+      w.last_seen = SteadyClock::now();
+      if (std::holds_alternative<ReadyMsg>(*msg)) {
+        if (w.busy == 0) make_ready(id);
+      } else if (const auto* hb = std::get_if<HeartbeatMsg>(&*msg)) {
+        // A worker we lost (or never saw, after a restart) that is idle may work again.
+        if (!known && hb->busy == 0) make_ready(id);
+      } else if (const auto* r = std::get_if<ResultMsg>(&*msg)) {
+        auto it = in_flight_.find(r->dispatch);
+        if (it != in_flight_.end() && it->second.worker == id) {
+          CopyOutcome o;
+          o.id = it->second.task.id;
+          o.job = it->second.task.job;
+          o.ok = r->ok;
+          o.failure = r->failure;
+          o.message = r->message;
+          o.bytes = r->bytes;
+          o.sha256 = r->sha256;
+          --per_server_[it->second.task.server];
+          in_flight_.erase(it);
+          on_outcome_(std::move(o));
+        }
+        if (w.busy == r->dispatch || !known) {
+          w.busy = 0;
+          make_ready(id);
+        }
+      }
+    }
+  }
+
+  void make_ready(const std::string& id) {
+    for (const auto& r : ready_) {
+      if (r == id) return;
+    }
+    ready_.push_back(id);
+  }
+
+  void expire_workers() {
+    auto now = SteadyClock::now();
+    for (auto it = workers_info_.begin(); it != workers_info_.end();) {
+      if (now - it->second.last_seen <= options_.worker_timeout) {
+        ++it;
+        continue;
+      }
+      const std::string& id = it->first;
+      std::erase(ready_, id);
+      for (auto f = in_flight_.begin(); f != in_flight_.end();) {
+        if (f->second.worker == id) {
+          --per_server_[f->second.task.server];
+          pending_.push_front(std::move(f->second.task));
+          ++stats_redispatched_;
+          f = in_flight_.erase(f);
+        } else {
+          ++f;
+        }
+      }
+      ++stats_lost_;
+      it = workers_info_.erase(it);
+    }
+  }
+
+  void assign() {
+    while (!ready_.empty() && in_flight_.size() < options_.max_concurrent) {
+      auto task = pending_.end();
+      for (auto it = pending_.begin(); it != pending_.end(); ++it) {
+        if (it->max_parallel == 0 || per_server_[it->server] < it->max_parallel) {
+          task = it;
+          break;
+        }
+      }
+      if (task == pending_.end()) return;
+      std::string worker = ready_.front();
+      ready_.pop_front();
+      std::uint64_t dispatch = next_dispatch_++;
+      TaskMsg m;
+      m.dispatch = dispatch;
+      m.source = task->source;
+      m.target = task->target;
+      m.size = task->size;
+      m.mtime_ns = task->mtime_ns;
+      m.sha256 = task->sha256;
+      m.verify = task->verify;
+      m.bandwidth_bps = task->bandwidth_bps;
+      m.limit_key = task->server;
+      send(worker, m);
+      ++per_server_[task->server];
+      workers_info_[worker].busy = dispatch;
+      in_flight_[dispatch] = InFlight{std::move(*task), worker};
+      pending_.erase(task);
+      ++stats_dispatched_;
+    }
+  }
+
+  void send(const std::string& worker, const CopyMessage& message) {
+    EncodedMessage m = encode_copy_message(message);
+    std::vector<zmq::const_buffer> frames = {zmq::buffer(worker), zmq::buffer(kCopyProtocolTag),
+                                             zmq::buffer(m.verb), zmq::buffer(m.body)};
+    (void)zmq::send_multipart(router_, frames, zmq::send_flags::dontwait);
+  }
+
+  void publish_stats() {
+    std::lock_guard<std::mutex> lock(mu_);
+    stats_.workers = workers_info_.size();
+    stats_.pending = pending_.size();
+    stats_.in_flight = in_flight_.size();
+    stats_.dispatched = stats_dispatched_;
+    stats_.redispatched = stats_redispatched_;
+    stats_.lost_workers = stats_lost_;
+  }
+
+  const DispatcherOptions options_;
+  const OutcomeFn on_outcome_;
+  zmq::context_t context_;
+  zmq::socket_t router_;  // owned by the loop thread after start()
+  std::string inproc_endpoint_;
+  std::string bound_external_;
+  WakeFd wake_;
+  WakeFd stop_;
+  LimiterRegistry limiters_;
+  std::thread thread_;
+  std::vector<std::thread> workers_;
+
+  mutable std::mutex mu_;
+  std::deque<Inbox> inbox_;  // GUARDED_BY(mu_)
+  DispatcherStats stats_;    // GUARDED_BY(mu_)
+
+  // Loop thread only.
+  std::map<std::string, WorkerInfo> workers_info_;
+  std::deque<std::string> ready_;  // least recently ready first
+  std::deque<CopyTask> pending_;
+  std::map<std::uint64_t, InFlight> in_flight_;
+  std::map<std::string, std::uint32_t> per_server_;
+  std::uint64_t next_dispatch_ = 1;
+  std::uint64_t stats_dispatched_ = 0, stats_redispatched_ = 0, stats_lost_ = 0;
+};
+
+Result<std::unique_ptr<CopyDispatcher>> CopyDispatcher::start(DispatcherOptions options,
+                                                              OutcomeFn on_outcome) {
+  auto impl = std::make_unique<Impl>(std::move(options), std::move(on_outcome));
+  Status s = impl->bind();
+  if (!s.is_ok()) return s;
+  impl->start();
+  return std::unique_ptr<CopyDispatcher>(new CopyDispatcher(std::move(impl)));
+}
+
+CopyDispatcher::CopyDispatcher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+CopyDispatcher::~CopyDispatcher() = default;
+void CopyDispatcher::submit(CopyTask task) { impl_->post(SubmitCmd{std::move(task)}); }
+void CopyDispatcher::cancel_job(const std::string& job) { impl_->post(CancelJobCmd{job}); }
+DispatcherStats CopyDispatcher::stats() const { return impl_->stats(); }
+std::string CopyDispatcher::external_endpoint() const { return impl_->external_endpoint(); }
+
+}  // namespace distsync

@@ -1,0 +1,95 @@
+// CopyDispatcher: hands file copies to copy workers over ZeroMQ and reports how each ended.
+//
+// It binds a ROUTER on a private inproc:// endpoint, where `inproc_workers` worker threads of
+// its own connect, and optionally on `external_endpoint` (ipc:// or tcp://) for
+// `distsync-worker` processes; all speak the copy protocol (copy_protocol.h, docs/sync.md).
+// Tasks go to the least recently ready worker, at most `max_concurrent` at once in all and at
+// most CopyTask::max_parallel per server. A worker silent for longer than `worker_timeout`
+// is dropped and its task dispatched again (under a new dispatch number, so a late RESULT
+// from the lost worker is ignored).
+//
+// One thread owns every socket; submit() and cancel_job() post messages to it. Outcomes are
+// delivered by calling `on_outcome` on that thread: it must be quick and must not call back
+// into the dispatcher. Thread-safe. The destructor stops workers and the thread and joins
+// them; tasks still queued get no outcome.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "events/result.h"
+
+namespace distsync {
+
+struct CopyTask {
+  std::uint64_t id = 0;  // the caller's, unique among its tasks in flight
+  std::string job;
+  std::string server;    // per-server parallelism and bandwidth are keyed on it
+  std::string source;    // full paths
+  std::string target;
+  std::uint64_t size = 0;
+  std::int64_t mtime_ns = 0;
+  std::string sha256;
+  bool verify = false;
+  std::uint64_t bandwidth_bps = 0;  // the server's limit, shared by its tasks; 0 = unlimited
+  std::uint32_t max_parallel = 0;   // per server; 0 = no per-server limit
+};
+
+struct CopyOutcome {
+  std::uint64_t id = 0;
+  std::string job;
+  bool ok = false;
+  std::string failure = "none";  // as ResultMsg::failure
+  std::string message;
+  std::uint64_t bytes = 0;
+  std::string sha256;
+};
+
+struct DispatcherOptions {
+  std::size_t inproc_workers = 4;
+  std::string external_endpoint;  // empty = in-process workers only
+  std::chrono::milliseconds heartbeat{1000};       // told to in-process workers
+  std::chrono::milliseconds worker_timeout{5000};  // silence after which a worker is lost
+  std::size_t max_concurrent = 16;
+  bool use_copy_file_range = true;
+};
+
+struct DispatcherStats {
+  std::size_t workers = 0;  // known live workers
+  std::size_t pending = 0;
+  std::size_t in_flight = 0;
+  std::uint64_t dispatched = 0;
+  std::uint64_t redispatched = 0;  // tasks of lost workers handed out again
+  std::uint64_t lost_workers = 0;
+};
+
+class CopyDispatcher {
+ public:
+  using OutcomeFn = std::function<void(CopyOutcome)>;
+
+  // invalid_argument when external_endpoint cannot be bound.
+  static Result<std::unique_ptr<CopyDispatcher>> start(DispatcherOptions options,
+                                                       OutcomeFn on_outcome);
+  ~CopyDispatcher();
+  CopyDispatcher(const CopyDispatcher&) = delete;
+  CopyDispatcher& operator=(const CopyDispatcher&) = delete;
+
+  void submit(CopyTask task);
+  // Drops the job's queued tasks (outcome "cancelled") and sends CANCEL for its running ones
+  // (their RESULT, "cancelled", follows).
+  void cancel_job(const std::string& job);
+  DispatcherStats stats() const;
+  // The external endpoint as bound (a "tcp://host:*" wildcard resolved to its port).
+  std::string external_endpoint() const;
+
+  class Impl;
+
+ private:
+  explicit CopyDispatcher(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace distsync

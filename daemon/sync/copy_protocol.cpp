@@ -1,0 +1,126 @@
+#include "daemon/sync/copy_protocol.h"
+
+#include <nlohmann/json.hpp>
+
+namespace distsync {
+namespace {
+
+using nlohmann::json;
+
+struct Encoder {
+  EncodedMessage operator()(const ReadyMsg& m) const {
+    return {"READY", json{{"worker", m.worker}, {"pid", m.pid}}.dump()};
+  }
+  EncodedMessage operator()(const HeartbeatMsg& m) const {
+    return {"HEARTBEAT", json{{"busy", m.busy}}.dump()};
+  }
+  EncodedMessage operator()(const TaskMsg& m) const {
+    return {"TASK", json{{"dispatch", m.dispatch},
+                         {"source", m.source},
+                         {"target", m.target},
+                         {"size", m.size},
+                         {"mtime_ns", m.mtime_ns},
+                         {"sha256", m.sha256},
+                         {"verify", m.verify},
+                         {"bandwidth_bps", m.bandwidth_bps},
+                         {"limit_key", m.limit_key}}
+                        .dump()};
+  }
+  EncodedMessage operator()(const ResultMsg& m) const {
+    return {"RESULT", json{{"dispatch", m.dispatch},
+                           {"ok", m.ok},
+                           {"failure", m.failure},
+                           {"message", m.message},
+                           {"bytes", m.bytes},
+                           {"sha256", m.sha256}}
+                          .dump()};
+  }
+  EncodedMessage operator()(const CancelMsg& m) const {
+    return {"CANCEL", json{{"dispatch", m.dispatch}}.dump()};
+  }
+};
+
+// Reads one field of the expected JSON type; false (with *error set) otherwise.
+template <typename T>
+bool field(const json& j, const char* name, T* out, std::string* error) {
+  auto it = j.find(name);
+  bool ok = it != j.end();
+  if (ok) {
+    if constexpr (std::is_same_v<T, bool>) ok = it->is_boolean();
+    else if constexpr (std::is_same_v<T, std::string>) ok = it->is_string();
+    else if constexpr (std::is_unsigned_v<T>) ok = it->is_number_unsigned();
+    else ok = it->is_number_integer();
+  }
+  if (!ok) {
+    if (error->empty()) *error = std::string("field '") + name + "' missing or of the wrong type";
+    return false;
+  }
+  *out = it->get<T>();
+  return true;
+}
+
+bool known_failure(const std::string& f) {
+  return f == "none" || f == "no_space" || f == "permission_denied" || f == "source_vanished" ||
+         f == "io_error" || f == "verify_mismatch" || f == "cancelled";
+}
+
+}  // namespace
+
+EncodedMessage encode_copy_message(const CopyMessage& message) {
+  return std::visit(Encoder{}, message);
+}
+
+Result<CopyMessage> decode_copy_message(std::string_view verb, std::string_view body) {
+  json j = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) {
+    return Status::invalid_argument("copy protocol: " + std::string(verb) +
+                                    " body is not a JSON object");
+  }
+  std::string error;
+  CopyMessage out;
+  if (verb == "READY") {
+    ReadyMsg m;
+    field(j, "worker", &m.worker, &error);
+    field(j, "pid", &m.pid, &error);
+    out = m;
+  } else if (verb == "HEARTBEAT") {
+    HeartbeatMsg m;
+    field(j, "busy", &m.busy, &error);
+    out = m;
+  } else if (verb == "TASK") {
+    TaskMsg m;
+    field(j, "dispatch", &m.dispatch, &error);
+    field(j, "source", &m.source, &error);
+    field(j, "target", &m.target, &error);
+    field(j, "size", &m.size, &error);
+    field(j, "mtime_ns", &m.mtime_ns, &error);
+    field(j, "sha256", &m.sha256, &error);
+    field(j, "verify", &m.verify, &error);
+    field(j, "bandwidth_bps", &m.bandwidth_bps, &error);
+    field(j, "limit_key", &m.limit_key, &error);
+    if (error.empty() && (m.source.empty() || m.target.empty())) error = "empty source or target";
+    out = m;
+  } else if (verb == "RESULT") {
+    ResultMsg m;
+    field(j, "dispatch", &m.dispatch, &error);
+    field(j, "ok", &m.ok, &error);
+    field(j, "failure", &m.failure, &error);
+    field(j, "message", &m.message, &error);
+    field(j, "bytes", &m.bytes, &error);
+    field(j, "sha256", &m.sha256, &error);
+    if (error.empty() && !known_failure(m.failure)) error = "unknown failure '" + m.failure + "'";
+    out = m;
+  } else if (verb == "CANCEL") {
+    CancelMsg m;
+    field(j, "dispatch", &m.dispatch, &error);
+    out = m;
+  } else {
+    return Status::invalid_argument("copy protocol: unknown verb '" + std::string(verb) + "'");
+  }
+  if (!error.empty()) {
+    return Status::invalid_argument("copy protocol: " + std::string(verb) + ": " + error);
+  }
+  return out;
+}
+
+}  // namespace distsync

@@ -1,0 +1,168 @@
+#include "daemon/sync/copy_worker.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "daemon/content/atomic_copy.h"
+#include "daemon/sync/copy_protocol.h"
+#include "daemon/sync/copy_worker_loop.h"
+#include <zmq_addon.hpp>
+#include "daemon/sync/wake_fd.h"
+
+namespace distsync {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+void send(zmq::socket_t& socket, const CopyMessage& message) {
+  EncodedMessage m = encode_copy_message(message);
+  std::vector<zmq::const_buffer> frames = {zmq::buffer(kCopyProtocolTag), zmq::buffer(m.verb),
+                                           zmq::buffer(m.body)};
+  (void)zmq::send_multipart(socket, frames, zmq::send_flags::dontwait);
+}
+
+std::string failure_name(const CopyResult& r) {
+  // The content library reports a hash mismatch as an io_error; the sync events name it.
+  if (r.failure == CopyFailure::kIOError &&
+      r.status.message().find("verification failed") != std::string::npos) {
+    return "verify_mismatch";
+  }
+  return std::string(copy_failure_name(r.failure));
+}
+
+// One task on a helper thread; signals `done` when the result is ready.
+class RunningCopy {
+ public:
+  RunningCopy(TaskMsg task, BandwidthLimiter* limiter, bool use_copy_file_range,
+              const WakeFd& done)
+      : task_(std::move(task)) {
+    thread_ = std::thread([this, limiter, use_copy_file_range, &done] {
+      CopyOptions o;
+      o.verify = task_.verify;
+      o.expected_sha256 = task_.sha256;
+      o.limiter = limiter;
+      o.cancel = &cancel_;
+      o.use_copy_file_range = use_copy_file_range;
+      if (limiter != nullptr) o.chunk_bytes = limiter->chunk_bytes(o.chunk_bytes);
+      CopyResult r = copy_file_atomic(task_.source, task_.target, o);
+      result_.dispatch = task_.dispatch;
+      result_.ok = r.ok();
+      result_.failure = r.ok() ? "none" : failure_name(r);
+      result_.message = r.ok() ? "" : r.status.message();
+      result_.bytes = r.bytes;
+      result_.sha256 = r.sha256;
+      done.signal();
+    });
+  }
+  ~RunningCopy() {
+    cancel_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+  std::uint64_t dispatch() const { return task_.dispatch; }
+  void cancel() { cancel_ = true; }
+  // REQUIRES: `done` was signalled.
+  ResultMsg finish() {
+    thread_.join();
+    return result_;
+  }
+
+ private:
+  TaskMsg task_;
+  std::atomic<bool> cancel_{false};
+  ResultMsg result_;
+  std::thread thread_;
+};
+
+}  // namespace
+
+BandwidthLimiter* LimiterRegistry::get(const std::string& key, std::uint64_t bytes_per_second) {
+  if (bytes_per_second == 0) return nullptr;
+  std::lock_guard<std::mutex> lock(mu_);
+  auto& slot = limiters_[{key, bytes_per_second}];
+  if (!slot) slot = std::make_unique<BandwidthLimiter>(bytes_per_second);
+  return slot.get();
+}
+
+Status run_copy_worker_loop(zmq::context_t& context, const CopyWorkerOptions& options,
+                            int stop_fd, LimiterRegistry& limiters) {
+  WakeFd done;
+  if (!done.valid()) return Status::unavailable("copy worker: cannot create an eventfd");
+  zmq::socket_t socket(context, zmq::socket_type::dealer);
+  socket.set(zmq::sockopt::linger, 0);
+  try {
+    socket.connect(options.endpoint);
+  } catch (const zmq::error_t& e) {
+    return Status::invalid_argument("copy worker: cannot connect to '" + options.endpoint +
+                                    "': " + e.what());
+  }
+  std::string name = options.name.empty() ? "worker-" + std::to_string(::getpid()) : options.name;
+  send(socket, ReadyMsg{name, static_cast<std::int64_t>(::getpid())});
+
+  std::unique_ptr<RunningCopy> running;
+  auto next_heartbeat = Clock::now() + options.heartbeat;
+  for (;;) {
+    std::vector<zmq::pollitem_t> items = {
+        {socket.handle(), 0, ZMQ_POLLIN, 0},
+        {nullptr, stop_fd, ZMQ_POLLIN, 0},
+        {nullptr, done.fd(), ZMQ_POLLIN, 0},
+    };
+    auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_heartbeat -
+                                                                      Clock::now());
+    try {
+      zmq::poll(items, std::max(wait, std::chrono::milliseconds(0)));
+    } catch (const zmq::error_t& e) {
+      if (e.num() == EINTR) continue;
+      return Status::unavailable(std::string("copy worker: poll failed: ") + e.what());
+    }
+    if (items[1].revents & ZMQ_POLLIN) break;
+    if (items[2].revents & ZMQ_POLLIN) {
+      done.drain();
+      if (running) {
+        send(socket, running->finish());
+        running.reset();
+      }
+    }
+    if (items[0].revents & ZMQ_POLLIN) {
+      for (;;) {
+        std::vector<zmq::message_t> frames;
+        auto got = zmq::recv_multipart(socket, std::back_inserter(frames),
+                                       zmq::recv_flags::dontwait);
+        if (!got) break;
+        // Anything malformed is dropped: the dispatcher speaks this protocol or nothing.
+        if (frames.size() != 3 || frames[0].to_string_view() != kCopyProtocolTag) continue;
+        Result<CopyMessage> msg =
+            decode_copy_message(frames[1].to_string_view(), frames[2].to_string_view());
+        if (!msg.ok()) continue;
+        if (const auto* task = std::get_if<TaskMsg>(&*msg)) {
+          if (running) {
+            send(socket, ResultMsg{task->dispatch, false, "io_error",
+                                   "worker busy with another task", 0, ""});
+            continue;
+          }
+          BandwidthLimiter* limiter = limiters.get(task->limit_key, task->bandwidth_bps);
+          running = std::make_unique<RunningCopy>(*task, limiter, options.use_copy_file_range,
+                                                  done);
+        } else if (const auto* cancel = std::get_if<CancelMsg>(&*msg)) {
+          if (running && running->dispatch() == cancel->dispatch) running->cancel();
+        }
+      }
+    }
+    if (Clock::now() >= next_heartbeat) {
+      send(socket, HeartbeatMsg{running ? running->dispatch() : 0});
+      next_heartbeat = Clock::now() + options.heartbeat;
+    }
+  }
+  running.reset();  // cancels and joins; the copy removes its temp
+  return Status::ok();
+}
+
+Status run_copy_worker(const CopyWorkerOptions& options, int stop_fd) {
+  zmq::context_t context(1);
+  LimiterRegistry limiters;
+  return run_copy_worker_loop(context, options, stop_fd, limiters);
+}
+
+}  // namespace distsync

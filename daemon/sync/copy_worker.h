@@ -1,0 +1,50 @@
+// A copy worker: a ZeroMQ DEALER that takes TASK messages from the dispatcher, copies each
+// file with the content library's atomic copy, and answers RESULT (docs/sync.md).
+//
+// The worker announces itself with READY, sends HEARTBEAT every `heartbeat` while connected
+// (idle or busy), runs one task at a time on a helper thread so that heartbeats and CANCEL
+// keep flowing during a long copy, and raises the copy's cancel flag on CANCEL or stop.
+// Tasks that share a limit_key share one BandwidthLimiter per worker process.
+// run_copy_worker is what `distsync-worker` runs; the daemon's in-process workers run the
+// same loop over inproc (copy_worker_loop.h). Blocking; call from a thread you own.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+
+#include "daemon/content/bandwidth_limiter.h"
+#include "events/status.h"
+
+namespace distsync {
+
+struct CopyWorkerOptions {
+  std::string endpoint;  // the dispatcher's: "ipc:///path", "tcp://host:port", "inproc://..."
+  std::string name;      // for the dispatcher's logs; default "worker-<pid>"
+  std::chrono::milliseconds heartbeat{1000};
+  bool use_copy_file_range = true;
+};
+
+// Limiters shared by every worker thread of one process, one per (limit_key, rate).
+// Thread-safe. Limiters live as long as the registry.
+class LimiterRegistry {
+ public:
+  // nullptr for rate 0 (unlimited).
+  BandwidthLimiter* get(const std::string& key, std::uint64_t bytes_per_second);
+
+ private:
+  std::mutex mu_;
+  std::map<std::pair<std::string, std::uint64_t>, std::unique_ptr<BandwidthLimiter>>
+      limiters_;  // GUARDED_BY(mu_)
+};
+
+// Connects to options.endpoint and serves tasks until `stop_fd` becomes readable (for
+// example a signal self-pipe). A task running at that moment is cancelled and its temp
+// removed. invalid_argument for a bad endpoint; unavailable when the socket fails.
+Status run_copy_worker(const CopyWorkerOptions& options, int stop_fd);
+
+}  // namespace distsync

@@ -1,0 +1,49 @@
+#include "daemon/sync/copy_protocol.h"
+
+#include <gtest/gtest.h>
+
+#include "daemon/sync/retry_policy.h"
+
+namespace distsync {
+namespace {
+
+TEST(CopyProtocolTest, EveryMessageRoundTrips) {
+  TaskMsg task{7, "/c/Patches/a.msu", "/s/Patches/a.msu", 42, -5, "ab", true, 1000, "srv"};
+  std::vector<CopyMessage> all = {ReadyMsg{"w", 12}, HeartbeatMsg{3}, task,
+                                  ResultMsg{7, false, "no_space", "full", 3, ""}, CancelMsg{7}};
+  for (const auto& m : all) {
+    EncodedMessage e = encode_copy_message(m);
+    Result<CopyMessage> back = decode_copy_message(e.verb, e.body);
+    ASSERT_TRUE(back.ok()) << e.verb << ": " << back.status().to_string();
+    EXPECT_EQ(*back, m) << e.verb;
+  }
+}
+
+TEST(CopyProtocolTest, UntrustedFramesAreRefusedNotCrashed) {
+  EXPECT_FALSE(decode_copy_message("EXPLODE", "{}").ok());
+  EXPECT_FALSE(decode_copy_message("TASK", "not json").ok());
+  EXPECT_FALSE(decode_copy_message("TASK", "[1,2]").ok());
+  EXPECT_FALSE(decode_copy_message("HEARTBEAT", R"({"busy":-1})").ok());
+  EXPECT_FALSE(decode_copy_message("HEARTBEAT", R"({"busy":"x"})").ok());
+  EXPECT_FALSE(decode_copy_message("RESULT",
+                                   R"({"dispatch":1,"ok":false,"failure":"weird","message":"",)"
+                                   R"("bytes":0,"sha256":""})")
+                   .ok());
+  Result<CopyMessage> r = decode_copy_message("TASK", R"({"dispatch":1})");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("source"), std::string::npos);
+}
+
+TEST(SyncRetryPolicyTest, BackoffDoublesUpToTheCapAndStopsAtMaxAttempts) {
+  SyncRetryPolicy p;
+  EXPECT_EQ(p.delay_after(1), 1'000'000);
+  EXPECT_EQ(p.delay_after(2), 2'000'000);
+  EXPECT_EQ(p.delay_after(4), 8'000'000);
+  EXPECT_EQ(p.delay_after(5), 0);
+  p.max_attempts = 20;
+  EXPECT_EQ(p.delay_after(10), 60'000'000);
+}
+
+}  // namespace
+}  // namespace distsync

@@ -1,0 +1,62 @@
+// distsync-worker: copies files for a distsyncd, as told over its copy endpoint.
+//
+//   distsync-worker --connect ENDPOINT [--name NAME] [--heartbeat-ms N] [--no-copy-file-range]
+//
+// Exit codes: 0 stopped by SIGTERM/SIGINT, 1 failure, 2 usage error.
+#include <signal.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+
+#include "daemon/sync/copy_worker.h"
+
+namespace {
+
+int g_stop_write_fd = -1;
+
+void on_stop_signal(int) {
+  char byte = 1;
+  [[maybe_unused]] ssize_t n = ::write(g_stop_write_fd, &byte, 1);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  distsync::CopyWorkerOptions options;
+  int heartbeat_ms = 1000;
+  bool no_copy_file_range = false;
+  CLI::App app{"distsync-worker: copies files for a distsyncd over its copy endpoint"};
+  app.add_option("--connect", options.endpoint, "the daemon's copy endpoint (ipc:// or tcp://)")
+      ->required();
+  app.add_option("--name", options.name, "a name for the daemon's logs");
+  app.add_option("--heartbeat-ms", heartbeat_ms, "heartbeat interval")
+      ->check(CLI::Range(10, 60000));
+  app.add_flag("--no-copy-file-range", no_copy_file_range, "copy with plain read/write");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;
+  }
+  options.heartbeat = std::chrono::milliseconds(heartbeat_ms);
+  options.use_copy_file_range = !no_copy_file_range;
+
+  int fds[2];
+  if (::pipe(fds) != 0) {
+    std::perror("distsync-worker: pipe");
+    return 1;
+  }
+  g_stop_write_fd = fds[1];
+  struct sigaction sa = {};
+  sa.sa_handler = on_stop_signal;
+  ::sigaction(SIGTERM, &sa, nullptr);
+  ::sigaction(SIGINT, &sa, nullptr);
+
+  distsync::Status s = distsync::run_copy_worker(options, fds[0]);
+  if (!s.is_ok()) {
+    std::fprintf(stderr, "distsync-worker: %s\n", s.message().c_str());
+    return 1;
+  }
+  return 0;
+}
