@@ -1,0 +1,124 @@
+#include "daemon/bus_publisher.h"
+
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
+#include <thread>
+#include <zmq.hpp>
+#include <zmq_addon.hpp>
+
+#include "daemon/control_server.h"
+#include "events/codec.h"
+
+namespace distsync {
+
+class BusPublisher::Impl {
+ public:
+  Impl(BusOptions options, EventLog* log, std::uint64_t start_after)
+      : options_(std::move(options)),
+        log_(log),
+        socket_(context_, zmq::socket_type::pub),
+        last_(start_after) {}
+
+  ~Impl() {
+    stop();
+    socket_.close();
+    if (bound_) remove_ipc_socket(options_.endpoint);
+  }
+
+  Status bind() {
+    Status s = prepare_ipc_dir(options_.endpoint);
+    if (!s.is_ok()) return s;
+    try {
+      socket_.set(zmq::sockopt::sndhwm, options_.high_water_mark);
+      socket_.set(zmq::sockopt::linger, 1000);
+      mode_t old = umask(0007);
+      try {
+        socket_.bind(options_.endpoint);
+      } catch (...) {
+        umask(old);
+        throw;
+      }
+      umask(old);
+    } catch (const zmq::error_t& e) {
+      return Status::unavailable("cannot bind bus endpoint " + options_.endpoint + ": " + e.what());
+    }
+    bound_ = true;
+    s = restrict_ipc_socket(options_.endpoint);
+    if (!s.is_ok()) return s;
+    // From here on only the thread touches the socket.
+    thread_ = std::thread([this] { run(); });
+    return Status::ok();
+  }
+
+  void stop() {
+    stop_.store(true);
+    if (thread_.joinable()) thread_.join();
+  }
+
+  std::uint64_t last_published() const { return last_.load(); }
+
+ private:
+  void run() {
+    for (;;) {
+      bool stopping = stop_.load();
+      std::uint64_t last = last_.load();
+      std::uint64_t head =
+          stopping ? log_->last_seq() : log_->wait_for_append(last, options_.poll_interval);
+      if (head > last) publish_range(last + 1, head);
+      if (stopping) return;
+    }
+  }
+
+  void publish_range(std::uint64_t from, std::uint64_t to) {
+    Status s = log_->scan_records(from, to, [&](std::uint64_t seq, std::string_view record) {
+      auto e = decode_record(record);
+      if (!e.ok()) {
+        // Skip it rather than spin on it; a subscriber that fetches the gap over control
+        // gets the same Corruption, naming the record.
+        spdlog::error("bus: cannot publish seq {}: {}", seq, e.status().to_string());
+        last_.store(seq);
+        return true;
+      }
+      std::string type(e->type());
+      std::string seq_text = std::to_string(seq);
+      std::string json = to_json(*e);
+      std::array<zmq::const_buffer, 3> frames = {zmq::buffer(type), zmq::buffer(seq_text),
+                                                  zmq::buffer(json)};
+      try {
+        // PUB never blocks: at the high-water mark it drops for that subscriber.
+        (void)zmq::send_multipart(socket_, frames, zmq::send_flags::dontwait);
+      } catch (const zmq::error_t& err) {
+        spdlog::warn("bus: publish of seq {} failed: {}", seq, err.what());
+      }
+      last_.store(seq);
+      return true;
+    });
+    if (!s.is_ok()) spdlog::error("bus: scan from seq {} failed: {}", from, s.to_string());
+  }
+
+  BusOptions options_;
+  EventLog* log_;
+  zmq::context_t context_{1};
+  zmq::socket_t socket_;
+  std::atomic<std::uint64_t> last_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+  bool bound_ = false;
+};
+
+BusPublisher::BusPublisher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+BusPublisher::~BusPublisher() { impl_->stop(); }
+
+Result<std::unique_ptr<BusPublisher>> BusPublisher::start(BusOptions options, EventLog* log,
+                                                          std::uint64_t start_after) {
+  auto impl = std::make_unique<Impl>(std::move(options), log, start_after);
+  Status s = impl->bind();
+  if (!s.is_ok()) return s;
+  return std::unique_ptr<BusPublisher>(new BusPublisher(std::move(impl)));
+}
+
+void BusPublisher::stop() { impl_->stop(); }
+std::uint64_t BusPublisher::last_published() const { return impl_->last_published(); }
+
+}  // namespace distsync

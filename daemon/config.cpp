@@ -1,0 +1,194 @@
+#include "daemon/config.h"
+
+#include <unistd.h>
+
+#include <climits>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <toml++/toml.h>
+
+namespace distsync {
+namespace {
+
+bool valid_console_id(std::string_view id) {
+  if (id.empty() || id.size() > 64 || id.front() == '.') return false;
+  for (char c : id) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+bool valid_log_level(std::string_view level) {
+  for (std::string_view l : {"trace", "debug", "info", "warn", "error", "critical", "off"}) {
+    if (level == l) return true;
+  }
+  return false;
+}
+
+bool valid_endpoint(std::string_view ep) {
+  for (std::string_view scheme : {"ipc://", "tcp://", "inproc://"}) {
+    if (ep.substr(0, scheme.size()) == scheme && ep.size() > scheme.size()) return true;
+  }
+  return false;
+}
+
+std::string hostname() {
+  char buf[HOST_NAME_MAX + 1] = {};
+  if (gethostname(buf, sizeof buf - 1) != 0 || buf[0] == '\0') return "console";
+  std::string name(buf);
+  // A fully qualified name keeps only its first label: ids become file names.
+  return name.substr(0, name.find('.'));
+}
+
+Status bad_value(std::string_view key, std::string_view file, std::string_view why) {
+  return Status::invalid_argument("config " + std::string(file) + ": key '" + std::string(key) +
+                                  "' " + std::string(why));
+}
+
+}  // namespace
+
+DaemonConfig default_config() {
+  DaemonConfig c;
+  c.data_dir = "./var";
+  return c;
+}
+
+Result<DaemonConfig> apply_toml(const DaemonConfig& base, std::string_view toml_text,
+                                std::string_view file_name) {
+  toml::table table;
+  try {
+    table = toml::parse(toml_text, file_name);
+  } catch (const toml::parse_error& e) {
+    const auto& where = e.source().begin;
+    return Status::invalid_argument("config " + std::string(file_name) + ":" +
+                                    std::to_string(where.line) + ": " +
+                                    std::string(e.description()));
+  }
+  DaemonConfig c = base;
+  for (const auto& [key_node, node] : table) {
+    std::string key(key_node.str());
+    auto want_string = [&](std::string* out) -> Status {
+      auto v = node.value<std::string>();
+      if (!node.is_string() || !v) return bad_value(key, file_name, "must be a string");
+      *out = *v;
+      return Status::ok();
+    };
+    auto want_positive = [&](std::int64_t max, std::int64_t* out) -> Status {
+      if (!node.is_integer()) return bad_value(key, file_name, "must be an integer");
+      std::int64_t v = *node.value<std::int64_t>();
+      if (v <= 0 || v > max) {
+        return bad_value(key, file_name,
+                         "must be between 1 and " + std::to_string(max) + ", got " +
+                             std::to_string(v));
+      }
+      *out = v;
+      return Status::ok();
+    };
+    Status s;
+    std::int64_t n = 0;
+    if (key == "console_id") {
+      s = want_string(&c.console_id);
+      if (s.is_ok() && !valid_console_id(c.console_id)) {
+        s = bad_value(key, file_name, "must be 1-64 of [A-Za-z0-9._-], not starting with '.'");
+      }
+    } else if (key == "data_dir") {
+      s = want_string(&c.data_dir);
+      if (s.is_ok() && c.data_dir.empty()) s = bad_value(key, file_name, "must not be empty");
+    } else if (key == "control_endpoint" || key == "bus_endpoint") {
+      std::string* out = key == "control_endpoint" ? &c.control_endpoint : &c.bus_endpoint;
+      s = want_string(out);
+      if (s.is_ok() && !valid_endpoint(*out)) {
+        s = bad_value(key, file_name, "must be an ipc://, tcp:// or inproc:// endpoint");
+      }
+    } else if (key == "log_level") {
+      s = want_string(&c.log_level);
+      if (s.is_ok() && !valid_log_level(c.log_level)) {
+        s = bad_value(key, file_name, "must be one of trace, debug, info, warn, error, critical, off");
+      }
+    } else if (key == "max_request_bytes") {
+      s = want_positive(std::int64_t{256} << 20, &n);
+      c.max_request_bytes = static_cast<std::size_t>(n);
+    } else if (key == "bus_high_water_mark") {
+      s = want_positive(INT_MAX, &n);
+      c.bus_high_water_mark = static_cast<int>(n);
+    } else if (key == "initial_map_bytes") {
+      s = want_positive(std::int64_t{1} << 40, &n);
+      c.initial_map_bytes = static_cast<std::size_t>(n);
+    } else {
+      s = Status::invalid_argument("config " + std::string(file_name) + ": unknown key '" + key +
+                                   "' (see docs/configuration.md)");
+    }
+    if (!s.is_ok()) return s;
+  }
+  return c;
+}
+
+Result<DaemonConfig> finalize_config(DaemonConfig c) {
+  c.console_id_defaulted = c.console_id.empty();
+  if (c.console_id.empty()) c.console_id = hostname();
+  if (!valid_console_id(c.console_id)) {
+    return Status::invalid_argument("console id '" + c.console_id +
+                                    "' must be 1-64 of [A-Za-z0-9._-], not starting with '.'");
+  }
+  if (!valid_log_level(c.log_level)) {
+    return Status::invalid_argument("log level '" + c.log_level +
+                                    "' must be one of trace, debug, info, warn, error, critical, off");
+  }
+  if (c.data_dir.empty()) return Status::invalid_argument("data dir must not be empty");
+  std::error_code ec;
+  auto abs = std::filesystem::absolute(c.data_dir, ec);
+  if (ec) return Status::invalid_argument("data dir '" + c.data_dir + "': " + ec.message());
+  c.data_dir = abs.lexically_normal().string();
+  if (c.data_dir.size() > 1 && c.data_dir.back() == '/') c.data_dir.pop_back();
+  c.log_dir = c.data_dir + "/log";
+  c.run_dir = c.data_dir + "/run";
+  c.control_endpoint_defaulted = c.control_endpoint.empty();
+  if (c.control_endpoint.empty()) {
+    c.control_endpoint = "ipc://" + c.run_dir + "/" + c.console_id + ".control";
+  }
+  if (c.bus_endpoint.empty()) c.bus_endpoint = "ipc://" + c.run_dir + "/" + c.console_id + ".bus";
+  for (const std::string* ep : {&c.control_endpoint, &c.bus_endpoint}) {
+    if (!valid_endpoint(*ep)) {
+      return Status::invalid_argument("endpoint '" + *ep +
+                                      "' must be an ipc://, tcp:// or inproc:// endpoint");
+    }
+    // sockaddr_un holds 107 path bytes; zmq would fail later with a vaguer message.
+    if (ep->rfind("ipc://", 0) == 0 && ep->size() - 6 > 107) {
+      return Status::invalid_argument("ipc socket path '" + ep->substr(6) +
+                                      "' is longer than 107 bytes; use a shorter data dir");
+    }
+  }
+  return c;
+}
+
+Result<DaemonConfig> load_config(const ConfigFlags& flags, std::string_view env_config_file) {
+  DaemonConfig c = default_config();
+  std::string file = flags.config_file ? *flags.config_file : std::string(env_config_file);
+  if (!file.empty()) {
+    std::ifstream in(file);
+    if (!in) return Status::invalid_argument("config file " + file + " cannot be read");
+    std::stringstream text;
+    text << in.rdbuf();
+    auto layered = apply_toml(c, text.str(), file);
+    if (!layered.ok()) return layered.status();
+    c = std::move(layered).value();
+    c.config_file = file;
+  }
+  if (flags.data_dir) c.data_dir = *flags.data_dir;
+  if (flags.console_id) c.console_id = *flags.console_id;
+  if (flags.control_endpoint) c.control_endpoint = *flags.control_endpoint;
+  if (flags.bus_endpoint) c.bus_endpoint = *flags.bus_endpoint;
+  if (flags.log_level) c.log_level = *flags.log_level;
+  return finalize_config(std::move(c));
+}
+
+Result<DaemonConfig> load_config(const ConfigFlags& flags) {
+  const char* env = std::getenv("DISTSYNC_CONFIG");
+  return load_config(flags, env ? env : "");
+}
+
+}  // namespace distsync

@@ -1,0 +1,66 @@
+// DaemonConfig: where a console keeps its log and sockets, and how the daemon behaves.
+//
+// Values come from three layers, later ones winning: embedded defaults, an optional TOML
+// file, then command-line flags. The file is `--config FILE`, else $DISTSYNC_CONFIG, else
+// none. Paths and endpoints that are not set explicitly derive from data_dir and console_id
+// after all layers are merged, so the CLI and the daemon, given the same defaults and file,
+// agree on every endpoint. Every key is documented in docs/configuration.md.
+// Value types; the loader is thread-compatible (it reads the environment and the hostname).
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "events/result.h"
+
+namespace distsync {
+
+struct DaemonConfig {
+  std::string console_id;        // default: the hostname
+  std::string data_dir;          // default "./var", made absolute
+  std::string log_dir;           // data_dir + "/log": the LMDB environment
+  std::string run_dir;           // data_dir + "/run": lock file and ipc sockets
+  std::string control_endpoint;  // default "ipc://<run_dir>/<console_id>.control"
+  std::string bus_endpoint;      // default "ipc://<run_dir>/<console_id>.bus"
+  std::size_t max_request_bytes = std::size_t{1} << 20;
+  int bus_high_water_mark = 100000;
+  std::string log_level = "info";
+  std::size_t initial_map_bytes = std::size_t{64} << 20;
+  std::string config_file;  // the file that was read; empty when none
+  // True when finalize_config() chose the value (neither the file nor a flag set it). The
+  // CLI uses these to decide whether to look for the one running console.
+  bool console_id_defaulted = false;
+  bool control_endpoint_defaulted = false;
+};
+
+// Values given on the command line; an empty optional means "not given".
+struct ConfigFlags {
+  std::optional<std::string> config_file;
+  std::optional<std::string> data_dir;
+  std::optional<std::string> console_id;
+  std::optional<std::string> control_endpoint;
+  std::optional<std::string> bus_endpoint;
+  std::optional<std::string> log_level;
+};
+
+// The settings a TOML document sets, layered onto `base`. Pure: no file or environment access.
+// Unknown keys and bad values are InvalidArgument naming the key and `file_name`.
+Result<DaemonConfig> apply_toml(const DaemonConfig& base, std::string_view toml_text,
+                                std::string_view file_name);
+
+// Fills what is still unset from data_dir and console_id and validates the whole. Pure
+// except that a relative data_dir is made absolute against the working directory.
+Result<DaemonConfig> finalize_config(DaemonConfig config);
+
+// Defaults (console_id = hostname), then the file (flags.config_file, else `env_config_file`
+// when non-empty), then the flags, then finalize_config().
+Result<DaemonConfig> load_config(const ConfigFlags& flags, std::string_view env_config_file);
+// As above with $DISTSYNC_CONFIG.
+Result<DaemonConfig> load_config(const ConfigFlags& flags);
+
+// Embedded defaults; console_id is left empty (finalize_config() fills the hostname).
+DaemonConfig default_config();
+
+}  // namespace distsync

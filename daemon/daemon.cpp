@@ -1,0 +1,181 @@
+#include "daemon/daemon.h"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <climits>
+#include <map>
+
+#include "daemon/bus_publisher.h"
+#include "daemon/console_lock.h"
+#include "daemon/control_server.h"
+#include "events/codec.h"
+#include "events/log/lmdb_event_log.h"
+
+namespace distsync {
+
+using nlohmann::json;
+
+namespace {
+
+std::string this_hostname() {
+  char buf[HOST_NAME_MAX + 1] = {};
+  if (gethostname(buf, sizeof buf - 1) != 0) return "";
+  return buf;
+}
+
+Result<std::uint64_t> get_u64(const json& args, const char* key, std::uint64_t fallback) {
+  auto it = args.find(key);
+  if (it == args.end() || it->is_null()) return fallback;
+  if (!it->is_number_unsigned() && !(it->is_number_integer() && it->get<std::int64_t>() >= 0)) {
+    return Status::invalid_argument(std::string("\"") + key + "\" must be a non-negative integer");
+  }
+  return it->get<std::uint64_t>();
+}
+
+}  // namespace
+
+Result<ReadRange> parse_read_range(const json& args, std::uint64_t head) {
+  auto from = get_u64(args, "from", 1);
+  if (!from.ok()) return from.status();
+  auto to = get_u64(args, "to", head);
+  if (!to.ok()) return to.status();
+  auto limit = get_u64(args, "limit", kMaxReadLimit);
+  if (!limit.ok()) return limit.status();
+  if (*limit == 0 || *limit > kMaxReadLimit) {
+    return Status::invalid_argument("\"limit\" must be between 1 and " +
+                                    std::to_string(kMaxReadLimit));
+  }
+  ReadRange r;
+  r.from = *from == 0 ? 1 : *from;
+  r.to = *to;
+  r.limit = static_cast<std::size_t>(*limit);
+  return r;
+}
+
+class Daemon::Impl {
+ public:
+  DaemonConfig config;
+  std::unique_ptr<ConsoleLock> lock;
+  std::unique_ptr<LmdbEventLog> log;
+  RequestRouter router;
+  std::map<std::string, std::function<json()>> pending_sources;
+  std::unique_ptr<BusPublisher> bus;
+  std::unique_ptr<ControlServer> control;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  bool running = false;
+
+  void register_builtin_ops() {
+    router.add("status", [this](const json&) -> Result<json> { return status(); });
+    router.add("events.head", [this](const json&) -> Result<json> {
+      return json{{"last_seq", log->last_seq()}, {"last_hash", to_hex(log->last_hash())}};
+    });
+    router.add("events.read", [this](const json& args) -> Result<json> { return read(args); });
+  }
+
+  json status() {
+    json pending = json::object();
+    std::uint64_t head = log->last_seq();
+    pending["bus_backlog"] = bus ? head - std::min(head, bus->last_published()) : 0;
+    for (const auto& [name, source] : pending_sources) pending[name] = source();
+    auto uptime = std::chrono::duration_cast<std::chrono::seconds>(
+        std::chrono::steady_clock::now() - started);
+    return json{{"version", std::string(kDaemonVersion)},
+                {"console_id", config.console_id},
+                {"last_seq", head},
+                {"uptime_s", uptime.count()},
+                {"pending", pending},
+                {"control_endpoint", config.control_endpoint},
+                {"bus_endpoint", config.bus_endpoint},
+                {"data_dir", config.data_dir},
+                {"pid", static_cast<std::int64_t>(getpid())}};
+  }
+
+  Result<json> read(const json& args) {
+    std::uint64_t head = log->last_seq();
+    auto range = parse_read_range(args, head);
+    if (!range.ok()) return range.status();
+    json events = json::array();
+    if (range->from <= range->to) {
+      auto read = log->read(range->from, range->to, range->limit);
+      if (!read.ok()) return read.status();
+      for (const Event& e : *read) events.push_back(json::parse(to_json(e)));
+    }
+    return json{{"events", std::move(events)}, {"last_seq", head}};
+  }
+};
+
+Daemon::Daemon(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Daemon::~Daemon() {
+  if (impl_->bus) impl_->bus->stop();
+  if (impl_->log) impl_->log->close();
+}
+
+Result<std::unique_ptr<Daemon>> Daemon::open(DaemonConfig config, DaemonHooks hooks) {
+  auto impl = std::make_unique<Impl>();
+  impl->config = std::move(config);
+  const DaemonConfig& c = impl->config;
+
+  auto lock = ConsoleLock::acquire(c.run_dir, c.console_id, c.data_dir);
+  if (!lock.ok()) return lock.status();
+  impl->lock = std::move(lock).value();
+
+  LmdbLogOptions log_options;
+  log_options.dir = c.log_dir;
+  log_options.console = c.console_id;
+  log_options.initial_map_bytes = c.initial_map_bytes;
+  log_options.folder = hooks.folder;
+  auto log = LmdbEventLog::open(std::move(log_options));
+  if (!log.ok()) return log.status();
+  impl->log = std::move(log).value();
+
+  ConsoleStarted started{std::string(kDaemonVersion), this_hostname(),
+                         static_cast<std::int64_t>(getpid())};
+  auto appended = impl->log->append({EventDraft{"", started}});
+  if (!appended.ok()) return appended.status();
+  spdlog::info("console {} started at seq {} on {}", c.console_id, appended->last_seq, c.data_dir);
+
+  // The bus starts at the head, ConsoleStarted included, so a subscriber that reads the
+  // head over control first and then follows the bus misses nothing.
+  BusOptions bus_options{c.bus_endpoint, c.bus_high_water_mark};
+  auto bus = BusPublisher::start(bus_options, impl->log.get(), appended->first_seq - 1);
+  if (!bus.ok()) return bus.status();
+  impl->bus = std::move(bus).value();
+
+  impl->register_builtin_ops();
+  auto control = ControlServer::bind({c.control_endpoint, c.max_request_bytes}, &impl->router);
+  if (!control.ok()) return control.status();
+  impl->control = std::move(control).value();
+  return std::unique_ptr<Daemon>(new Daemon(std::move(impl)));
+}
+
+RequestRouter& Daemon::router() { return impl_->router; }
+
+void Daemon::add_pending_source(std::string name, std::function<json()> source) {
+  DISTSYNC_CHECK(!impl_->running);
+  impl_->pending_sources[std::move(name)] = std::move(source);
+}
+
+EventLog& Daemon::log() { return *impl_->log; }
+const DaemonConfig& Daemon::config() const { return impl_->config; }
+
+std::string Daemon::ready_line() const {
+  const DaemonConfig& c = impl_->config;
+  return "distsyncd ready console=" + c.console_id + " control=" + c.control_endpoint +
+         " bus=" + c.bus_endpoint;
+}
+
+Status Daemon::run(int stop_fd) {
+  impl_->running = true;
+  Status served = impl_->control->serve(stop_fd);
+  spdlog::info("console {} stopping", impl_->config.console_id);
+  // Stop taking requests, publish what the log holds, then drain appends and close.
+  impl_->control.reset();
+  impl_->bus->stop();
+  impl_->log->close();
+  spdlog::info("console {} stopped at seq {}", impl_->config.console_id, impl_->log->last_seq());
+  return served;
+}
+
+}  // namespace distsync

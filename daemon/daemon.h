@@ -1,0 +1,72 @@
+// Daemon: one console's distsyncd, wiring the console lock, the event log, the bus and the
+// control endpoint together.
+//
+// open() takes the console lock, opens the LMDB event log (telling the optional Folder of
+// every event), appends ConsoleStarted, binds the bus and the control endpoint, and
+// registers the built-in ops ("status", "events.read", "events.head"). Other parts of the
+// daemon register their own ops on router() and contribute to status' "pending" object via
+// add_pending_source() before run(). run() serves until its stop fd becomes readable (a
+// signal's self-pipe), then stops the control endpoint, publishes the remaining events,
+// drains in-flight appends (closes the log) and joins its threads.
+// The Daemon is driven from one thread. The Folder must outlive the Daemon.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "daemon/config.h"
+#include "daemon/request_router.h"
+#include "events/log/event_log.h"
+#include "events/result.h"
+
+namespace distsync {
+
+inline constexpr std::string_view kDaemonVersion = "0.1.0";
+inline constexpr std::size_t kMaxReadLimit = 10000;
+
+struct DaemonHooks {
+  Folder* folder = nullptr;  // projections; optional
+};
+
+class Daemon {
+ public:
+  static Result<std::unique_ptr<Daemon>> open(DaemonConfig config, DaemonHooks hooks = {});
+  ~Daemon();
+  Daemon(const Daemon&) = delete;
+  Daemon& operator=(const Daemon&) = delete;
+
+  // REQUIRES: before run().
+  RequestRouter& router();
+  // Adds pending[name] = source() to every "status" reply. REQUIRES: before run().
+  void add_pending_source(std::string name, std::function<nlohmann::json()> source);
+
+  EventLog& log();
+  const DaemonConfig& config() const;
+
+  // "distsyncd ready console=<id> control=<endpoint> bus=<endpoint>"
+  std::string ready_line() const;
+
+  // Serves until `stop_fd` is readable, then shuts down in order. Returns the first error.
+  Status run(int stop_fd);
+
+  class Impl;
+
+ private:
+  explicit Daemon(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Parses {"from":N,"to":N,"limit":N} for "events.read"; defaults from 1, to the head, limit
+// kMaxReadLimit. Pure; exposed for tests.
+struct ReadRange {
+  std::uint64_t from = 1;
+  std::uint64_t to = 0;
+  std::size_t limit = kMaxReadLimit;
+};
+Result<ReadRange> parse_read_range(const nlohmann::json& args, std::uint64_t head);
+
+}  // namespace distsync

@@ -1,0 +1,39 @@
+// distsync-admin: offline maintenance of a data dir, with no daemon required.
+//
+// Each subcommand is a row in admin_commands(): a name, a one-line description, a function
+// that adds its options to a CLI11 subcommand, and one that runs it and returns the exit code
+// (0 ok, 1 failure or a problem found; usage errors are 2, handled by main). To add one
+// (e.g. `rebuild`, projection checks), write <name>_command.cpp with a make_<name>_command()
+// and list it in admin_commands.cpp. Not thread-safe.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "daemon/config.h"
+
+namespace distsync {
+
+struct AdminIo {
+  std::ostream& out;
+  std::ostream& err;
+};
+
+struct AdminCommand {
+  std::string name;
+  std::string description;
+  // Adds options to `cmd`; values land in state the command owns (captured by run).
+  std::function<void(CLI::App& cmd)> add_options;
+  // Runs with the config loaded from the global --config/--data-dir/--console.
+  std::function<int(const DaemonConfig& config, AdminIo io)> run;
+};
+
+std::vector<AdminCommand> admin_commands();
+
+// `check`: verifies the whole hash chain of the log and that the stored head matches it.
+AdminCommand make_check_command();
+
+}  // namespace distsync

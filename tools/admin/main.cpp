@@ -1,0 +1,41 @@
+// distsync-admin: offline maintenance of a data dir. Parses arguments and dispatches to the
+// subcommand table in admin_commands.cpp.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "tools/admin/admin_commands.h"
+
+int main(int argc, char** argv) {
+  using namespace distsync;
+  CLI::App app{"distsync-admin: offline checks and repairs of a distsync data dir"};
+  app.require_subcommand(1);
+  app.fallthrough();
+  ConfigFlags flags;
+  app.add_option("--config", flags.config_file, "TOML config file (default: $DISTSYNC_CONFIG)");
+  app.add_option("--data-dir", flags.data_dir, "the data dir (default ./var)");
+  app.add_option("--console", flags.console_id, "console id (default: the hostname)");
+  int exit_code = 0;
+  std::vector<AdminCommand> commands = admin_commands();
+  for (const AdminCommand& command : commands) {
+    CLI::App* sub = app.add_subcommand(command.name, command.description);
+    command.add_options(*sub);
+    sub->callback([&flags, &command, &exit_code] {
+      auto config = load_config(flags);
+      if (!config.ok()) {
+        std::cerr << "distsync-admin: " << config.status().message() << "\n";
+        exit_code = 2;
+        return;
+      }
+      exit_code = command.run(*config, AdminIo{std::cout, std::cerr});
+    });
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "distsync-admin: " << e.what() << "; see --help\n";
+    return 2;
+  }
+  return exit_code;
+}

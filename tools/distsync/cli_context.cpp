@@ -1,0 +1,91 @@
+#include "tools/distsync/cli_context.h"
+
+#include <algorithm>
+#include <ctime>
+#include <iostream>
+
+#include "events/codec.h"
+#include "tools/client/endpoint_resolver.h"
+
+namespace distsync {
+
+void CliContext::add_global_options(CLI::App& app) {
+  app.add_option("--config", options_.flags.config_file,
+                 "TOML config file (default: $DISTSYNC_CONFIG)");
+  app.add_option("--data-dir", options_.flags.data_dir, "the daemon's data dir (default ./var)");
+  app.add_option("--console", options_.flags.console_id,
+                 "console id (default: the one running on the data dir)");
+  app.add_option("--endpoint", options_.endpoint, "control endpoint, overriding the config");
+  app.add_flag("--json", options_.json, "print JSON lines instead of tables");
+  app.add_option("--timeout", options_.timeout_s, "seconds to wait for each reply (default 5)")
+      ->check(CLI::PositiveNumber);
+}
+
+Result<DaemonConfig> CliContext::config() const { return load_config(options_.flags); }
+
+std::chrono::milliseconds CliContext::timeout() const {
+  return std::chrono::milliseconds(static_cast<std::int64_t>(options_.timeout_s * 1000));
+}
+
+Result<std::unique_ptr<ControlClient>> CliContext::connect() const {
+  auto config = this->config();
+  if (!config.ok()) return config.status();
+  auto endpoint = resolve_control_endpoint(*config, options_.endpoint);
+  if (!endpoint.ok()) return endpoint.status();
+  return ControlClient::connect(*endpoint, timeout());
+}
+
+int CliContext::fail(const Status& status) {
+  err_ << "distsync: " << status.message() << "\n";
+  return kExitFailure;
+}
+
+void CliContext::print_json_line(const nlohmann::json& value) {
+  out_ << value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  out_.flush();
+}
+
+void CliContext::print_table(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<std::size_t> width;
+  for (const auto& row : rows) {
+    if (width.size() < row.size()) width.resize(row.size());
+    for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
+  }
+  for (const auto& row : rows) {
+    std::string line;
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      line += row[i];
+      if (i + 1 < row.size()) line += std::string(width[i] - row[i].size() + 2, ' ');
+    }
+    out_ << line << "\n";
+  }
+  out_.flush();
+}
+
+void CliContext::print_event(const Event& e) {
+  if (options_.json) {
+    out_ << to_json(e) << "\n";
+  } else {
+    out_ << e.seq << ' ' << format_time_us(e.time_us) << ' ' << e.console << ' ' << e.type()
+         << ' ' << (e.correlation.empty() ? "-" : e.correlation) << "\n";
+  }
+  out_.flush();
+}
+
+std::string format_time_us(std::int64_t time_us) {
+  std::int64_t secs = time_us / 1000000;
+  std::int64_t micros = time_us % 1000000;
+  if (micros < 0) {
+    micros += 1000000;
+    --secs;
+  }
+  std::time_t t = static_cast<std::time_t>(secs);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  std::snprintf(buf + n, sizeof buf - n, ".%06lldZ", static_cast<long long>(micros));
+  return buf;
+}
+
+}  // namespace distsync

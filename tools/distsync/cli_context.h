@@ -1,0 +1,74 @@
+// CliContext: what every `distsync` command shares: the global options, the config they
+// resolve to, a control-client factory, and the output helpers (JSON lines or tables, one-line
+// errors on stderr).
+//
+// Each command group lives in its own file and adds its subcommands with a register_*()
+// function; its callback stores the process exit code in exit_code (0 success, 1 failure;
+// usage errors are 2 and handled by main). Not thread-safe.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <iosfwd>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "daemon/config.h"
+#include "events/event.h"
+#include "events/result.h"
+#include "tools/client/control_client.h"
+
+namespace distsync {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitUsage = 2;
+
+struct GlobalOptions {
+  ConfigFlags flags;  // --config, --data-dir, --console
+  std::optional<std::string> endpoint;
+  bool json = false;
+  double timeout_s = 5.0;
+};
+
+class CliContext {
+ public:
+  CliContext(std::ostream& out, std::ostream& err) : out_(out), err_(err) {}
+
+  // Adds --config, --data-dir, --console, --endpoint, --json and --timeout to `app`.
+  void add_global_options(CLI::App& app);
+
+  Result<DaemonConfig> config() const;
+  // A client for the resolved control endpoint.
+  Result<std::unique_ptr<ControlClient>> connect() const;
+
+  bool json() const { return options_.json; }
+  std::chrono::milliseconds timeout() const;
+  std::ostream& out() { return out_; }
+
+  // Prints "distsync: <message>" on stderr; returns kExitFailure.
+  int fail(const Status& status);
+  void print_json_line(const nlohmann::json& value);
+  // Left-aligned columns, two spaces apart.
+  void print_table(const std::vector<std::vector<std::string>>& rows);
+  // "seq time console type correlation" for humans; the codec's JSON line with --json.
+  void print_event(const Event& e);
+
+  int exit_code = kExitOk;
+
+ private:
+  GlobalOptions options_;
+  std::ostream& out_;
+  std::ostream& err_;
+};
+
+// "2026-03-01T12:00:00.123456Z"
+std::string format_time_us(std::int64_t time_us);
+
+// Command groups.
+void register_status_command(CLI::App& app, CliContext& ctx);
+void register_events_commands(CLI::App& app, CliContext& ctx);
+
+}  // namespace distsync

@@ -1,0 +1,28 @@
+// distsync: the operator's CLI. Parses arguments and wires the command groups; each group
+// lives in its own *_command.cpp.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "tools/distsync/cli_context.h"
+
+int main(int argc, char** argv) {
+  using namespace distsync;
+  CLI::App app{"distsync: control a distsyncd console"};
+  app.require_subcommand(1);
+  app.fallthrough();
+  CliContext ctx(std::cout, std::cerr);
+  ctx.add_global_options(app);
+  register_status_command(app, ctx);
+  register_events_commands(app, ctx);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "distsync: " << e.what() << "; see --help\n";
+    return kExitUsage;
+  }
+  return ctx.exit_code;
+}
