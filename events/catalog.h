@@ -21,7 +21,7 @@ namespace distsync {
 using EventPayload =
     std::variant<ConsoleStarted, ServerAdded, ServerEdited, ServerRemoved, ScheduleAdded,
                  ScheduleEdited, ScheduleDeleted, ScheduleFired, ScheduleMissed, DownloadStarted,
-                 DownloadCompleted, DownloadFailed, SyncQueued, SyncDeferred, SyncStarted,
+                 DownloadCompleted, DownloadFailed, DownloadSourceChanged, SyncQueued, SyncDeferred, SyncStarted,
                  FileCopied, FileCopyFailed, SyncCompleted, SyncFailed, SyncCancelled>;
 
 // "ServerAdded", ... : the payload's type name, also its bus topic.

@@ -61,8 +61,23 @@ struct DownloadFailed {
   }
 };
 
+// The operator pointed a kind of download at a new source ("Tools > Options > Downloads").
+// Sources never carry credentials: URLs with user info are refused before this is recorded.
+struct DownloadSourceChanged {
+  static constexpr const char* kType = "DownloadSourceChanged";
+  std::string kind;
+  std::string source;
+  bool operator==(const DownloadSourceChanged&) const = default;
+  template <class Archive>
+  void serialize(Archive& ar, std::uint32_t const version) {
+    require_known_version<DownloadSourceChanged>(version);
+    ar(CEREAL_NVP(kind), CEREAL_NVP(source));
+  }
+};
+
 }  // namespace distsync
 
+CEREAL_CLASS_VERSION(distsync::DownloadSourceChanged, 1);
 CEREAL_CLASS_VERSION(distsync::DownloadStarted, 1);
 CEREAL_CLASS_VERSION(distsync::DownloadCompleted, 1);
 CEREAL_CLASS_VERSION(distsync::DownloadFailed, 1);

@@ -14,6 +14,10 @@ std::vector<const DownloadRecord*> DownloadState::running() const {
 }
 
 void apply(DownloadState& state, const Event& e) {
+  if (const auto* changed = e.as<DownloadSourceChanged>()) {
+    state.sources.put(changed->kind, DownloadSource{changed->kind, changed->source});
+    return;
+  }
   if (const auto* s = e.as<DownloadStarted>()) {
     DownloadRecord d;
     d.id = e.correlation;

@@ -34,8 +34,20 @@ struct DownloadRecord {
   }
 };
 
+struct DownloadSource {
+  std::string kind;
+  std::string source;
+  bool operator==(const DownloadSource&) const = default;
+  template <class Archive>
+  void serialize(Archive& ar, std::uint32_t const version) {
+    require_known_version<DownloadSource>(version);
+    ar(kind, source);
+  }
+};
+
 struct DownloadState {
   EntityStore<DownloadRecord> downloads{"download/"};
+  EntityStore<DownloadSource> sources{"download-source/"};  // by kind; unset = config default
 
   std::vector<const DownloadRecord*> running() const;
   const DownloadRecord* find(const std::string& id) const { return downloads.find(id); }
@@ -46,3 +58,4 @@ void apply(DownloadState& state, const Event& e);
 }  // namespace distsync
 
 CEREAL_CLASS_VERSION(distsync::DownloadRecord, 1);
+CEREAL_CLASS_VERSION(distsync::DownloadSource, 1);

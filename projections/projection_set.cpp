@@ -18,6 +18,18 @@ void apply(ProjectedState& state, const Event& e) {
   state.seq = e.seq;
 }
 
+// Persists what changed since the last save. The result does not depend on how events were
+// grouped between saves.
+static void save_changes(ProjectedState& s, StateTable& table) {
+  s.servers.servers.save(table);
+  s.schedules.schedules.save(table);
+  s.jobs.save(table);
+  s.downloads.downloads.save(table);
+  s.downloads.sources.save(table);
+  s.history.save(table);
+  table.put(kSeqKey, std::to_string(s.seq));
+}
+
 void ProjectionSet::load(StateTable& table) {
   state_ = ProjectedState{};
   if (auto v = table.get(kSeqKey)) {
@@ -27,6 +39,7 @@ void ProjectionSet::load(StateTable& table) {
   state_.schedules.schedules.load(table);
   state_.jobs.load(table);
   state_.downloads.downloads.load(table, [](const DownloadRecord& d) { return d.status == "running"; });
+  state_.downloads.sources.load(table);
   state_.history.load(table);
   loaded_ = true;
 }
@@ -43,12 +56,7 @@ void ProjectionSet::apply(const Event& e) {
 
 void ProjectionSet::save(StateTable& table) {
   std::lock_guard<std::mutex> lock(mu_);
-  state_.servers.servers.save(table);
-  state_.schedules.schedules.save(table);
-  state_.jobs.save(table);
-  state_.downloads.downloads.save(table);
-  state_.history.save(table);
-  table.put(kSeqKey, std::to_string(state_.seq));
+  save_changes(state_, table);
 }
 
 void ProjectionSet::discard() {
@@ -75,23 +83,14 @@ Status rebuild(EventLog& log, std::uint64_t to_seq, StateTable& out, ProjectedSt
     // What is persisted does not depend on how events were grouped into transactions, so
     // saving every few thousand events only bounds memory.
     if (++since_save >= 4096) {
-      s.servers.servers.save(out);
-      s.schedules.schedules.save(out);
-      s.jobs.save(out);
-      s.downloads.downloads.save(out);
-      s.history.save(out);
+      save_changes(s, out);
       since_save = 0;
     }
     return true;
   });
   if (!scanned.is_ok()) return scanned;
   if (!bad.is_ok()) return bad;
-  s.servers.servers.save(out);
-  s.schedules.schedules.save(out);
-  s.jobs.save(out);
-  s.downloads.downloads.save(out);
-  s.history.save(out);
-  out.put(kSeqKey, std::to_string(s.seq));
+  save_changes(s, out);
   return Status::ok();
 }
 

@@ -35,6 +35,7 @@ class CommandGroup {
   Result<AppendResult> run(const Command& command, std::int64_t now_us, LogHead* head);
 
   const std::vector<StampedEvent>& stamped() const { return stamped_; }
+  void set_console(std::string console) { console_ = std::move(console); }
   void clear() { stamped_.clear(); }
 
  private:

@@ -89,6 +89,11 @@ std::uint64_t MemoryEventLog::wait_for_append(std::uint64_t after_seq,
   return head_.seq;
 }
 
+void MemoryEventLog::set_console(std::string console) {
+  std::lock_guard<std::mutex> lock(mu_);
+  group_.set_console(std::move(console));
+}
+
 void MemoryEventLog::overwrite_record(std::uint64_t seq, std::string record) {
   std::lock_guard<std::mutex> lock(mu_);
   DISTSYNC_CHECK(seq >= 1 && seq <= records_.size());

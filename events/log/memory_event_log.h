@@ -31,6 +31,9 @@ class MemoryEventLog : public EventLog {
   std::uint64_t wait_for_append(std::uint64_t after_seq, std::chrono::milliseconds timeout) override;
   void close() override {}
 
+  // Test hook: later appends carry this console id, as if another console shared the log.
+  void set_console(std::string console);
+
   // Test hook: replaces the stored record of `seq` (to simulate tampering).
   void overwrite_record(std::uint64_t seq, std::string record);
 

@@ -33,6 +33,7 @@ inline std::vector<EventPayload> sample_payloads() {
       DownloadStarted{"patches", "http://127.0.0.1:8080/", {"*kb5*"}, "manual", ""},
       DownloadCompleted{10, 7, 3, 123456789},
       DownloadFailed{"hash mismatch for a.msu", 2, 4096, false},
+      DownloadSourceChanged{"patches", "https://mirror.example/patches/"},
       SyncQueued{"dist-01", "patches", "manual", "sch-1", true, false},
       SyncDeferred{"dl-7", "download dl-7 is running"},
       SyncStarted{60, 1 << 24, 5, 2},
