@@ -1,0 +1,126 @@
+#include "events/audit/export.h"
+
+#include <gtest/gtest.h>
+
+#include "events/audit/csv.h"
+#include "events/audit/event_json.h"
+#include "events/audit/iso_time.h"
+#include "events/codec.h"
+#include "tests/audit/audit_test_util.h"
+
+namespace distsync {
+namespace {
+
+using testing::AuditLog;
+using testing::export_text;
+using testing::kStep;
+using testing::kT0;
+using testing::split_lines;
+
+TEST(ExportTest, JsonlIsExactlyTheCodecJsonPerEvent) {
+  AuditLog a(7);
+  auto lines = split_lines(export_text(a.log, {}));
+  auto events = a.log.read(1, 100, 100);
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(lines.size(), 7u);
+  for (std::size_t i = 0; i < lines.size(); ++i) EXPECT_EQ(lines[i], to_json((*events)[i]));
+}
+
+TEST(ExportTest, CsvHasHeaderIsoTimeAndPayloadJson) {
+  AuditLog a(4);
+  ExportOptions opt;
+  opt.format = ExportFormat::kCsv;
+  std::istringstream in(export_text(a.log, opt));
+  CsvReader reader(in);
+  std::vector<std::string> f;
+  ASSERT_TRUE(*reader.next(&f));
+  EXPECT_EQ(f, (std::vector<std::string>{"seq", "time", "time_us", "console", "type",
+                                         "correlation", "payload", "prev_hash", "hash"}));
+  auto events = a.log.read(1, 100, 100);
+  for (const Event& e : *events) {
+    auto more = reader.next(&f);
+    ASSERT_TRUE(more.ok() && *more);
+    ASSERT_EQ(f.size(), 9u);
+    EXPECT_EQ(f[0], std::to_string(e.seq));
+    EXPECT_EQ(f[1], format_iso_utc(e.time_us));
+    EXPECT_EQ(f[2], std::to_string(e.time_us));
+    EXPECT_EQ(f[3], "console-a");
+    EXPECT_EQ(f[4], e.type());
+    EXPECT_EQ(f[5], e.correlation);  // comma, quote and line break survive quoting
+    EXPECT_EQ(f[6], payload_to_json(e.payload));
+    EXPECT_EQ(f[7], to_hex(e.prev_hash));
+    EXPECT_EQ(f[8], to_hex(e.hash));
+    auto p = payload_from_json(f[4], f[6]);
+    ASSERT_TRUE(p.ok()) << p.status().to_string();
+    EXPECT_EQ(*p, e.payload);
+  }
+  EXPECT_EQ(f[1], "2025-12-11T05:48:23.000000Z");
+  EXPECT_FALSE(*reader.next(&f));
+}
+
+TEST(ExportTest, SinceIsInclusiveUntilIsExclusive) {
+  AuditLog a(10);  // event i at kT0 + (i-1) s
+  ExportOptions opt;
+  opt.since_us = kT0 + 2 * kStep;   // event 3 exactly
+  opt.until_us = kT0 + 6 * kStep;   // event 7 exactly: excluded
+  auto r = resolve_export_range(a.log, opt);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->first, 3u);
+  EXPECT_EQ(r->last, 6u);
+  auto lines = split_lines(export_text(a.log, opt));
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_EQ(from_json(lines.front())->seq, 3u);
+  EXPECT_EQ(from_json(lines.back())->seq, 6u);
+
+  opt.since_us = kT0 + 2 * kStep + 1;  // just after event 3
+  opt.until_us = kT0 + 6 * kStep + 1;  // just after event 7
+  r = resolve_export_range(a.log, opt);
+  EXPECT_EQ(r->first, 4u);
+  EXPECT_EQ(r->last, 7u);
+
+  opt.since_us = kT0 + 100 * kStep;  // after the end: empty
+  opt.until_us.reset();
+  r = resolve_export_range(a.log, opt);
+  EXPECT_TRUE(r->empty());
+  EXPECT_EQ(export_text(a.log, opt), "");
+}
+
+TEST(ExportTest, SeqAndTimeBoundsIntersect) {
+  AuditLog a(10);
+  ExportOptions opt;
+  opt.from_seq = 2;
+  opt.to_seq = 8;
+  opt.since_us = kT0 + 4 * kStep;  // event 5
+  auto r = resolve_export_range(a.log, opt);
+  EXPECT_EQ(r->first, 5u);
+  EXPECT_EQ(r->last, 8u);
+  opt.to_seq = 1000;
+  EXPECT_EQ(resolve_export_range(a.log, opt)->last, 10u);
+}
+
+TEST(ExportTest, RefusesToExportOrSignATamperedLog) {
+  AuditLog a(5);
+  auto events = a.log.read(3, 3, 1);
+  Event e = (*events)[0];
+  e.payload = SyncCancelled{"edited"};
+  a.log.overwrite_record(3, encode_record(e));  // hash no longer matches the content
+  auto key = CheckpointKey::generate();
+  ExportOptions opt;
+  opt.key = &key;
+  std::ostringstream out;
+  Status s = export_log(a.log, opt, out);
+  EXPECT_EQ(s.code(), Status::Code::kCorruption);
+  EXPECT_NE(s.message().find("seq 3"), std::string::npos) << s.message();
+  EXPECT_EQ(out.str().find("checkpoint"), std::string::npos);
+}
+
+TEST(ExportTest, AutoFormatIsRefused) {
+  AuditLog a(1);
+  ExportOptions opt;
+  opt.format = ExportFormat::kAuto;
+  std::ostringstream out;
+  EXPECT_EQ(export_log(a.log, opt, out).code(), Status::Code::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace distsync
