@@ -268,6 +268,7 @@ class Copier {
       return fail_target("cannot rename temp file into place", errno);
     }
     temp_.clear();  // published: nothing to remove any more
+    if (!options_.sync_dir) return true;
     Status synced = fsync_dir(dir_);
     if (!synced.is_ok()) return fail(CopyFailure::kIOError, synced.message());
     return true;

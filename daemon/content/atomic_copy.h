@@ -42,6 +42,10 @@ struct CopyOptions {
   const std::atomic<bool>* cancel = nullptr;  // checked between chunks
   bool use_copy_file_range = true;            // false: plain read/write (tests, benchmarks)
   std::uint64_t chunk_bytes = 8 << 20;
+  // false: skip the fsync of the target folder after the rename. The copy is then durable
+  // only once the caller has called fsync_dir (durable_file.h) on the target's folder; a
+  // caller copying many files into one folder does that once per batch, not per file.
+  bool sync_dir = true;
 };
 
 struct [[nodiscard]] CopyResult {
