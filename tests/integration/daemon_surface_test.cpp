@@ -1,0 +1,193 @@
+// distsyncd over its real sockets: status, protocol errors, signals, locks, file modes.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <nlohmann/json.hpp>
+#include <zmq.hpp>
+#include <zmq_addon.hpp>
+
+#include "tests/support/daemon_harness.h"
+#include "tests/support/temp_dir.h"
+#include "tools/client/control_client.h"
+
+namespace distsync {
+namespace {
+
+using nlohmann::json;
+using testing::DaemonHarness;
+using testing::TempDir;
+using namespace std::chrono_literals;
+
+std::unique_ptr<ControlClient> client_for(const DaemonHarness& d) {
+  auto c = ControlClient::connect(d.control_endpoint(), 10s);
+  if (!c.ok()) ADD_FAILURE() << c.status().to_string();
+  return c.ok() ? std::move(c).value() : nullptr;
+}
+
+TEST(DaemonSurfaceTest, AnswersStatusAndEventsOverTheRealSocket) {
+  TempDir dir;
+  DaemonHarness d(dir.sub("data"), "east");
+  ASSERT_TRUE(d.ready()) << d.process().stderr_text();
+  EXPECT_EQ(d.ready_line(), "distsyncd ready console=east control=" + d.control_endpoint() +
+                                " bus=" + d.bus_endpoint());
+  auto client = client_for(d);
+  auto status = client->call("status");
+  ASSERT_TRUE(status.ok()) << status.status().to_string();
+  EXPECT_EQ((*status)["console_id"], "east");
+  EXPECT_EQ((*status)["last_seq"], 1);
+  EXPECT_EQ((*status)["data_dir"], dir.sub("data"));
+  EXPECT_EQ((*status)["control_endpoint"], d.control_endpoint());
+  EXPECT_EQ((*status)["bus_endpoint"], d.bus_endpoint());
+  EXPECT_TRUE((*status)["pending"].is_object());
+  EXPECT_FALSE((*status)["version"].get<std::string>().empty());
+
+  auto events = client->call("events.read", {{"from", 1}});
+  ASSERT_TRUE(events.ok()) << events.status().to_string();
+  ASSERT_EQ((*events)["events"].size(), 1u);
+  const json& e = (*events)["events"][0];
+  EXPECT_EQ(e["type"], "ConsoleStarted");
+  EXPECT_EQ(e["console"], "east");
+  EXPECT_EQ(e["payload"]["pid"], d.process().pid());
+
+  auto head = client->call("events.head");
+  ASSERT_TRUE(head.ok());
+  EXPECT_EQ((*head)["last_seq"], 1);
+  EXPECT_EQ((*head)["last_hash"], e["hash"]);
+
+  auto bad_limit = client->call("events.read", {{"limit", 10001}});
+  ASSERT_FALSE(bad_limit.ok());
+  EXPECT_EQ(bad_limit.status().code(), Status::Code::kInvalidArgument);
+  auto unknown = client->call("servers.frobnicate");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.status().message().find("servers.frobnicate"), std::string::npos);
+}
+
+// Sends raw frames on a fresh DEALER and returns the parsed reply body, or null on timeout.
+json raw_request(zmq::context_t& ctx, const std::string& endpoint,
+                 const std::vector<std::string>& frames,
+                 std::chrono::milliseconds timeout = 10s) {
+  zmq::socket_t s(ctx, zmq::socket_type::dealer);
+  s.set(zmq::sockopt::linger, 0);
+  s.connect(endpoint);
+  std::vector<zmq::const_buffer> out;
+  for (const auto& f : frames) out.push_back(zmq::buffer(f));
+  if (!zmq::send_multipart(s, out)) return nullptr;
+  zmq::pollitem_t item = {s.handle(), 0, ZMQ_POLLIN, 0};
+  if (zmq::poll(&item, 1, timeout) <= 0) return nullptr;
+  std::vector<zmq::message_t> reply;
+  (void)zmq::recv_multipart(s, std::back_inserter(reply));
+  if (reply.size() != 2 || reply[0].to_string() != "DSYNC1") return "bad reply envelope";
+  return json::parse(reply[1].to_string_view(), nullptr, false);
+}
+
+TEST(DaemonSurfaceTest, MalformedRequestsGetErrorRepliesAndTheDaemonKeepsServing) {
+  TempDir dir;
+  DaemonHarness d(dir.sub("data"), "east");
+  ASSERT_TRUE(d.ready()) << d.process().stderr_text();
+  zmq::context_t ctx;
+  std::string oversized = R"({"op":"status","pad":")" + std::string(1 << 20, 'x') + "\"}";
+  std::vector<std::pair<std::string, std::vector<std::string>>> cases = {
+      {"one frame", {"DSYNC1"}},
+      {"three frames", {"DSYNC1", R"({"op":"status"})", "more"}},
+      {"empty frame", {""}},
+      {"wrong tag", {"DSYNC0", R"({"op":"status"})"}},
+      {"not json", {"DSYNC1", "{\"op\": "}},
+      {"not an object", {"DSYNC1", "\"status\""}},
+      {"missing op", {"DSYNC1", R"({"args":{}})"}},
+      {"args not object", {"DSYNC1", R"({"op":"status","args":3})"}},
+      {"unknown op", {"DSYNC1", R"({"op":"no.such.op"})"}},
+      {"oversized body", {"DSYNC1", oversized}},
+  };
+  for (const auto& [name, frames] : cases) {
+    json reply = raw_request(ctx, d.control_endpoint(), frames);
+    ASSERT_TRUE(reply.is_object()) << name << ": " << reply.dump();
+    EXPECT_EQ(reply["ok"], false) << name;
+    EXPECT_EQ(reply["error"]["code"], "invalid_argument") << name;
+    EXPECT_FALSE(reply["error"]["message"].get<std::string>().empty()) << name;
+  }
+  // A frame far above the limit is cut off by ZeroMQ itself: no reply (we wait a little for
+  // one that must not come), and no harm to the next peer.
+  std::string gigantic(4 << 20, 'x');
+  EXPECT_TRUE(raw_request(ctx, d.control_endpoint(), {"DSYNC1", gigantic}, 500ms).is_null());
+
+  json ok = raw_request(ctx, d.control_endpoint(), {"DSYNC1", R"({"op":"status","id":9})"});
+  ASSERT_TRUE(ok.is_object());
+  EXPECT_EQ(ok["ok"], true);
+  EXPECT_EQ(ok["id"], 9);
+  EXPECT_EQ(ok["result"]["console_id"], "east");
+}
+
+TEST(DaemonSurfaceTest, SigtermExitsZeroAndARestartKeepsEveryEvent) {
+  TempDir dir;
+  {
+    DaemonHarness first(dir.sub("data"), "east");
+    ASSERT_TRUE(first.ready()) << first.process().stderr_text();
+    EXPECT_EQ(first.terminate(), 0) << first.process().stderr_text();
+    struct stat st;
+    EXPECT_NE(stat((dir.sub("data") + "/run/east.control").c_str(), &st), 0)
+        << "socket file left behind";
+  }
+  DaemonHarness second(dir.sub("data"), "east");
+  ASSERT_TRUE(second.ready()) << second.process().stderr_text();
+  auto client = client_for(second);
+  auto events = client->call("events.read");
+  ASSERT_TRUE(events.ok()) << events.status().to_string();
+  ASSERT_EQ((*events)["events"].size(), 2u);
+  EXPECT_EQ((*events)["events"][0]["type"], "ConsoleStarted");
+  EXPECT_EQ((*events)["events"][1]["payload"]["pid"], second.process().pid());
+  EXPECT_EQ((*events)["events"][1]["prev_hash"], (*events)["events"][0]["hash"]);
+  EXPECT_EQ(second.terminate(), 0);
+
+  auto check = testing::run_command(DISTSYNC_ADMIN_PATH, {"check", "--data-dir", dir.sub("data")},
+                                    dir.path());
+  EXPECT_EQ(check.exit_code, 0) << check.err;
+  EXPECT_EQ(check.out.rfind("ok: 2 events, head seq 2 hash ", 0), 0u) << check.out;
+}
+
+TEST(DaemonSurfaceTest, SocketsAreOwnerAndGroupOnly) {
+  TempDir dir;
+  DaemonHarness d(dir.sub("data"), "east");
+  ASSERT_TRUE(d.ready()) << d.process().stderr_text();
+  struct stat st;
+  for (const char* name : {"/run/east.control", "/run/east.bus"}) {
+    ASSERT_EQ(stat((dir.sub("data") + name).c_str(), &st), 0) << name;
+    EXPECT_TRUE(S_ISSOCK(st.st_mode)) << name;
+    EXPECT_EQ(st.st_mode & 0777, 0660u) << name;
+  }
+  ASSERT_EQ(stat((dir.sub("data") + "/run").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0750u);
+}
+
+TEST(DaemonSurfaceTest, SecondDaemonWithTheSameConsoleIdFailsAtOnce) {
+  TempDir dir;
+  DaemonHarness first(dir.sub("data"), "east");
+  ASSERT_TRUE(first.ready()) << first.process().stderr_text();
+  DaemonHarness second(dir.sub("data"), "east");
+  EXPECT_FALSE(second.ready());
+  EXPECT_EQ(second.process().wait_exit(), 1);
+  EXPECT_NE(second.process().stderr_text().find(
+                "console 'east' is already running on data dir " + dir.sub("data") + " (pid " +
+                std::to_string(first.process().pid()) + ")"),
+            std::string::npos)
+      << second.process().stderr_text();
+  // The first one is unharmed, and another console id may share the data dir.
+  DaemonHarness west(dir.sub("data"), "west");
+  EXPECT_TRUE(west.ready()) << west.process().stderr_text();
+  auto status = client_for(first)->call("status");
+  ASSERT_TRUE(status.ok());
+  EXPECT_EQ((*status)["last_seq"], 2);
+}
+
+TEST(DaemonSurfaceTest, UsageErrorsExitTwo) {
+  TempDir dir;
+  auto bad_flag = testing::run_command(DaemonHarness::daemon_path(), {"--no-such-flag"}, dir.path());
+  EXPECT_EQ(bad_flag.exit_code, 2);
+  EXPECT_NE(bad_flag.err.find("--no-such-flag"), std::string::npos) << bad_flag.err;
+  auto bad_config = testing::run_command(DaemonHarness::daemon_path(),
+                                         {"--config", dir.sub("missing.toml")}, dir.path());
+  EXPECT_EQ(bad_config.exit_code, 2);
+  EXPECT_NE(bad_config.err.find("missing.toml"), std::string::npos) << bad_config.err;
+}
+
+}  // namespace
+}  // namespace distsync
