@@ -95,8 +95,8 @@ class Copier {
         result_.status = Status::not_found(msg);
         break;
       case CopyFailure::kCancelled:
-        result_.status = Status::unavailable("copy of " + source_ + " to " + target_ +
-                                             " cancelled");
+        result_.status =
+            Status::unavailable("copy of " + source_ + " to " + target_ + " cancelled");
         break;
       default:
         result_.status = Status::io_error(msg);
@@ -117,9 +117,9 @@ class Copier {
     if (src_.get() < 0) {
       int err = errno;
       if (err == ENOENT) return fail(CopyFailure::kSourceVanished, "source does not exist");
-      return fail(err == EACCES || err == EPERM ? CopyFailure::kPermissionDenied
-                                                : CopyFailure::kIOError,
-                  std::string("cannot open source: ") + std::strerror(err));
+      return fail(
+          err == EACCES || err == EPERM ? CopyFailure::kPermissionDenied : CopyFailure::kIOError,
+          std::string("cannot open source: ") + std::strerror(err));
     }
     if (::fstat(src_.get(), &src_st_) != 0) {
       return fail(CopyFailure::kIOError, std::string("cannot stat source: ") + strerror(errno));
@@ -173,8 +173,8 @@ class Copier {
         if (use_cfr) {
           off_t in = static_cast<off_t>(done + chunk_done), out = in;
           n = ::copy_file_range(src_.get(), &in, tmp_.get(), &out, want - chunk_done, 0);
-          if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL ||
-                        errno == EOPNOTSUPP)) {
+          if (n < 0 &&
+              (errno == EXDEV || errno == ENOSYS || errno == EINVAL || errno == EOPNOTSUPP)) {
             use_cfr = false;  // not supported between these file systems: plain copy
             continue;
           }

@@ -43,8 +43,8 @@ class BandwidthLimiter {
   const std::uint64_t rate_;
   const double burst_;
   std::mutex mu_;
-  double tokens_;           // guarded by mu_; negative = debt
-  std::int64_t last_ns_;    // guarded by mu_; time tokens_ was last refilled (-1 = never)
+  double tokens_;         // guarded by mu_; negative = debt
+  std::int64_t last_ns_;  // guarded by mu_; time tokens_ was last refilled (-1 = never)
 };
 
 }  // namespace distsync

@@ -27,12 +27,12 @@ struct DiffOptions {
 };
 
 struct TargetDiff {
-  std::vector<std::string> missing;      // sorted by path, as are all lists here
+  std::vector<std::string> missing;  // sorted by path, as are all lists here
   std::vector<std::string> out_of_date;
   std::vector<std::string> up_to_date;
-  std::vector<std::string> extra;        // on the target only
+  std::vector<std::string> extra;              // on the target only
   std::vector<RejectedEntry> target_rejected;  // target entries that could not be judged
-  std::uint64_t bytes_to_copy = 0;       // source size of missing + out_of_date
+  std::uint64_t bytes_to_copy = 0;             // source size of missing + out_of_date
 };
 
 // Pure. With verify, a path whose size and mtime match is up_to_date only when both hashes

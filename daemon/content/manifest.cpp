@@ -157,7 +157,7 @@ class Walker {
     }
     if (e.sha256.empty() && options_.hash) {
       Status s = hash_stable(abs, &e);
-      if (s.code() == Status::Code::kUnavailable) return s;  // cancelled
+      if (s.code() == Status::Code::kUnavailable) return s;          // cancelled
       if (s.code() == Status::Code::kNotFound) return Status::ok();  // vanished
       if (s.code() == Status::Code::kConflict) {
         manifest_.settling.push_back(rel);

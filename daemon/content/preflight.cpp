@@ -26,8 +26,8 @@ PreflightReport failed(PreflightFailure failure, Status status) {
 
 PreflightReport access_failure(const std::string& root, bool write, int err) {
   std::string what = write ? "writable" : "readable";
-  std::string msg = "target " + root + " is not " + what + " by " + account() + ": " +
-                    std::strerror(err);
+  std::string msg =
+      "target " + root + " is not " + what + " by " + account() + ": " + std::strerror(err);
   if (err == EACCES || err == EPERM) {
     msg += std::string("; grant ") + (write ? "write" : "read") +
            " access or run distsyncd as a user that has it";
@@ -67,10 +67,10 @@ PreflightReport preflight_target(const std::string& root, const PreflightOptions
   if (::stat(root.c_str(), &st) != 0) {
     int err = errno;
     if (err != ENOENT || !options.create) {
-      return failed(PreflightFailure::kUnreachable,
-                    Status::unavailable("target " + root + " is not reachable: " +
-                                        std::strerror(err) +
-                                        "; check the path and that the share is mounted"));
+      return failed(
+          PreflightFailure::kUnreachable,
+          Status::unavailable("target " + root + " is not reachable: " + std::strerror(err) +
+                              "; check the path and that the share is mounted"));
     }
     int mk_err = 0;
     Status made = make_dirs_durable(root, &mk_err);

@@ -18,7 +18,7 @@ namespace distsync {
 
 enum class PreflightFailure {
   kNone,
-  kUnreachable,    // does not exist and cannot be created, or cannot be looked up
+  kUnreachable,  // does not exist and cannot be created, or cannot be looked up
   kNotADirectory,
   kNotReadable,
   kNotWritable,

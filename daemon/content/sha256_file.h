@@ -16,8 +16,7 @@ inline constexpr std::size_t kHashBlockBytes = 1 << 20;
 
 // Hex SHA-256 of the file at `path`. not_found when it does not exist, io_error otherwise.
 // `cancel`, when given, is checked between blocks; a cancelled hash returns unavailable.
-Result<std::string> sha256_file(const std::string& path,
-                                const std::atomic<bool>* cancel = nullptr);
+Result<std::string> sha256_file(const std::string& path, const std::atomic<bool>* cancel = nullptr);
 
 // Hex SHA-256 of the open file descriptor `fd`, read from offset 0 with pread. `what` names
 // the file in error messages. The descriptor is neither moved nor closed.

@@ -200,9 +200,8 @@ TEST(RemoveStaleTempsTest, DeletesOnlyTempsAnywhereInTheTree) {
   Result<std::size_t> n = remove_stale_temps(dir.path());
   ASSERT_TRUE(n.ok()) << n.status().to_string();
   EXPECT_EQ(*n, 3u);
-  EXPECT_EQ(testing::list_tree(dir.path()),
-            (Paths{"DataFiles", "DataFiles/def.xml", "Patches", "Patches/kb1.msu", "Patches/x",
-                   "Patches/x/y"}));
+  EXPECT_EQ(testing::list_tree(dir.path()), (Paths{"DataFiles", "DataFiles/def.xml", "Patches",
+                                                   "Patches/kb1.msu", "Patches/x", "Patches/x/y"}));
   Result<std::size_t> missing = remove_stale_temps(dir.sub("nope"));
   ASSERT_TRUE(missing.ok());
   EXPECT_EQ(*missing, 0u);

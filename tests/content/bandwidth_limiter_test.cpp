@@ -12,8 +12,8 @@ namespace {
 constexpr std::int64_t kSecond = 1'000'000'000;
 
 TEST(BandwidthLimiterTest, BurstThenPaysDebtAtTheRate) {
-  BandwidthLimiter limiter(1000, 500);  // 1000 B/s, 500 B burst
-  EXPECT_EQ(limiter.reserve(500, 0), 0);             // the full bucket covers it
+  BandwidthLimiter limiter(1000, 500);                // 1000 B/s, 500 B burst
+  EXPECT_EQ(limiter.reserve(500, 0), 0);              // the full bucket covers it
   EXPECT_NEAR(limiter.reserve(1000, 0), kSecond, 2);  // 1000 B of debt: 1 s
   // Half a second later 500 B have been repaid; the next 100 B wait for the rest + 0.1 s.
   EXPECT_NEAR(limiter.reserve(100, kSecond / 2), kSecond / 2 + kSecond / 10, 2);

@@ -18,8 +18,8 @@ FileEntry entry(std::string path, std::uint64_t size, std::int64_t mtime, std::s
 
 TEST(DiffTest, ClassifiesEveryPath) {
   Manifest source, target;
-  source.files = {entry("a", 1, 100), entry("b", 2, 100), entry("c", 3, 100),
-                  entry("d", 4, 100), entry("e", 5, 100)};
+  source.files = {entry("a", 1, 100), entry("b", 2, 100), entry("c", 3, 100), entry("d", 4, 100),
+                  entry("e", 5, 100)};
   target.files = {entry("b", 2, 100), entry("c", 30, 100), entry("d", 4, 101),
                   entry("x/extra", 9, 100), entry("z", 1, 1)};
   TargetDiff d = diff_manifests(source, target);
@@ -116,8 +116,7 @@ TEST_F(DiskDiffTest, VerifyNeedsAHashedSource) {
   ASSERT_TRUE(m.ok());
   DiffOptions verify;
   verify.verify = true;
-  EXPECT_EQ(diff_target(*m, dst_.path(), verify).status().code(),
-            Status::Code::kInvalidArgument);
+  EXPECT_EQ(diff_target(*m, dst_.path(), verify).status().code(), Status::Code::kInvalidArgument);
 }
 
 TEST_F(DiskDiffTest, PruneRemovesOnlyTheExtras) {

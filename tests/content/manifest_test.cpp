@@ -77,7 +77,10 @@ TEST(ManifestTest, RejectsUnsafeNamesAndEscapingSymlinks) {
   testing::write_file(root + "/ok.msu", "fine");
   testing::write_file(root + "/bad\x01name.msu", "ctl");
   testing::write_file(root + "/back\\slash.cab", "bs");
-  testing::write_file(root + "/sub/bad\x1f" "dir/inner.msu", "in");
+  testing::write_file(root +
+                          "/sub/bad\x1f"
+                          "dir/inner.msu",
+                      "in");
   testing::write_file(outside.sub("secret"), "do not copy");
   testing::write_file(root + "/real/target.msu", "linked content");
   fs::create_symlink(outside.sub("secret"), root + "/escape.msu");
@@ -90,9 +93,8 @@ TEST(ManifestTest, RejectsUnsafeNamesAndEscapingSymlinks) {
 
   Result<Manifest> m = build_manifest(root);
   ASSERT_TRUE(m.ok()) << m.status().to_string();
-  EXPECT_EQ(paths_of(*m),
-            (std::vector<std::string>{"inside.msu", "linkdir/target.msu", "ok.msu",
-                                      "real/target.msu"}));
+  EXPECT_EQ(paths_of(*m), (std::vector<std::string>{"inside.msu", "linkdir/target.msu", "ok.msu",
+                                                    "real/target.msu"}));
   const FileEntry* in = m->find("inside.msu");
   ASSERT_NE(in, nullptr);
   EXPECT_EQ(in->sha256, sha256_hex("linked content"));  // followed to the file it names
@@ -101,7 +103,9 @@ TEST(ManifestTest, RejectsUnsafeNamesAndEscapingSymlinks) {
   for (const RejectedEntry& r : m->rejected) rejected[r.path] = r.reason;
   EXPECT_EQ(rejected["bad\x01name.msu"], "control character 0x01 in name");
   EXPECT_EQ(rejected["back\\slash.cab"], "backslash in name");
-  EXPECT_EQ(rejected["sub/bad\x1f" "dir"], "control character 0x1f in name");
+  EXPECT_EQ(rejected["sub/bad\x1f"
+                     "dir"],
+            "control character 0x1f in name");
   EXPECT_EQ(rejected["escape.msu"], "symlink leaves the content root");
   EXPECT_EQ(rejected["dangling.msu"], "dangling symlink");
   EXPECT_EQ(rejected["pipe"], "not a regular file");

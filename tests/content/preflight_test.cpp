@@ -70,8 +70,7 @@ TEST(PreflightTest, ReadOnlyMountIsNotWritable) {
   if (!ro.mounted()) GTEST_SKIP() << ro.why();
   PreflightReport r = preflight_target(dir.sub("ro"));
   EXPECT_EQ(r.failure, PreflightFailure::kNotWritable);
-  EXPECT_NE(r.status.message().find("mounted read-only"), std::string::npos)
-      << r.status.message();
+  EXPECT_NE(r.status.message().find("mounted read-only"), std::string::npos) << r.status.message();
 }
 
 }  // namespace
