@@ -7,20 +7,6 @@
 #include "events/audit/json_text.h"
 
 namespace distsync {
-namespace {
-
-void append_hex(std::string* out, const Hash256& h) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out->push_back('"');
-  for (std::uint8_t b : h) {
-    out->push_back(kHex[b >> 4]);
-    out->push_back(kHex[b & 0xF]);
-  }
-  out->push_back('"');
-}
-
-}  // namespace
-
 // The envelope mirrors save_body() and to_json() in events/codec.cpp, member for member;
 // tests/audit/event_json_test.cpp compares the two for every event type.
 void EventJsonWriter::append(std::string* out, const Event& e) {
@@ -36,11 +22,11 @@ void EventJsonWriter::append(std::string* out, const Event& e) {
   append_json_string(out, e.type());
   out->append(",\"payload\":");
   append_payload(out, e.payload);
-  out->append(",\"prev_hash\":");
+  out->append(",\"prev_hash\":\"");
   append_hex(out, e.prev_hash);
-  out->append(",\"hash\":");
+  out->append("\",\"hash\":\"");
   append_hex(out, e.hash);
-  out->push_back('}');
+  out->append("\"}");
 }
 
 void EventJsonWriter::append_payload(std::string* out, const EventPayload& p) {

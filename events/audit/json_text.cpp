@@ -30,4 +30,14 @@ void append_json_string(std::string* out, std::string_view s) {
   out->push_back('"');
 }
 
+void append_hex(std::string* out, const std::array<std::uint8_t, 32>& h) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  char buf[64];
+  for (std::size_t i = 0; i < h.size(); ++i) {
+    buf[2 * i] = kHex[h[i] >> 4];
+    buf[2 * i + 1] = kHex[h[i] & 0xF];
+  }
+  out->append(buf, sizeof buf);
+}
+
 }  // namespace distsync

@@ -4,6 +4,7 @@
 // Pure functions, thread-safe.
 #pragma once
 
+#include <array>
 #include <charconv>
 #include <cstdint>
 #include <string>
@@ -12,6 +13,9 @@
 namespace distsync {
 
 void append_json_string(std::string* out, std::string_view s);
+
+// Appends the 64 lower-case hex digits of a hash (what to_hex() returns), unquoted.
+void append_hex(std::string* out, const std::array<std::uint8_t, 32>& h);
 
 template <typename Int>
 void append_json_int(std::string* out, Int v) {
