@@ -157,3 +157,26 @@ TEST(ConfigTest, OverlongIpcPathIsRefused) {
 
 }  // namespace
 }  // namespace distsync
+
+namespace distsync {
+namespace {
+
+TEST(ConfigTest, ShippedExampleFileLoadsAndMatchesTheDefaults) {
+  ConfigFlags flags;
+  flags.config_file = DISTSYNC_EXAMPLE_CONFIG;
+  flags.console_id = "example";
+  auto from_file = load_config(flags, "");
+  ASSERT_TRUE(from_file.ok()) << from_file.status().to_string();
+  flags.config_file.reset();
+  auto defaults = load_config(flags, "");
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(from_file->data_dir, defaults->data_dir);
+  EXPECT_EQ(from_file->control_endpoint, defaults->control_endpoint);
+  EXPECT_EQ(from_file->max_request_bytes, defaults->max_request_bytes);
+  EXPECT_EQ(from_file->bus_high_water_mark, defaults->bus_high_water_mark);
+  EXPECT_EQ(from_file->log_level, defaults->log_level);
+  EXPECT_EQ(from_file->initial_map_bytes, defaults->initial_map_bytes);
+}
+
+}  // namespace
+}  // namespace distsync
