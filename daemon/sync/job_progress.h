@@ -1,0 +1,35 @@
+// Progress of one sync job, derived from its projected record: files and bytes done of the
+// totals, the average rate since SyncStarted, the time left at that rate, and the retries
+// pending ("attempt k of n, next retry at T"). Pure; value types.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "projections/job_projection.h"
+
+namespace distsync {
+
+struct JobProgress {
+  std::string job;
+  std::string status;  // job_status_name
+  std::uint64_t files_done = 0, files_total = 0;
+  std::uint64_t bytes_done = 0, bytes_total = 0;
+  std::uint64_t files_failed = 0, files_up_to_date = 0;
+  std::uint32_t attempt = 0;
+  double rate_bps = 0;        // bytes per second since the job started; 0 before
+  std::int64_t eta_s = -1;    // seconds left at that rate; -1 when unknown
+  std::vector<FileRetry> retries;
+};
+
+// `now_us` is the caller's clock (UTC microseconds).
+JobProgress job_progress(const JobRecord& job, std::int64_t now_us);
+
+// {"job","status","files_done",...,"retries":[{"path","cause","message","attempt",
+// "max_attempts","next_retry_us","text":"attempt 2 of 5, next retry at <ISO time>"}]}
+nlohmann::json progress_json(const JobProgress& p);
+nlohmann::json job_json(const JobRecord& job);
+
+}  // namespace distsync

@@ -1,0 +1,64 @@
+#include "daemon/sync/sync_plan.h"
+
+#include "daemon/content/diff.h"
+#include "daemon/content/manifest.h"
+#include "daemon/content/safe_path.h"
+#include "daemon/sync/status_context.h"
+
+namespace distsync {
+
+std::mutex& ManifestLocks::for_path(const std::string& cache_path) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto& slot = locks_[cache_path];
+  if (!slot) slot = std::make_unique<std::mutex>();
+  return *slot;
+}
+
+Result<SyncPlan> build_sync_plan(const std::vector<ComponentRoot>& roots,
+                                 const PlanOptions& options, ManifestLocks& locks) {
+  SyncPlan plan;
+  for (const auto& root : roots) {
+    ManifestOptions mo;
+    mo.hash = true;
+    mo.quiet_period_ns = options.quiet_period_ns;
+    if (!options.cache_dir.empty()) {
+      mo.cache_path = join_path(options.cache_dir, root.component + ".hash-cache");
+    }
+    Result<Manifest> manifest = [&] {
+      std::lock_guard<std::mutex> lock(locks.for_path(mo.cache_path));
+      return build_manifest(root.source_root, mo);
+    }();
+    if (!manifest.ok()) {
+      return with_context(manifest.status(),
+                          "cannot read the console's " + root.component + " folder: ");
+    }
+    DiffOptions d;
+    d.verify = options.verify;
+    d.mtime_tolerance_ns = options.mtime_tolerance_ns;
+    Result<TargetDiff> diff = diff_target(*manifest, root.target_root, d);
+    if (!diff.ok()) {
+      return with_context(diff.status(), "cannot list " + root.target_root + ": ");
+    }
+    auto add = [&](const std::string& path) {
+      const FileEntry* e = manifest->find(path);
+      if (e == nullptr) return;
+      std::string rel = root.target_dir + "/" + path;
+      if (options.already_copied && options.already_copied(rel, e->sha256)) {
+        ++plan.up_to_date;
+        return;
+      }
+      plan.to_copy.push_back(PlannedFile{rel, join_path(root.source_root, path),
+                                         join_path(root.target_root, path), e->size,
+                                         e->mtime_ns, e->sha256});
+      plan.bytes_to_copy += e->size;
+    };
+    for (const auto& p : diff->missing) add(p);
+    for (const auto& p : diff->out_of_date) add(p);
+    plan.up_to_date += diff->up_to_date.size();
+    plan.extras_total += diff->extra.size();
+    if (!diff->extra.empty()) plan.extras[root.target_root] = diff->extra;
+  }
+  return plan;
+}
+
+}  // namespace distsync

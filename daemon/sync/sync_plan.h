@@ -1,0 +1,62 @@
+// SyncPlan: what one job must copy, found by diffing the console's folders against the
+// server's (manifest with hash cache, then diff_target), minus what the job already copied
+// before a restart.
+//
+// build_sync_plan touches the file system (it reads both trees and the hash cache); the
+// ManifestLocks serialise builds that share a cache file. Thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "daemon/sync/component_layout.h"
+#include "events/result.h"
+
+namespace distsync {
+
+struct PlannedFile {
+  std::string rel;     // relative to the server root: "Patches/a.msu"
+  std::string source;  // full paths
+  std::string target;
+  std::uint64_t size = 0;
+  std::int64_t mtime_ns = 0;
+  std::string sha256;
+};
+
+struct SyncPlan {
+  std::vector<PlannedFile> to_copy;
+  std::uint64_t bytes_to_copy = 0;
+  std::uint64_t up_to_date = 0;  // including files this job copied before a restart
+  // Per component root: files on the server the console does not have (relative to it).
+  std::map<std::string, std::vector<std::string>> extras;  // target_root -> paths
+  std::uint64_t extras_total = 0;
+};
+
+// One mutex per cache file: two manifest builds must not share a cache_path.
+class ManifestLocks {
+ public:
+  std::mutex& for_path(const std::string& cache_path);
+
+ private:
+  std::mutex mu_;
+  std::map<std::string, std::unique_ptr<std::mutex>> locks_;  // GUARDED_BY(mu_)
+};
+
+struct PlanOptions {
+  std::string cache_dir;  // hash caches "<cache_dir>/<component>.hash-cache"; empty = none
+  bool verify = false;    // compare hashes of files whose size and mtime match
+  std::int64_t mtime_tolerance_ns = 0;
+  std::int64_t quiet_period_ns = 0;
+  // True when the job already recorded FileCopied for (rel, sha256): never copy it again.
+  std::function<bool(const std::string& rel, const std::string& sha256)> already_copied;
+};
+
+Result<SyncPlan> build_sync_plan(const std::vector<ComponentRoot>& roots,
+                                 const PlanOptions& options, ManifestLocks& locks);
+
+}  // namespace distsync

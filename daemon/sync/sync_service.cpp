@@ -1,0 +1,120 @@
+#include "daemon/sync/sync_service.h"
+
+#include <atomic>
+
+#include "events/log/event_log.h"
+
+namespace distsync {
+
+SyncService::SyncService(EventLog& log, ProjectionSet& projections, SyncClock& clock,
+                         SyncServiceOptions options)
+    : log_(log), projections_(projections), clock_(clock), options_(std::move(options)) {}
+
+Result<std::unique_ptr<SyncService>> SyncService::create(EventLog& log, ProjectionSet& projections,
+                                                         SyncClock& clock,
+                                                         SyncServiceOptions options) {
+  if (options.runner.console.empty()) {
+    return Status::invalid_argument("sync service: the console id is empty");
+  }
+  return std::unique_ptr<SyncService>(new SyncService(log, projections, clock, std::move(options)));
+}
+
+SyncService::~SyncService() { stop(); }
+
+Status SyncService::start() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (runner_) return Status::ok();
+  // The outcome callback runs on the dispatcher's thread; the runner is created right after.
+  auto runner_slot = std::make_shared<std::atomic<JobRunner*>>(nullptr);
+  Result<std::unique_ptr<CopyDispatcher>> d = CopyDispatcher::start(
+      options_.dispatcher, [runner_slot](CopyOutcome o) {
+        if (JobRunner* r = runner_slot->load()) r->deliver(std::move(o));
+      });
+  if (!d.ok()) return d.status();
+  dispatcher_ = std::move(d.value());
+  runner_ = std::make_unique<JobRunner>(log_, projections_, *dispatcher_, clock_, options_.runner);
+  runner_slot->store(runner_.get());
+  runner_->start();
+  return Status::ok();
+}
+
+void SyncService::stop() {
+  std::lock_guard<std::mutex> lock(mu_);
+  runner_.reset();      // stops jobs; they resume on the next start
+  dispatcher_.reset();  // then the workers
+}
+
+Status SyncService::cancel(const std::string& job_id, const std::string& reason) {
+  if (!runner_) return Status::unavailable("the sync service is not running");
+  return runner_->cancel(job_id, reason);
+}
+
+nlohmann::json SyncService::jobs(bool all) const {
+  nlohmann::json out = nlohmann::json::array();
+  projections_.with_state([&](const ProjectedState& s) {
+    for (const JobRecord* j : s.jobs.unfinished()) out.push_back(job_json(*j));
+  });
+  if (all) {
+    // Finished jobs are evicted from memory; read them from the persisted state.
+    (void)log_.read_state([&](std::uint64_t, StateTable& table) {
+      table.scan("job/", [&](std::string_view key, std::string_view) {
+        JobRecord rec;
+        std::string id(key.substr(4));
+        if (JobState::read_finished(table, id, &rec) && is_finished(rec.status)) {
+          out.push_back(job_json(rec));
+        }
+        return true;
+      });
+    });
+  }
+  return out;
+}
+
+Result<JobProgress> SyncService::progress(const std::string& job_id) const {
+  std::int64_t now = clock_.now_us();
+  std::optional<JobProgress> p = projections_.with_state([&](const ProjectedState& s) {
+    const JobRecord* j = s.jobs.find(job_id);
+    return j ? std::optional<JobProgress>(job_progress(*j, now)) : std::nullopt;
+  });
+  if (p) return *p;
+  JobRecord rec;
+  bool found = false;
+  (void)log_.read_state([&](std::uint64_t, StateTable& table) {
+    found = JobState::read_finished(table, job_id, &rec);
+  });
+  if (!found) return Status::not_found("no job '" + job_id + "'; list jobs with 'distsync sync jobs'");
+  return job_progress(rec, now);
+}
+
+Result<FileStatusReport> SyncService::report(const std::vector<std::string>& servers) const {
+  std::vector<ServerSpec> specs;
+  std::string missing;
+  projections_.with_state([&](const ProjectedState& s) {
+    if (servers.empty()) {
+      for (const auto& [name, rec] : s.servers.servers.items()) specs.push_back(rec.spec);
+      return;
+    }
+    for (const auto& name : servers) {
+      const ServerRecord* rec = s.servers.find(name);
+      if (rec == nullptr) {
+        missing = name;
+        return;
+      }
+      specs.push_back(rec->spec);
+    }
+  });
+  if (!missing.empty()) {
+    return Status::not_found("no server '" + missing + "'; list servers with 'distsync server list'");
+  }
+  return build_file_status_report(options_.runner.layout, specs, options_.runner.cache_dir);
+}
+
+DispatcherStats SyncService::copy_stats() const {
+  return dispatcher_ ? dispatcher_->stats() : DispatcherStats{};
+}
+
+std::string SyncService::copy_endpoint() const {
+  return dispatcher_ ? dispatcher_->external_endpoint() : "";
+}
+
+}  // namespace distsync

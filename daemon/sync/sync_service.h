@@ -1,0 +1,63 @@
+// SyncService: the sync engine of one console, as the daemon wires it: a CopyDispatcher with
+// its in-process workers (and optionally an endpoint for distsync-worker processes) and the
+// JobRunner, plus the queries the control ops answer (jobs, progress, File Status Report).
+//
+// create() binds the copy endpoint; start() starts the workers and the runner; stop() (and
+// the destructor) stops the runner first, then the dispatcher, so no job is left waiting for
+// a copy. `log`, `projections` (the log's Folder) and `clock` must outlive the service.
+// Thread-safe.
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "daemon/sync/copy_dispatcher.h"
+#include "daemon/sync/file_status_report.h"
+#include "daemon/sync/job_progress.h"
+#include "daemon/sync/job_runner.h"
+
+namespace distsync {
+
+struct SyncServiceOptions {
+  JobRunnerOptions runner;
+  DispatcherOptions dispatcher;
+};
+
+class SyncService {
+ public:
+  static Result<std::unique_ptr<SyncService>> create(EventLog& log, ProjectionSet& projections,
+                                                     SyncClock& clock, SyncServiceOptions options);
+  ~SyncService();
+  SyncService(const SyncService&) = delete;
+  SyncService& operator=(const SyncService&) = delete;
+
+  Status start();
+  void stop();
+
+  Status cancel(const std::string& job_id, const std::string& reason = "");
+  // Unfinished jobs (all consoles), or with `all`, also this log's finished ones.
+  nlohmann::json jobs(bool all) const;
+  // not_found for an unknown job.
+  Result<JobProgress> progress(const std::string& job_id) const;
+  // REQUIRES: every name is a registered server (else not_found naming it); empty = all.
+  Result<FileStatusReport> report(const std::vector<std::string>& servers) const;
+
+  DispatcherStats copy_stats() const;
+  std::string copy_endpoint() const;  // the external endpoint as bound; empty when none
+
+ private:
+  SyncService(EventLog& log, ProjectionSet& projections, SyncClock& clock,
+              SyncServiceOptions options);
+
+  EventLog& log_;
+  ProjectionSet& projections_;
+  SyncClock& clock_;
+  const SyncServiceOptions options_;
+  std::unique_ptr<CopyDispatcher> dispatcher_;
+  std::unique_ptr<JobRunner> runner_;
+  std::mutex mu_;  // serialises start/stop
+};
+
+}  // namespace distsync
