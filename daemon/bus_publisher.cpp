@@ -84,7 +84,7 @@ class BusPublisher::Impl {
       std::string seq_text = std::to_string(seq);
       std::string json = to_json(*e);
       std::array<zmq::const_buffer, 3> frames = {zmq::buffer(type), zmq::buffer(seq_text),
-                                                  zmq::buffer(json)};
+                                                 zmq::buffer(json)};
       try {
         // PUB never blocks: at the high-water mark it drops for that subscriber.
         (void)zmq::send_multipart(socket_, frames, zmq::send_flags::dontwait);

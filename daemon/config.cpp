@@ -2,12 +2,12 @@
 
 #include <unistd.h>
 
+#include <toml++/toml.h>
 #include <climits>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <toml++/toml.h>
 
 namespace distsync {
 namespace {
@@ -49,6 +49,19 @@ Status bad_value(std::string_view key, std::string_view file, std::string_view w
                                   "' " + std::string(why));
 }
 
+// The system's IANA zone name: $TZ, /etc/timezone, or the /etc/localtime link; else UTC.
+std::string system_time_zone() {
+  if (const char* tz = std::getenv("TZ"); tz && *tz && *tz != ':' && *tz != '/') return tz;
+  std::ifstream in("/etc/timezone");
+  std::string name;
+  if (in >> name && !name.empty()) return name;
+  std::error_code ec;
+  auto target = std::filesystem::read_symlink("/etc/localtime", ec).string();
+  auto pos = target.find("zoneinfo/");
+  if (!ec && pos != std::string::npos) return target.substr(pos + 9);
+  return "UTC";
+}
+
 }  // namespace
 
 DaemonConfig default_config() {
@@ -81,9 +94,9 @@ Result<DaemonConfig> apply_toml(const DaemonConfig& base, std::string_view toml_
       if (!node.is_integer()) return bad_value(key, file_name, "must be an integer");
       std::int64_t v = *node.value<std::int64_t>();
       if (v <= 0 || v > max) {
-        return bad_value(key, file_name,
-                         "must be between 1 and " + std::to_string(max) + ", got " +
-                             std::to_string(v));
+        return bad_value(
+            key, file_name,
+            "must be between 1 and " + std::to_string(max) + ", got " + std::to_string(v));
       }
       *out = v;
       return Status::ok();
@@ -107,7 +120,8 @@ Result<DaemonConfig> apply_toml(const DaemonConfig& base, std::string_view toml_
     } else if (key == "log_level") {
       s = want_string(&c.log_level);
       if (s.is_ok() && !valid_log_level(c.log_level)) {
-        s = bad_value(key, file_name, "must be one of trace, debug, info, warn, error, critical, off");
+        s = bad_value(key, file_name,
+                      "must be one of trace, debug, info, warn, error, critical, off");
       }
     } else if (key == "max_request_bytes") {
       s = want_positive(std::int64_t{256} << 20, &n);
@@ -118,6 +132,26 @@ Result<DaemonConfig> apply_toml(const DaemonConfig& base, std::string_view toml_
     } else if (key == "initial_map_bytes") {
       s = want_positive(std::int64_t{1} << 40, &n);
       c.initial_map_bytes = static_cast<std::size_t>(n);
+    } else if (key == "patches_dir" || key == "datafiles_dir" || key == "cache_dir" ||
+               key == "time_zone" || key == "refresh_source" || key == "patches_source") {
+      std::string* out = key == "patches_dir"      ? &c.patches_dir
+                         : key == "datafiles_dir"  ? &c.datafiles_dir
+                         : key == "cache_dir"      ? &c.cache_dir
+                         : key == "time_zone"      ? &c.time_zone
+                         : key == "refresh_source" ? &c.refresh_source
+                                                   : &c.patches_source;
+      s = want_string(out);
+    } else if (key == "catch_up_grace_s") {
+      s = want_positive(std::int64_t{366} * 86400, &n);
+      c.catch_up_grace_s = n;
+    } else if (key == "copy_workers" || key == "max_concurrent_copies") {
+      s = want_positive(1024, &n);
+      (key == "copy_workers" ? c.copy_workers : c.max_concurrent_copies) = static_cast<int>(n);
+    } else if (key == "copy_endpoint") {
+      s = want_string(&c.copy_endpoint);
+      if (s.is_ok() && !valid_endpoint(c.copy_endpoint)) {
+        s = bad_value(key, file_name, "must be an ipc:// or tcp:// endpoint");
+      }
     } else {
       s = Status::invalid_argument("config " + std::string(file_name) + ": unknown key '" + key +
                                    "' (see docs/configuration.md)");
@@ -135,8 +169,9 @@ Result<DaemonConfig> finalize_config(DaemonConfig c) {
                                     "' must be 1-64 of [A-Za-z0-9._-], not starting with '.'");
   }
   if (!valid_log_level(c.log_level)) {
-    return Status::invalid_argument("log level '" + c.log_level +
-                                    "' must be one of trace, debug, info, warn, error, critical, off");
+    return Status::invalid_argument(
+        "log level '" + c.log_level +
+        "' must be one of trace, debug, info, warn, error, critical, off");
   }
   if (c.data_dir.empty()) return Status::invalid_argument("data dir must not be empty");
   std::error_code ec;
@@ -146,6 +181,14 @@ Result<DaemonConfig> finalize_config(DaemonConfig c) {
   if (c.data_dir.size() > 1 && c.data_dir.back() == '/') c.data_dir.pop_back();
   c.log_dir = c.data_dir + "/log";
   c.run_dir = c.data_dir + "/run";
+  auto absolute = [&](std::string* dir, const char* fallback) {
+    if (dir->empty()) *dir = c.data_dir + fallback;
+    else *dir = std::filesystem::absolute(*dir, ec).lexically_normal().string();
+  };
+  absolute(&c.patches_dir, "/console/Patches");
+  absolute(&c.datafiles_dir, "/console/DataFiles");
+  absolute(&c.cache_dir, "/cache");
+  if (c.time_zone.empty()) c.time_zone = system_time_zone();
   c.control_endpoint_defaulted = c.control_endpoint.empty();
   if (c.control_endpoint.empty()) {
     c.control_endpoint = "ipc://" + c.run_dir + "/" + c.console_id + ".control";

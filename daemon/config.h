@@ -29,6 +29,19 @@ struct DaemonConfig {
   std::string log_level = "info";
   std::size_t initial_map_bytes = std::size_t{64} << 20;
   std::string config_file;  // the file that was read; empty when none
+
+  // The console's content (R1): the patch download directory and the data-files directory.
+  std::string patches_dir;    // default data_dir + "/console/Patches"
+  std::string datafiles_dir;  // default data_dir + "/console/DataFiles"
+  std::string cache_dir;      // default data_dir + "/cache": manifest hash caches
+  std::string time_zone;      // default zone of new schedules; default: the system's, else UTC
+  std::int64_t catch_up_grace_s = 24 * 3600;  // missed schedules within this fire once
+  std::string refresh_source;  // default download location of engines/definitions (R9)
+  std::string patches_source;  // default download location of patches
+  int copy_workers = 4;        // copy worker threads inside the daemon
+  std::string copy_endpoint;   // where external distsync-worker processes connect; empty: none
+  int max_concurrent_copies = 16;  // global cap over all servers
+
   // True when finalize_config() chose the value (neither the file nor a flag set it). The
   // CLI uses these to decide whether to look for the one running console.
   bool console_id_defaulted = false;

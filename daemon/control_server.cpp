@@ -39,7 +39,9 @@ void remove_ipc_socket(const std::string& endpoint) {
 class ControlServer::Impl {
  public:
   Impl(ControlServerOptions options, const RequestRouter* router)
-      : options_(std::move(options)), router_(router), socket_(context_, zmq::socket_type::router) {}
+      : options_(std::move(options)),
+        router_(router),
+        socket_(context_, zmq::socket_type::router) {}
   ~Impl() {
     socket_.close();
     if (bound_) remove_ipc_socket(options_.endpoint);
@@ -88,7 +90,8 @@ class ControlServer::Impl {
     for (;;) {
       std::vector<zmq::message_t> frames;
       try {
-        auto n = zmq::recv_multipart(socket_, std::back_inserter(frames), zmq::recv_flags::dontwait);
+        auto n =
+            zmq::recv_multipart(socket_, std::back_inserter(frames), zmq::recv_flags::dontwait);
         if (!n) return;
       } catch (const zmq::error_t& e) {
         spdlog::warn("control: receive failed: {}", e.what());
@@ -111,7 +114,7 @@ class ControlServer::Impl {
     ++served_;
     try {
       std::array<zmq::const_buffer, 3> out = {zmq::buffer(frames[0].data(), frames[0].size()),
-                                               zmq::buffer(kProtocolTag), zmq::buffer(reply)};
+                                              zmq::buffer(kProtocolTag), zmq::buffer(reply)};
       // ROUTER drops replies to peers that are gone or full; it never blocks here.
       if (!zmq::send_multipart(socket_, out, zmq::send_flags::dontwait)) {
         spdlog::warn("control: reply dropped (peer queue full)");

@@ -5,6 +5,7 @@
 
 #include <climits>
 #include <map>
+#include <vector>
 
 #include "daemon/bus_publisher.h"
 #include "daemon/console_lock.h"
@@ -60,6 +61,7 @@ class Daemon::Impl {
   std::unique_ptr<LmdbEventLog> log;
   RequestRouter router;
   std::map<std::string, std::function<json()>> pending_sources;
+  std::vector<std::function<void()>> stop_hooks;
   std::unique_ptr<BusPublisher> bus;
   std::unique_ptr<ControlServer> control;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
@@ -157,6 +159,11 @@ void Daemon::add_pending_source(std::string name, std::function<json()> source) 
   impl_->pending_sources[std::move(name)] = std::move(source);
 }
 
+void Daemon::add_stop_hook(std::function<void()> hook) {
+  DISTSYNC_CHECK(!impl_->running);
+  impl_->stop_hooks.push_back(std::move(hook));
+}
+
 EventLog& Daemon::log() { return *impl_->log; }
 const DaemonConfig& Daemon::config() const { return impl_->config; }
 
@@ -172,6 +179,7 @@ Status Daemon::run(int stop_fd) {
   spdlog::info("console {} stopping", impl_->config.console_id);
   // Stop taking requests, publish what the log holds, then drain appends and close.
   impl_->control.reset();
+  for (auto it = impl_->stop_hooks.rbegin(); it != impl_->stop_hooks.rend(); ++it) (*it)();
   impl_->bus->stop();
   impl_->log->close();
   spdlog::info("console {} stopped at seq {}", impl_->config.console_id, impl_->log->last_seq());

@@ -44,6 +44,11 @@ class Daemon {
   // Adds pending[name] = source() to every "status" reply. REQUIRES: before run().
   void add_pending_source(std::string name, std::function<nlohmann::json()> source);
 
+  // Runs `hook` when run() stops serving, before the log is drained and closed: services that
+  // append (scheduler, sync, downloads) stop here. Hooks run in reverse order of adding.
+  // REQUIRES: before run().
+  void add_stop_hook(std::function<void()> hook);
+
   EventLog& log();
   const DaemonConfig& config() const;
 

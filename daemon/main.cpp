@@ -1,9 +1,9 @@
 // distsyncd: parses flags and wires the daemon together. The logic lives in daemon/.
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <iostream>
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
 
 #include "daemon/config.h"
 #include "daemon/daemon.h"

@@ -39,9 +39,10 @@ Result<json> RequestRouter::dispatch(std::string_view op, const json& args) cons
 std::string RequestRouter::handle(const std::vector<std::string_view>& frames,
                                   std::size_t max_request_bytes) const {
   if (frames.size() != 2) {
-    return reply_error(Status::invalid_argument("expected 2 frames [\"" + std::string(kProtocolTag) +
-                                                "\", body], got " + std::to_string(frames.size())),
-                       nullptr);
+    return reply_error(
+        Status::invalid_argument("expected 2 frames [\"" + std::string(kProtocolTag) +
+                                 "\", body], got " + std::to_string(frames.size())),
+        nullptr);
   }
   if (frames[0] != kProtocolTag) {
     return reply_error(Status::invalid_argument("unsupported protocol tag; this daemon speaks " +
@@ -50,10 +51,9 @@ std::string RequestRouter::handle(const std::vector<std::string_view>& frames,
   }
   // Size first: never parse what we would refuse anyway.
   if (frames[1].size() > max_request_bytes) {
-    return reply_error(Status::invalid_argument("request body of " +
-                                                std::to_string(frames[1].size()) +
-                                                " bytes exceeds max_request_bytes " +
-                                                std::to_string(max_request_bytes)),
+    return reply_error(Status::invalid_argument(
+                           "request body of " + std::to_string(frames[1].size()) +
+                           " bytes exceeds max_request_bytes " + std::to_string(max_request_bytes)),
                        nullptr);
   }
   json body = json::parse(frames[1], nullptr, /*allow_exceptions=*/false);
@@ -87,10 +87,10 @@ std::string reply_ok(const json& result, const json* id) {
 }
 
 std::string reply_error(const Status& status, const json* id) {
-  json reply = {{"ok", false},
-                {"error",
-                 {{"code", std::string(Status::code_name(status.code()))},
-                  {"message", status.message()}}}};
+  json reply = {
+      {"ok", false},
+      {"error",
+       {{"code", std::string(Status::code_name(status.code()))}, {"message", status.message()}}}};
   if (id) reply["id"] = *id;
   return reply.dump(-1, ' ', false, json::error_handler_t::replace);
 }

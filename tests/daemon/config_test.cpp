@@ -9,9 +9,7 @@
 namespace distsync {
 namespace {
 
-void write_file(const std::string& path, const std::string& text) {
-  std::ofstream(path) << text;
-}
+void write_file(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
 
 TEST(ConfigTest, DefaultsDeriveEndpointsFromDataDirAndConsole) {
   ConfigFlags flags;
@@ -42,12 +40,15 @@ TEST(ConfigTest, ConsoleDefaultsToHostnameAndDataDirIsMadeAbsolute) {
 TEST(ConfigTest, FileOverridesDefaultsAndFlagsOverrideFile) {
   testing::TempDir dir;
   std::string file = dir.sub("d.toml");
-  write_file(file, "console_id = \"from-file\"\n"
-                   "data_dir = \"" + dir.sub("data") + "\"\n"
-                   "log_level = \"debug\"\n"
-                   "max_request_bytes = 4096\n"
-                   "bus_high_water_mark = 10\n"
-                   "initial_map_bytes = 1048576\n");
+  write_file(file,
+             "console_id = \"from-file\"\n"
+             "data_dir = \"" +
+                 dir.sub("data") +
+                 "\"\n"
+                 "log_level = \"debug\"\n"
+                 "max_request_bytes = 4096\n"
+                 "bus_high_water_mark = 10\n"
+                 "initial_map_bytes = 1048576\n");
   ConfigFlags flags;
   flags.config_file = file;
   auto from_file = load_config(flags, "");

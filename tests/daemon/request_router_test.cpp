@@ -10,9 +10,8 @@ using nlohmann::json;
 RequestRouter make_router() {
   RequestRouter r;
   r.add("echo", [](const json& args) -> Result<json> { return args; });
-  r.add("refuse", [](const json&) -> Result<json> {
-    return Status::conflict("server 'x' already exists");
-  });
+  r.add("refuse",
+        [](const json&) -> Result<json> { return Status::conflict("server 'x' already exists"); });
   r.add("typed", [](const json& args) -> Result<json> {
     return json{{"n", args.at("n").get<int>() + 1}};
   });

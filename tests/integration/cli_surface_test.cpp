@@ -60,9 +60,11 @@ TEST(CliSurfaceTest, NoDaemonIsAOneLineFailure) {
 
 TEST(CliSurfaceTest, UsageErrorsExitTwo) {
   TempDir dir;
-  for (std::vector<std::string> args :
-       {std::vector<std::string>{}, {"--no-such-flag", "status"}, {"no-such-command"},
-        {"events", "tail", "--from", "x"}, {"--timeout", "-1", "status"}}) {
+  for (std::vector<std::string> args : {std::vector<std::string>{},
+                                        {"--no-such-flag", "status"},
+                                        {"no-such-command"},
+                                        {"events", "tail", "--from", "x"},
+                                        {"--timeout", "-1", "status"}}) {
     auto r = cli(dir, args);
     EXPECT_EQ(r.exit_code, 2) << r.err;
     EXPECT_EQ(r.err.rfind("distsync: ", 0), 0u) << r.err;
@@ -97,8 +99,8 @@ TEST(CliSurfaceTest, EventsTailCatchesUpThenFollowsLive) {
   EXPECT_NE(got[1].find(" east ConsoleStarted -"), std::string::npos) << got[1];
 
   ChildProcess tail(DaemonHarness::cli_path(),
-                    {"--data-dir", data, "--console", "east", "--json", "events", "tail",
-                     "--from", "1", "--follow", "--limit", "4"},
+                    {"--data-dir", data, "--console", "east", "--json", "events", "tail", "--from",
+                     "1", "--follow", "--limit", "4"},
                     dir.sub("tail.err"));
   for (std::uint64_t seq : {1, 2}) {
     auto l = tail.read_line(20s);

@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <zmq.hpp>
 #include <zmq_addon.hpp>
@@ -64,8 +66,7 @@ TEST(DaemonSurfaceTest, AnswersStatusAndEventsOverTheRealSocket) {
 
 // Sends raw frames on a fresh DEALER and returns the parsed reply body, or null on timeout.
 json raw_request(zmq::context_t& ctx, const std::string& endpoint,
-                 const std::vector<std::string>& frames,
-                 std::chrono::milliseconds timeout = 10s) {
+                 const std::vector<std::string>& frames, std::chrono::milliseconds timeout = 10s) {
   zmq::socket_t s(ctx, zmq::socket_type::dealer);
   s.set(zmq::sockopt::linger, 0);
   s.connect(endpoint);
@@ -117,6 +118,37 @@ TEST(DaemonSurfaceTest, MalformedRequestsGetErrorRepliesAndTheDaemonKeepsServing
   EXPECT_EQ(ok["result"]["console_id"], "east");
 }
 
+// The bus tails the log, so another process's appends (a second console on the same data
+// dir) are published too, as [type][seq][json].
+TEST(DaemonSurfaceTest, BusPublishesEventsAppendedByAnotherProcess) {
+  TempDir dir;
+  DaemonHarness east(dir.sub("data"), "east");
+  ASSERT_TRUE(east.ready()) << east.process().stderr_text();
+  zmq::context_t ctx;
+  zmq::socket_t sub(ctx, zmq::socket_type::sub);
+  sub.set(zmq::sockopt::linger, 0);
+  sub.set(zmq::sockopt::subscribe, "ConsoleStarted");
+  sub.connect(east.bus_endpoint());
+  // A subscription takes effect asynchronously: start consoles until one is seen.
+  std::vector<zmq::message_t> frames;
+  std::string seen_console;
+  for (int i = 0; i < 20 && frames.empty(); ++i) {
+    seen_console = "other" + std::to_string(i);
+    DaemonHarness other(dir.sub("data"), seen_console);
+    ASSERT_TRUE(other.ready()) << other.process().stderr_text();
+    zmq::pollitem_t item = {sub.handle(), 0, ZMQ_POLLIN, 0};
+    if (zmq::poll(&item, 1, std::chrono::milliseconds(2000)) > 0) {
+      (void)zmq::recv_multipart(sub, std::back_inserter(frames));
+    }
+  }
+  ASSERT_EQ(frames.size(), 3u);
+  EXPECT_EQ(frames[0].to_string(), "ConsoleStarted");
+  json e = json::parse(frames[2].to_string_view());
+  EXPECT_EQ(frames[1].to_string(), std::to_string(e["seq"].get<std::uint64_t>()));
+  EXPECT_GE(e["seq"].get<std::uint64_t>(), 2u);
+  EXPECT_EQ(e["console"], seen_console);
+}
+
 TEST(DaemonSurfaceTest, SigtermExitsZeroAndARestartKeepsEveryEvent) {
   TempDir dir;
   {
@@ -144,6 +176,39 @@ TEST(DaemonSurfaceTest, SigtermExitsZeroAndARestartKeepsEveryEvent) {
   EXPECT_EQ(check.out.rfind("ok: 2 events, head seq 2 hash ", 0), 0u) << check.out;
 }
 
+TEST(DaemonSurfaceTest, AdminCheckNamesATamperedRecord) {
+  TempDir dir;
+  {
+    DaemonHarness d(dir.sub("data"), "east");
+    ASSERT_TRUE(d.ready());
+    ASSERT_EQ(d.terminate(), 0);
+  }
+  // LMDB keeps no page checksums: rewrite the version string inside the one record.
+  std::string path = dir.sub("data") + "/log/data.mdb";
+  std::string bytes;
+  {
+    std::ifstream in(path, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  std::size_t hits = 0;
+  for (auto pos = bytes.find("0.1.0"); pos != std::string::npos; pos = bytes.find("0.1.0", pos)) {
+    bytes[pos + 4] = '9';
+    ++hits;
+  }
+  ASSERT_GT(hits, 0u);
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+
+  auto check = testing::run_command(DISTSYNC_ADMIN_PATH, {"check", "--data-dir", dir.sub("data")},
+                                    dir.path());
+  EXPECT_EQ(check.exit_code, 1);
+  EXPECT_NE(check.err.find("record 1"), std::string::npos) << check.err;
+
+  auto missing = testing::run_command(DISTSYNC_ADMIN_PATH, {"check", "--data-dir", dir.sub("none")},
+                                      dir.path());
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("no event log"), std::string::npos) << missing.err;
+}
+
 TEST(DaemonSurfaceTest, SocketsAreOwnerAndGroupOnly) {
   TempDir dir;
   DaemonHarness d(dir.sub("data"), "east");
@@ -165,9 +230,9 @@ TEST(DaemonSurfaceTest, SecondDaemonWithTheSameConsoleIdFailsAtOnce) {
   DaemonHarness second(dir.sub("data"), "east");
   EXPECT_FALSE(second.ready());
   EXPECT_EQ(second.process().wait_exit(), 1);
-  EXPECT_NE(second.process().stderr_text().find(
-                "console 'east' is already running on data dir " + dir.sub("data") + " (pid " +
-                std::to_string(first.process().pid()) + ")"),
+  EXPECT_NE(second.process().stderr_text().find("console 'east' is already running on data dir " +
+                                                dir.sub("data") + " (pid " +
+                                                std::to_string(first.process().pid()) + ")"),
             std::string::npos)
       << second.process().stderr_text();
   // The first one is unharmed, and another console id may share the data dir.
@@ -180,7 +245,8 @@ TEST(DaemonSurfaceTest, SecondDaemonWithTheSameConsoleIdFailsAtOnce) {
 
 TEST(DaemonSurfaceTest, UsageErrorsExitTwo) {
   TempDir dir;
-  auto bad_flag = testing::run_command(DaemonHarness::daemon_path(), {"--no-such-flag"}, dir.path());
+  auto bad_flag =
+      testing::run_command(DaemonHarness::daemon_path(), {"--no-such-flag"}, dir.path());
   EXPECT_EQ(bad_flag.exit_code, 2);
   EXPECT_NE(bad_flag.err.find("--no-such-flag"), std::string::npos) << bad_flag.err;
   auto bad_config = testing::run_command(DaemonHarness::daemon_path(),

@@ -158,8 +158,8 @@ class DaemonHarness {
   DaemonHarness(const std::string& data_dir, const std::string& console,
                 const std::vector<std::string>& extra_args = {})
       : data_dir_(data_dir), console_(console) {
-    std::vector<std::string> args = {"--data-dir", data_dir, "--console", console,
-                                     "--log-level", "warn"};
+    std::vector<std::string> args = {"--data-dir", data_dir,      "--console",
+                                     console,      "--log-level", "warn"};
     args.insert(args.end(), extra_args.begin(), extra_args.end());
     static int counter = 0;
     stderr_path_ = data_dir + ".distsyncd-" + console + "-" + std::to_string(++counter) + ".err";

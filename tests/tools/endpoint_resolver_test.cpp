@@ -52,8 +52,8 @@ TEST(EndpointResolverTest, SeveralRunningConsolesAreAnErrorNamingThem) {
   auto east = pretend_running(dir.path(), "east");
   auto ep = resolve_control_endpoint(config_for(dir.path()), std::nullopt);
   ASSERT_FALSE(ep.ok());
-  EXPECT_EQ(ep.status().message(), "several consoles share " + dir.path() +
-                                       " (east, west); pick one with --console");
+  EXPECT_EQ(ep.status().message(),
+            "several consoles share " + dir.path() + " (east, west); pick one with --console");
   auto chosen = resolve_control_endpoint(config_for(dir.path(), "west"), std::nullopt);
   ASSERT_TRUE(chosen.ok());
   EXPECT_EQ(*chosen, "ipc://" + dir.path() + "/run/west.control");

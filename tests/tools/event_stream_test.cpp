@@ -26,7 +26,7 @@ class TestBus {
   void publish(const Event& e) {
     std::string type(e.type()), seq = std::to_string(e.seq), json = to_json(e);
     std::array<zmq::const_buffer, 3> frames = {zmq::buffer(type), zmq::buffer(seq),
-                                                zmq::buffer(json)};
+                                               zmq::buffer(json)};
     (void)zmq::send_multipart(socket_, frames);
   }
 
@@ -48,14 +48,17 @@ TEST(EventStreamTest, CatchesUpThenRepairsBusGapsAndDropsRepeats) {
   std::string data = dir.sub("data");
   DaemonHarness east(data, "east");
   ASSERT_TRUE(east.ready()) << east.process().stderr_text();
-  { DaemonHarness west(data, "west"); ASSERT_TRUE(west.ready()); }  // seq 2
+  {
+    DaemonHarness west(data, "west");
+    ASSERT_TRUE(west.ready());
+  }  // seq 2
   auto client = ControlClient::connect(east.control_endpoint(), 10s);
   ASSERT_TRUE(client.ok());
 
   TestBus bus("ipc://" + dir.sub("test.bus"));
   EventStreamOptions options;
   options.from_seq = 1;
-  options.page_size = 1;  // history in several pages
+  options.page_size = 1;                       // history in several pages
   options.idle_check = std::chrono::hours(1);  // only the bus may reveal new events
   auto stream = EventStream::open(client->get(), "ipc://" + dir.sub("test.bus"), options);
   ASSERT_TRUE(stream.ok()) << stream.status().to_string();
@@ -66,8 +69,14 @@ TEST(EventStreamTest, CatchesUpThenRepairsBusGapsAndDropsRepeats) {
     ASSERT_TRUE(*e);
     EXPECT_EQ((**e).seq, seq);
   }
-  { DaemonHarness south(data, "south"); ASSERT_TRUE(south.ready()); }  // seq 3
-  { DaemonHarness north(data, "north"); ASSERT_TRUE(north.ready()); }  // seq 4
+  {
+    DaemonHarness south(data, "south");
+    ASSERT_TRUE(south.ready());
+  }  // seq 3
+  {
+    DaemonHarness north(data, "north");
+    ASSERT_TRUE(north.ready());
+  }  // seq 4
   std::vector<Event> log = read_all(**client);
   ASSERT_EQ(log.size(), 4u);
 

@@ -12,8 +12,7 @@ namespace {
 int run_check(const DaemonConfig& config, AdminIo io) {
   std::error_code ec;
   if (!std::filesystem::exists(config.log_dir + "/data.mdb", ec)) {
-    io.err << "distsync-admin: no event log at " << config.log_dir
-           << "; is --data-dir right?\n";
+    io.err << "distsync-admin: no event log at " << config.log_dir << "; is --data-dir right?\n";
     return 1;
   }
   LmdbLogOptions options;
@@ -43,8 +42,8 @@ int run_check(const DaemonConfig& config, AdminIo io) {
                              std::to_string(verifier.last_seq()));
   }
   if (bad.is_ok() && head > 0 && verifier.last_hash() != stored_hash) {
-    bad = Status::corruption("log head hash " + to_hex(stored_hash) +
-                             " differs from the chain's " + to_hex(verifier.last_hash()));
+    bad = Status::corruption("log head hash " + to_hex(stored_hash) + " differs from the chain's " +
+                             to_hex(verifier.last_hash()));
   }
   if (!bad.is_ok()) {
     io.err << "distsync-admin: check failed: " << bad.message() << "\n";
@@ -58,7 +57,8 @@ int run_check(const DaemonConfig& config, AdminIo io) {
 }  // namespace
 
 AdminCommand make_check_command() {
-  return AdminCommand{"check", "verify the log's hash chain and head (exit 1 on the first bad record)",
+  return AdminCommand{"check",
+                      "verify the log's hash chain and head (exit 1 on the first bad record)",
                       [](CLI::App&) {}, run_check};
 }
 

@@ -17,7 +17,9 @@ constexpr std::string_view kTag = "DSYNC1";
 class ControlClient::Impl {
  public:
   Impl(std::string endpoint, std::chrono::milliseconds timeout)
-      : endpoint_(std::move(endpoint)), timeout_(timeout), socket_(context_, zmq::socket_type::dealer) {}
+      : endpoint_(std::move(endpoint)),
+        timeout_(timeout),
+        socket_(context_, zmq::socket_type::dealer) {}
 
   Status connect() {
     try {
@@ -66,16 +68,23 @@ class ControlClient::Impl {
         }
         if (!r.contains("id") || r["id"] != id) continue;  // a late reply to an earlier call
         if (r.value("ok", false)) return r.contains("result") ? r["result"] : json::object();
-        const json& err = r.contains("error") && r["error"].is_object() ? r["error"] : json::object();
+        const json& err =
+            r.contains("error") && r["error"].is_object() ? r["error"] : json::object();
         std::string code = err.value("code", "corruption");
         std::string message = err.value("message", "error reply without a message");
         switch (Status::code_from_name(code)) {
-          case Status::Code::kNotFound: return Status::not_found(message);
-          case Status::Code::kConflict: return Status::conflict(message);
-          case Status::Code::kIOError: return Status::io_error(message);
-          case Status::Code::kInvalidArgument: return Status::invalid_argument(message);
-          case Status::Code::kUnavailable: return Status::unavailable(message);
-          default: return Status::corruption(message);
+          case Status::Code::kNotFound:
+            return Status::not_found(message);
+          case Status::Code::kConflict:
+            return Status::conflict(message);
+          case Status::Code::kIOError:
+            return Status::io_error(message);
+          case Status::Code::kInvalidArgument:
+            return Status::invalid_argument(message);
+          case Status::Code::kUnavailable:
+            return Status::unavailable(message);
+          default:
+            return Status::corruption(message);
         }
       }
     } catch (const zmq::error_t& e) {

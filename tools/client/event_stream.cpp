@@ -73,8 +73,8 @@ class EventStream::Impl {
     } catch (const zmq::error_t& e) {
       return Status::io_error(std::string("bus receive failed: ") + e.what());
     }
-    if (frames.size() != 3) return Status::corruption("bus message with " +
-                                                      std::to_string(frames.size()) + " frames");
+    if (frames.size() != 3)
+      return Status::corruption("bus message with " + std::to_string(frames.size()) + " frames");
     std::uint64_t seq = 0;
     std::string seq_text = frames[1].to_string();
     try {
@@ -104,8 +104,8 @@ class EventStream::Impl {
   Status fetch_page() {
     std::uint64_t from = last_ + 1;
     std::uint64_t to = known_head_;
-    auto reply = control_->call(
-        "events.read", json{{"from", from}, {"to", to}, {"limit", options_.page_size}});
+    auto reply = control_->call("events.read",
+                                json{{"from", from}, {"to", to}, {"limit", options_.page_size}});
     if (!reply.ok()) return reply.status();
     const json& events = (*reply)["events"];
     std::uint64_t expect = from;
@@ -113,8 +113,8 @@ class EventStream::Impl {
       auto e = from_json(j.dump());
       if (!e.ok()) return e.status();
       if (e->seq != expect) {
-        return Status::corruption("events.read returned seq " + std::to_string(e->seq) +
-                                  " where " + std::to_string(expect) + " was expected");
+        return Status::corruption("events.read returned seq " + std::to_string(e->seq) + " where " +
+                                  std::to_string(expect) + " was expected");
       }
       ++expect;
       pending_.push_back(std::move(e).value());

@@ -66,8 +66,8 @@ void CliContext::print_event(const Event& e) {
   if (options_.json) {
     out_ << to_json(e) << "\n";
   } else {
-    out_ << e.seq << ' ' << format_time_us(e.time_us) << ' ' << e.console << ' ' << e.type()
-         << ' ' << (e.correlation.empty() ? "-" : e.correlation) << "\n";
+    out_ << e.seq << ' ' << format_time_us(e.time_us) << ' ' << e.console << ' ' << e.type() << ' '
+         << (e.correlation.empty() ? "-" : e.correlation) << "\n";
   }
   out_.flush();
 }

@@ -21,7 +21,8 @@ int run_tail(CliContext& ctx, const TailOptions& opt) {
   if (!status.ok()) return ctx.fail(status.status());
   std::string bus = status->value("bus_endpoint", "");
   std::uint64_t head = status->value("last_seq", std::uint64_t{0});
-  std::uint64_t from = opt.from ? *opt.from : (head > kDefaultHistory ? head - kDefaultHistory + 1 : 1);
+  std::uint64_t from =
+      opt.from ? *opt.from : (head > kDefaultHistory ? head - kDefaultHistory + 1 : 1);
 
   EventStreamOptions options;
   options.from_seq = from;

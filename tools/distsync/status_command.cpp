@@ -23,7 +23,8 @@ int run_status(CliContext& ctx) {
     if (status->contains(key)) rows.push_back({key, scalar((*status)[key])});
   }
   if (status->contains("pending") && (*status)["pending"].is_object()) {
-    for (const auto& [k, v] : (*status)["pending"].items()) rows.push_back({"pending." + k, scalar(v)});
+    for (const auto& [k, v] : (*status)["pending"].items())
+      rows.push_back({"pending." + k, scalar(v)});
   }
   ctx.print_table(rows);
   return kExitOk;
