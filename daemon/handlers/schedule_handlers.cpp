@@ -1,0 +1,222 @@
+#include "daemon/handlers/schedule_handlers.h"
+
+#include <chrono>
+
+#include "daemon/commands/ids.h"
+#include "daemon/handlers/as_of.h"
+#include "daemon/handlers/json_bridge.h"
+#include "projections/calendar/iso_time.h"
+#include "projections/calendar/recurrence.h"
+
+namespace distsync {
+namespace {
+
+std::int64_t now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string ordinal(int n) {
+  switch (n) {
+    case 1: return "1st";
+    case 2: return "2nd";
+    case 3: return "3rd";
+    case -1: return "last";
+    default: return std::to_string(n) + "th";
+  }
+}
+
+Result<nlohmann::json> fire_times(const Recurrence& r, std::int64_t after_us, std::size_t n) {
+  auto fires = next_fires(r, after_us, n);
+  if (!fires.ok()) return fires.status();
+  nlohmann::json out = nlohmann::json::array();
+  for (std::int64_t t : *fires) {
+    auto local = format_local_iso(t, r.time_zone);
+    out.push_back({{"local", local.ok() ? *local : ""}, {"utc", format_utc_iso(t)}, {"utc_us", t}});
+  }
+  return out;
+}
+
+nlohmann::json schedule_json(const ScheduleRecord& rec, std::size_t next, std::int64_t now) {
+  nlohmann::json j = without_versions(to_json_value(rec.spec));
+  j["owner"] = rec.owner;
+  j["description"] = describe(rec.spec.recurrence);
+  j["fired"] = rec.fired;
+  j["missed"] = rec.missed;
+  if (rec.last_occurrence_us) j["last_occurrence"] = format_utc_iso(rec.last_occurrence_us);
+  if (next > 0) {
+    auto fires = fire_times(rec.spec.recurrence, std::max(now, std::max(rec.last_occurrence_us, rec.changed_us)), next);
+    j["next"] = fires.ok() ? *fires : nlohmann::json::array();
+  }
+  return j;
+}
+
+Status spec_from_args(const nlohmann::json& args, const std::string& default_zone, ScheduleSpec* spec) {
+  spec->recurrence.time_zone = default_zone;
+  Status s = merge_json(args.value("schedule", nlohmann::json::object()), spec, "schedule");
+  if (!s.is_ok()) return s;
+  if (spec->kind != "sync") {
+    spec->server.clear();
+    spec->component.clear();
+  } else if (spec->component.empty()) {
+    spec->component = "all";
+  }
+  return Status::ok();
+}
+
+std::vector<std::string> ids_arg(const nlohmann::json& args) {
+  std::vector<std::string> ids;
+  if (auto it = args.find("ids"); it != args.end() && it->is_array()) {
+    for (const auto& v : *it) {
+      if (v.is_string()) ids.push_back(v.get<std::string>());
+    }
+  }
+  return ids;
+}
+
+}  // namespace
+
+std::string describe(const Recurrence& r) {
+  std::string when;
+  switch (r.frequency) {
+    case Frequency::kOnce: when = "once on " + r.start_date; break;
+    case Frequency::kDaily:
+      when = r.interval == 1 ? "daily" : "every " + std::to_string(r.interval) + " days";
+      break;
+    case Frequency::kWeekly: {
+      when = r.interval == 1 ? "weekly on " : "every " + std::to_string(r.interval) + " weeks on ";
+      for (std::size_t i = 0; i < r.weekdays.size(); ++i) when += (i ? "," : "") + r.weekdays[i];
+      break;
+    }
+    case Frequency::kMonthly:
+      when = r.interval == 1 ? "monthly, " : "every " + std::to_string(r.interval) + " months, ";
+      if (r.monthly_mode == MonthlyMode::kDayOfMonth) when += "day " + std::to_string(r.day_of_month);
+      else when += "the " + ordinal(r.nth) + " " + r.weekday;
+      if (r.delay_days) when += " + " + std::to_string(r.delay_days) + " days";
+      break;
+  }
+  return when + ", at " + r.time_of_day + " " + r.time_zone;
+}
+
+void register_schedule_handlers(RequestRouter& router, CommandRunner& runner,
+                                ScheduleHandlerOptions options) {
+  auto opts = std::make_shared<ScheduleHandlerOptions>(std::move(options));
+  auto sources = [opts] { return opts->download_sources ? opts->download_sources() : DownloadSources{}; };
+  auto changed = [opts] {
+    if (opts->on_change) opts->on_change();
+  };
+
+  router.add("schedule.add", [&runner, opts, changed](const nlohmann::json& args) -> Result<nlohmann::json> {
+    ScheduleSpec spec;
+    Status s = spec_from_args(args, opts->default_time_zone, &spec);
+    if (!s.is_ok()) return s;
+    if (spec.id.empty()) spec.id = new_id("sch");
+    const std::int64_t now = now_us();
+    auto r = runner.run([&](const ProjectedState& st, auto* out) {
+      return decide_schedule_add(st, opts->console, spec, now, out);
+    });
+    if (!r.ok()) return r.status();
+    changed();
+    auto next = fire_times(spec.recurrence, now, 3);
+    return nlohmann::json{{"id", spec.id}, {"description", describe(spec.recurrence)},
+                          {"next", next.ok() ? *next : nlohmann::json::array()}};
+  });
+
+  router.add("schedule.edit", [&runner, opts, changed](const nlohmann::json& args) -> Result<nlohmann::json> {
+    std::string id = args.value("id", "");
+    if (id.empty()) return Status::invalid_argument("missing argument 'id'");
+    const std::int64_t now = now_us();
+    ScheduleSpec spec;
+    auto r = runner.run([&](const ProjectedState& st, auto* out) -> Status {
+      const ScheduleRecord* rec = st.schedules.find(id);
+      if (!rec) return Status::not_found("no schedule with id '" + id + "'");
+      spec = rec->spec;
+      Status merged = merge_json(args.value("changes", nlohmann::json::object()), &spec, "schedule");
+      if (!merged.is_ok()) return merged;
+      if (spec.id != id) return Status::invalid_argument("a schedule's id cannot change");
+      return decide_schedule_edit(st, opts->console, spec, now, out);
+    });
+    if (!r.ok()) return r.status();
+    changed();
+    return nlohmann::json{{"id", id}, {"description", describe(spec.recurrence)}};
+  });
+
+  router.add("schedule.delete", [&runner, changed](const nlohmann::json& args) -> Result<nlohmann::json> {
+    auto ids = ids_arg(args);
+    if (ids.empty()) return Status::invalid_argument("name at least one schedule id");
+    auto r = runner.run([&](const ProjectedState& st, auto* out) -> Status {
+      for (const std::string& id : ids) {
+        Status s = decide_schedule_delete(st, id, out);
+        if (!s.is_ok()) return s;
+      }
+      return Status::ok();
+    });
+    if (!r.ok()) return r.status();
+    changed();
+    return nlohmann::json{{"deleted", ids}};
+  });
+
+  router.add("schedule.list", [&runner](const nlohmann::json& args) -> Result<nlohmann::json> {
+    const std::size_t next = std::min<std::size_t>(args.value("next", 3), 100);
+    const std::int64_t now = now_us();
+    auto list = [&](const ProjectedState& st) {
+      nlohmann::json schedules = nlohmann::json::array();
+      for (const auto& [id, rec] : st.schedules.schedules.items()) schedules.push_back(schedule_json(rec, next, now));
+      return nlohmann::json{{"schedules", schedules}, {"as_of_seq", st.seq}};
+    };
+    if (args.contains("as_of")) {
+      if (!args["as_of"].is_string()) return Status::invalid_argument("as_of must be a string");
+      auto seq = resolve_as_of(runner.log(), args["as_of"].get<std::string>(), now);
+      if (!seq.ok()) return seq.status();
+      auto state = state_as_of(runner.log(), *seq);
+      if (!state.ok()) return state.status();
+      return list(**state);
+    }
+    return runner.read(list);
+  });
+
+  router.add("schedule.preview", [&runner, opts](const nlohmann::json& args) -> Result<nlohmann::json> {
+    const std::size_t next = std::min<std::size_t>(args.value("next", 5), 100);
+    const std::int64_t now = now_us();
+    Recurrence r;
+    std::string id = args.value("id", "");
+    if (!id.empty()) {
+      auto found = runner.read([&](const ProjectedState& st) -> std::optional<Recurrence> {
+        const ScheduleRecord* rec = st.schedules.find(id);
+        if (!rec) return std::nullopt;
+        return rec->spec.recurrence;
+      });
+      if (!found) return Status::not_found("no schedule with id '" + id + "'");
+      r = *found;
+    } else {
+      ScheduleSpec spec;
+      Status s = spec_from_args(args, opts->default_time_zone, &spec);
+      if (!s.is_ok()) return s;
+      r = spec.recurrence;
+    }
+    Status valid = validate_at(r, now);
+    if (!valid.is_ok()) return valid;
+    auto fires = fire_times(r, now, next);
+    if (!fires.ok()) return fires.status();
+    return nlohmann::json{{"description", describe(r)}, {"next", *fires}};
+  });
+
+  router.add("schedule.run", [&runner, opts, sources](const nlohmann::json& args) -> Result<nlohmann::json> {
+    auto ids = ids_arg(args);
+    std::vector<Started> started;
+    DownloadSources src = sources();
+    auto r = runner.run([&](const ProjectedState& st, auto* out) {
+      started.clear();
+      return decide_schedule_run(st, opts->console, ids, src, out, &started);
+    });
+    if (!r.ok()) return r.status();
+    nlohmann::json out = nlohmann::json::array();
+    for (const Started& s : started) {
+      out.push_back({{"schedule", s.schedule_id}, {"kind", s.kind}, {"id", s.id}, {"joined", s.joined}});
+    }
+    return nlohmann::json{{"started", out}};
+  });
+}
+
+}  // namespace distsync

@@ -1,0 +1,98 @@
+#include "daemon/handlers/server_handlers.h"
+
+#include <chrono>
+
+#include "daemon/commands/server_commands.h"
+#include "daemon/handlers/as_of.h"
+#include "daemon/handlers/json_bridge.h"
+
+namespace distsync {
+namespace {
+
+std::int64_t now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Result<std::string> string_arg(const nlohmann::json& args, const char* key) {
+  auto it = args.find(key);
+  if (it == args.end() || !it->is_string() || it->get<std::string>().empty()) {
+    return Status::invalid_argument(std::string("missing argument '") + key + "'");
+  }
+  return it->get<std::string>();
+}
+
+nlohmann::json appended(const Result<AppendResult>& r) {
+  return {{"first_seq", r->first_seq}, {"last_seq", r->last_seq}};
+}
+
+}  // namespace
+
+nlohmann::json server_json(const ServerRecord& rec) {
+  nlohmann::json j = without_versions(to_json_value(rec.spec));
+  j["added_by"] = rec.added_by;
+  j["added_us"] = rec.added_us;
+  return j;
+}
+
+void register_server_handlers(RequestRouter& router, CommandRunner& runner) {
+  router.add("server.add", [&runner](const nlohmann::json& args) -> Result<nlohmann::json> {
+    ServerSpec spec;
+    Status s = merge_json(args.value("server", nlohmann::json::object()), &spec, "server");
+    if (!s.is_ok()) return s;
+    auto r = runner.run([&](const ProjectedState& st, auto* out) { return decide_server_add(st, spec, out); });
+    if (!r.ok()) return r.status();
+    return nlohmann::json{{"server", spec.name}, {"appended", appended(r)}};
+  });
+
+  router.add("server.edit", [&runner](const nlohmann::json& args) -> Result<nlohmann::json> {
+    auto name = string_arg(args, "name");
+    if (!name.ok()) return name.status();
+    ServerSpec spec;
+    auto r = runner.run([&](const ProjectedState& st, auto* out) -> Status {
+      const ServerRecord* rec = st.servers.find(*name);
+      if (!rec) return Status::not_found("no server named '" + *name + "'");
+      spec = rec->spec;
+      Status merged = merge_json(args.value("changes", nlohmann::json::object()), &spec, "server");
+      if (!merged.is_ok()) return merged;
+      return decide_server_edit(st, *name, spec, out);
+    });
+    if (!r.ok()) return r.status();
+    return nlohmann::json{{"server", server_json(ServerRecord{spec, "", 0, 0})}, {"appended", appended(r)}};
+  });
+
+  router.add("server.remove", [&runner](const nlohmann::json& args) -> Result<nlohmann::json> {
+    auto name = string_arg(args, "name");
+    if (!name.ok()) return name.status();
+    bool force = args.value("force", false);
+    auto r = runner.run([&](const ProjectedState& st, auto* out) {
+      return decide_server_remove(st, *name, force, out);
+    });
+    if (!r.ok()) return r.status();
+    return nlohmann::json{{"removed", *name}, {"appended", appended(r)}};
+  });
+
+  router.add("server.list", [&runner](const nlohmann::json& args) -> Result<nlohmann::json> {
+    auto list = [](const ProjectedState& st) {
+      nlohmann::json servers = nlohmann::json::array();
+      for (const auto& [name, rec] : st.servers.servers.items()) {
+        nlohmann::json j = server_json(rec);
+        j["schedules"] = st.schedules.for_server(name).size();
+        servers.push_back(j);
+      }
+      return nlohmann::json{{"servers", servers}, {"as_of_seq", st.seq}};
+    };
+    if (args.contains("as_of")) {
+      if (!args["as_of"].is_string()) return Status::invalid_argument("as_of must be a string");
+      auto seq = resolve_as_of(runner.log(), args["as_of"].get<std::string>(), now_us());
+      if (!seq.ok()) return seq.status();
+      auto state = state_as_of(runner.log(), *seq);
+      if (!state.ok()) return state.status();
+      return list(**state);
+    }
+    return runner.read(list);
+  });
+}
+
+}  // namespace distsync

@@ -1,0 +1,15 @@
+// Control ops for the server registry: "server.add", "server.edit", "server.remove",
+// "server.list" (with optional "as_of"). Arguments and replies are documented in
+// docs/protocol.md. `runner` must outlive the router.
+#pragma once
+
+#include "daemon/handlers/command_runner.h"
+#include "daemon/request_router.h"
+
+namespace distsync {
+
+void register_server_handlers(RequestRouter& router, CommandRunner& runner);
+
+nlohmann::json server_json(const ServerRecord& rec);
+
+}  // namespace distsync

@@ -1,0 +1,41 @@
+#include "daemon/handlers/sync_start_handler.h"
+
+#include "daemon/commands/sync_commands.h"
+
+namespace distsync {
+
+void register_sync_start_handler(RequestRouter& router, CommandRunner& runner) {
+  router.add("sync.start", [&runner](const nlohmann::json& args) -> Result<nlohmann::json> {
+    std::vector<std::string> servers;
+    if (auto it = args.find("servers"); it != args.end() && it->is_array()) {
+      for (const auto& s : *it) {
+        if (!s.is_string()) return Status::invalid_argument("servers must be a list of names");
+        servers.push_back(s.get<std::string>());
+      }
+    }
+    if (servers.empty()) return Status::invalid_argument("name at least one server to sync");
+    SyncRequest base;
+    base.component = args.value("component", "all");
+    base.verify = args.value("verify", false);
+    base.prune = args.value("prune", false);
+    base.trigger = "cli";
+    nlohmann::json jobs = nlohmann::json::array();
+    auto r = runner.run([&](const ProjectedState& st, auto* out) -> Status {
+      jobs = nlohmann::json::array();
+      for (const std::string& server : servers) {
+        SyncRequest req = base;
+        req.server = server;
+        std::string job;
+        bool joined = false;
+        Status s = decide_sync_enqueue(st, req, *out, out, &job, &joined);
+        if (!s.is_ok()) return s;
+        jobs.push_back({{"server", server}, {"job", job}, {"joined", joined}});
+      }
+      return Status::ok();
+    });
+    if (!r.ok()) return r.status();
+    return nlohmann::json{{"jobs", jobs}};
+  });
+}
+
+}  // namespace distsync
