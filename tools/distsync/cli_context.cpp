@@ -1,6 +1,7 @@
 #include "tools/distsync/cli_context.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <ctime>
 #include <iostream>
 
@@ -18,7 +19,16 @@ void CliContext::add_global_options(CLI::App& app) {
   app.add_option("--endpoint", options_.endpoint, "control endpoint, overriding the config");
   app.add_flag("--json", options_.json, "print JSON lines instead of tables");
   app.add_option("--timeout", options_.timeout_s, "seconds to wait for each reply (default 5)")
-      ->check(CLI::PositiveNumber);
+      ->check(
+          [](const std::string& v) -> std::string {
+            char* end = nullptr;
+            double d = std::strtod(v.c_str(), &end);
+            if (end == v.c_str() || *end != '\0' || !(d > 0) || d > 86400) {
+              return "must be a number of seconds above 0 and at most 86400";
+            }
+            return "";
+          },
+          "SECONDS");
 }
 
 Result<DaemonConfig> CliContext::config() const { return load_config(options_.flags); }
