@@ -1,15 +1,25 @@
 #include "events/codec.h"
 
-#include <algorithm>
 #include <cereal/archives/json.hpp>
 #include <cereal/archives/portable_binary.hpp>
 #include <cstring>
 #include <sstream>
 
+#include "events/event_json.h"
+
 namespace distsync {
 namespace {
 
 constexpr std::size_t kHashBytes = 32;
+
+// Reads a byte range in place: decoding a record copies nothing.
+class ViewBuffer : public std::streambuf {
+ public:
+  explicit ViewBuffer(std::string_view bytes) {
+    char* p = const_cast<char*>(bytes.data());
+    setg(p, p, p + bytes.size());
+  }
+};
 
 template <class Archive>
 void save_body(Archive& ar, const Event& e) {
@@ -30,32 +40,6 @@ void load_body(Archive& ar, Event* e) {
   if (!payload) throw cereal::Exception("unknown event type '" + type + "'");
   e->payload = std::move(*payload);
   std::visit([&](auto& p) { ar(cereal::make_nvp("payload", p)); }, e->payload);
-}
-
-// cereal's JSON writer pretty-prints; raw newlines only ever occur as formatting (inside
-// strings they are escaped), so dropping them and the indentation yields one line.
-std::string one_line(const std::string& pretty) {
-  std::string out;
-  out.reserve(pretty.size());
-  bool in_string = false, escaped = false;
-  for (std::size_t i = 0; i < pretty.size(); ++i) {
-    char c = pretty[i];
-    if (in_string) {
-      out += c;
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
-      continue;
-    }
-    if (c == '"') in_string = true;
-    if (c == '\n' || c == ' ' || c == '\t') continue;
-    out += c;
-  }
-  return out;
-}
-
-cereal::JSONOutputArchive::Options compact() {
-  return cereal::JSONOutputArchive::Options(324, cereal::JSONOutputArchive::Options::IndentChar::space, 0);
 }
 
 }  // namespace
@@ -93,7 +77,8 @@ Result<Event> decode_record(std::string_view record) {
   std::memcpy(e.prev_hash.data(), record.data(), kHashBytes);
   std::memcpy(e.hash.data(), record.data() + kHashBytes, kHashBytes);
   try {
-    std::istringstream is(std::string(record.substr(2 * kHashBytes)));
+    ViewBuffer buffer(record.substr(2 * kHashBytes));
+    std::istream is(&buffer);
     cereal::PortableBinaryInputArchive ar(is);
     load_body(ar, &e);
   } catch (const std::exception& ex) {
@@ -109,14 +94,9 @@ bool record_hash_matches(std::string_view record) {
 }
 
 std::string to_json(const Event& e) {
-  std::ostringstream os;
-  {
-    cereal::JSONOutputArchive ar(os, compact());
-    save_body(ar, e);
-    std::string prev = to_hex(e.prev_hash), hash = to_hex(e.hash);
-    ar(cereal::make_nvp("prev_hash", prev), cereal::make_nvp("hash", hash));
-  }
-  return one_line(os.str());
+  std::string out;
+  EventJsonWriter().append(&out, e);
+  return out;
 }
 
 Result<Event> from_json(std::string_view json) {
@@ -137,19 +117,6 @@ Result<Event> from_json(std::string_view json) {
   return e;
 }
 
-std::string payload_to_json(const EventPayload& payload) {
-  std::ostringstream os;
-  {
-    cereal::JSONOutputArchive ar(os, compact());
-    std::visit([&](const auto& p) { ar(cereal::make_nvp("payload", p)); }, payload);
-  }
-  // {"payload":{...}} -> {...}
-  std::string line = one_line(os.str());
-  const std::string prefix = "{\"payload\":";
-  if (line.rfind(prefix, 0) == 0 && line.size() > prefix.size() + 1) {
-    return line.substr(prefix.size(), line.size() - prefix.size() - 1);
-  }
-  return line;
-}
+std::string payload_to_json(const EventPayload& payload) { return payload_json(payload); }
 
 }  // namespace distsync

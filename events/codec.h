@@ -8,7 +8,9 @@
 //   hash      := SHA-256(prev_hash || canonical)
 // A record's hash can be checked without decoding it.
 //
-// JSON (bus, exports, control replies): one line,
+// JSON (bus, exports, control replies): one line, written by the payload's serialize() through
+// CompactJsonOutputArchive (events/compact_json_archive.h), byte for byte what cereal's own
+// JSON archive writes with its indentation stripped:
 //   {"seq":N,"time_us":N,"console":"..","correlation":"..","type":"..",
 //    "payload":{"cereal_class_version":V,...},"prev_hash":"<hex>","hash":"<hex>"}
 // Decoding JSON re-creates the same Event, so canonical bytes (and the hash) can be recomputed

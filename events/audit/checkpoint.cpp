@@ -12,7 +12,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "events/audit/json_text.h"
+#include "events/json_text.h"
 
 namespace distsync {
 namespace {

@@ -4,9 +4,9 @@
 #include <cstring>
 
 #include "events/audit/csv.h"
-#include "events/audit/event_json.h"
+#include "events/event_json.h"
 #include "events/audit/iso_time.h"
-#include "events/audit/json_text.h"
+#include "events/json_text.h"
 #include "events/codec.h"
 
 namespace distsync {

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "events/audit/csv.h"
-#include "events/audit/event_json.h"
+#include "events/event_json.h"
 #include "events/audit/iso_time.h"
 #include "events/codec.h"
 

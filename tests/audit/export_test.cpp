@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "events/audit/csv.h"
-#include "events/audit/event_json.h"
+#include "events/event_json.h"
 #include "events/audit/iso_time.h"
 #include "events/codec.h"
 #include "tests/audit/audit_test_util.h"

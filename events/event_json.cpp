@@ -1,10 +1,10 @@
-#include "events/audit/event_json.h"
+#include "events/event_json.h"
 
 #include <cereal/archives/json.hpp>
 #include <sstream>
 
-#include "events/audit/compact_json_archive.h"
-#include "events/audit/json_text.h"
+#include "events/compact_json_archive.h"
+#include "events/json_text.h"
 
 namespace distsync {
 // The envelope mirrors save_body() and to_json() in events/codec.cpp, member for member;

@@ -10,7 +10,7 @@
 // strings; enums as their underlying integer; doubles as rapidjson's shortest form.
 // Unlike JSONOutputArchive, the root is a bare value (no enclosing object), so the caller
 // writes the envelope. One archive per top-level value (class versions are per archive).
-// Not thread-safe. tests/audit/compact_json_archive_test.cpp holds the equivalence tests.
+// Not thread-safe. tests/events/event_json_test.cpp holds the equivalence tests.
 #pragma once
 
 #include <rapidjson/internal/dtoa.h>
@@ -25,7 +25,7 @@
 #include <type_traits>
 #include <vector>
 
-#include "events/audit/json_text.h"
+#include "events/json_text.h"
 
 namespace distsync {
 

@@ -1,4 +1,4 @@
-#include "events/audit/json_text.h"
+#include "events/json_text.h"
 
 namespace distsync {
 
