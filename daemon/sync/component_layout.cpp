@@ -5,8 +5,7 @@
 namespace distsync {
 namespace {
 
-std::string dir_for(const ServerSpec& server, const std::string& component,
-                    const char* fallback) {
+std::string dir_for(const ServerSpec& server, const std::string& component, const char* fallback) {
   auto it = server.component_dirs.find(component);
   if (it == server.component_dirs.end() || it->second.empty()) return fallback;
   return it->second;

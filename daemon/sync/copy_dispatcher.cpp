@@ -50,7 +50,8 @@ class CopyDispatcher::Impl {
     if (!wake_.valid() || !stop_.valid()) return Status::unavailable("cannot create an eventfd");
     router_.set(zmq::sockopt::linger, 0);
     router_.set(zmq::sockopt::router_mandatory, 0);
-    inproc_endpoint_ = "inproc://distsync-copy-" + std::to_string(reinterpret_cast<std::uintptr_t>(this));
+    inproc_endpoint_ =
+        "inproc://distsync-copy-" + std::to_string(reinterpret_cast<std::uintptr_t>(this));
     router_.bind(inproc_endpoint_);
     if (!options_.external_endpoint.empty()) {
       try {
@@ -156,7 +157,8 @@ class CopyDispatcher::Impl {
   void receive() {
     for (;;) {
       std::vector<zmq::message_t> frames;
-      auto got = zmq::recv_multipart(router_, std::back_inserter(frames), zmq::recv_flags::dontwait);
+      auto got =
+          zmq::recv_multipart(router_, std::back_inserter(frames), zmq::recv_flags::dontwait);
       if (!got) return;
       // identity, tag, verb, body; anything else is not a copy worker and is dropped.
       if (frames.size() != 4 || frames[1].to_string_view() != kCopyProtocolTag) continue;

@@ -27,8 +27,8 @@ namespace distsync {
 struct CopyTask {
   std::uint64_t id = 0;  // the caller's, unique among its tasks in flight
   std::string job;
-  std::string server;    // per-server parallelism and bandwidth are keyed on it
-  std::string source;    // full paths
+  std::string server;  // per-server parallelism and bandwidth are keyed on it
+  std::string source;  // full paths
   std::string target;
   std::uint64_t size = 0;
   std::int64_t mtime_ns = 0;
@@ -50,7 +50,7 @@ struct CopyOutcome {
 
 struct DispatcherOptions {
   std::size_t inproc_workers = 4;
-  std::string external_endpoint;  // empty = in-process workers only
+  std::string external_endpoint;                   // empty = in-process workers only
   std::chrono::milliseconds heartbeat{1000};       // told to in-process workers
   std::chrono::milliseconds worker_timeout{5000};  // silence after which a worker is lost
   std::size_t max_concurrent = 16;

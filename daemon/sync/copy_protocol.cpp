@@ -46,10 +46,14 @@ bool field(const json& j, const char* name, T* out, std::string* error) {
   auto it = j.find(name);
   bool ok = it != j.end();
   if (ok) {
-    if constexpr (std::is_same_v<T, bool>) ok = it->is_boolean();
-    else if constexpr (std::is_same_v<T, std::string>) ok = it->is_string();
-    else if constexpr (std::is_unsigned_v<T>) ok = it->is_number_unsigned();
-    else ok = it->is_number_integer();
+    if constexpr (std::is_same_v<T, bool>)
+      ok = it->is_boolean();
+    else if constexpr (std::is_same_v<T, std::string>)
+      ok = it->is_string();
+    else if constexpr (std::is_unsigned_v<T>)
+      ok = it->is_number_unsigned();
+    else
+      ok = it->is_number_integer();
   }
   if (!ok) {
     if (error->empty()) *error = std::string("field '") + name + "' missing or of the wrong type";

@@ -38,7 +38,7 @@ struct TaskMsg {
   std::string target;
   std::uint64_t size = 0;
   std::int64_t mtime_ns = 0;
-  std::string sha256;          // expected content (manifest), lower-case hex
+  std::string sha256;  // expected content (manifest), lower-case hex
   bool verify = false;
   std::uint64_t bandwidth_bps = 0;  // 0 = unlimited
   std::string limit_key;            // tasks with one key share one limiter in a worker process

@@ -6,10 +6,10 @@
 #include <thread>
 #include <vector>
 
+#include <zmq_addon.hpp>
 #include "daemon/content/atomic_copy.h"
 #include "daemon/sync/copy_protocol.h"
 #include "daemon/sync/copy_worker_loop.h"
-#include <zmq_addon.hpp>
 #include "daemon/sync/wake_fd.h"
 
 namespace distsync {
@@ -36,8 +36,7 @@ std::string failure_name(const CopyResult& r) {
 // One task on a helper thread; signals `done` when the result is ready.
 class RunningCopy {
  public:
-  RunningCopy(TaskMsg task, BandwidthLimiter* limiter, bool use_copy_file_range,
-              const WakeFd& done)
+  RunningCopy(TaskMsg task, BandwidthLimiter* limiter, bool use_copy_file_range, const WakeFd& done)
       : task_(std::move(task)) {
     thread_ = std::thread([this, limiter, use_copy_file_range, &done] {
       CopyOptions o;
@@ -86,8 +85,8 @@ BandwidthLimiter* LimiterRegistry::get(const std::string& key, std::uint64_t byt
   return slot.get();
 }
 
-Status run_copy_worker_loop(zmq::context_t& context, const CopyWorkerOptions& options,
-                            int stop_fd, LimiterRegistry& limiters) {
+Status run_copy_worker_loop(zmq::context_t& context, const CopyWorkerOptions& options, int stop_fd,
+                            LimiterRegistry& limiters) {
   WakeFd done;
   if (!done.valid()) return Status::unavailable("copy worker: cannot create an eventfd");
   zmq::socket_t socket(context, zmq::socket_type::dealer);
@@ -109,8 +108,8 @@ Status run_copy_worker_loop(zmq::context_t& context, const CopyWorkerOptions& op
         {nullptr, stop_fd, ZMQ_POLLIN, 0},
         {nullptr, done.fd(), ZMQ_POLLIN, 0},
     };
-    auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_heartbeat -
-                                                                      Clock::now());
+    auto wait =
+        std::chrono::duration_cast<std::chrono::milliseconds>(next_heartbeat - Clock::now());
     try {
       zmq::poll(items, std::max(wait, std::chrono::milliseconds(0)));
     } catch (const zmq::error_t& e) {
@@ -128,8 +127,8 @@ Status run_copy_worker_loop(zmq::context_t& context, const CopyWorkerOptions& op
     if (items[0].revents & ZMQ_POLLIN) {
       for (;;) {
         std::vector<zmq::message_t> frames;
-        auto got = zmq::recv_multipart(socket, std::back_inserter(frames),
-                                       zmq::recv_flags::dontwait);
+        auto got =
+            zmq::recv_multipart(socket, std::back_inserter(frames), zmq::recv_flags::dontwait);
         if (!got) break;
         // Anything malformed is dropped: the dispatcher speaks this protocol or nothing.
         if (frames.size() != 3 || frames[0].to_string_view() != kCopyProtocolTag) continue;
@@ -143,8 +142,8 @@ Status run_copy_worker_loop(zmq::context_t& context, const CopyWorkerOptions& op
             continue;
           }
           BandwidthLimiter* limiter = limiters.get(task->limit_key, task->bandwidth_bps);
-          running = std::make_unique<RunningCopy>(*task, limiter, options.use_copy_file_range,
-                                                  done);
+          running =
+              std::make_unique<RunningCopy>(*task, limiter, options.use_copy_file_range, done);
         } else if (const auto* cancel = std::get_if<CancelMsg>(&*msg)) {
           if (running && running->dispatch() == cancel->dispatch) running->cancel();
         }

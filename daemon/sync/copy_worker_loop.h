@@ -10,7 +10,7 @@
 namespace distsync {
 
 // See run_copy_worker. `limiters` must outlive the call.
-Status run_copy_worker_loop(zmq::context_t& context, const CopyWorkerOptions& options,
-                            int stop_fd, LimiterRegistry& limiters);
+Status run_copy_worker_loop(zmq::context_t& context, const CopyWorkerOptions& options, int stop_fd,
+                            LimiterRegistry& limiters);
 
 }  // namespace distsync

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "daemon/content/durable_file.h"
 #include "daemon/content/safe_path.h"
 #include "daemon/sync/status_context.h"
 
@@ -56,7 +57,9 @@ Result<FileStatusReport> build_file_status_report(const ConsoleLayout& layout,
                                                   const std::string& cache_dir) {
   ManifestOptions mo;
   mo.hash = false;  // size and mtime decide, as for a sync without verify
-  if (!cache_dir.empty()) mo.cache_path = join_path(cache_dir, "patches.hash-cache");
+  if (!cache_dir.empty() && make_dirs_durable(cache_dir).is_ok()) {
+    mo.cache_path = join_path(cache_dir, "patches.hash-cache");
+  }
   Result<Manifest> patches = build_manifest(layout.patches_dir, mo);
   if (!patches.ok()) {
     return with_context(patches.status(), "cannot read the patch download directory: ");
@@ -85,7 +88,8 @@ nlohmann::json report_json(const FileStatusReport& report) {
   }
   nlohmann::json rows = nlohmann::json::array();
   for (const auto& r : report.rows) {
-    rows.push_back({{"server", r.server}, {"patch", r.patch}, {"status", r.status}, {"size", r.size}});
+    rows.push_back(
+        {{"server", r.server}, {"patch", r.patch}, {"status", r.status}, {"size", r.size}});
   }
   return {{"servers", servers}, {"patches", rows}};
 }

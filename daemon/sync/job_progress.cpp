@@ -35,8 +35,8 @@ JobProgress job_progress(const JobRecord& job, std::int64_t now_us) {
     if (job.bytes_done >= job.bytes_total) {
       p.eta_s = 0;
     } else if (p.rate_bps > 0) {
-      p.eta_s = static_cast<std::int64_t>(static_cast<double>(job.bytes_total - job.bytes_done) /
-                                          p.rate_bps + 0.5);
+      p.eta_s = static_cast<std::int64_t>(
+          static_cast<double>(job.bytes_total - job.bytes_done) / p.rate_bps + 0.5);
     }
   }
   return p;
@@ -45,15 +45,15 @@ JobProgress job_progress(const JobRecord& job, std::int64_t now_us) {
 nlohmann::json progress_json(const JobProgress& p) {
   nlohmann::json retries = nlohmann::json::array();
   for (const auto& r : p.retries) {
-    retries.push_back({{"path", r.path},
-                       {"cause", r.cause},
-                       {"message", r.message},
-                       {"attempt", r.attempt},
-                       {"max_attempts", r.max_attempts},
-                       {"next_retry_us", r.next_retry_us},
-                       {"text", "attempt " + std::to_string(r.attempt) + " of " +
-                                    std::to_string(r.max_attempts) + ", next retry at " +
-                                    iso_utc(r.next_retry_us)}});
+    retries.push_back(
+        {{"path", r.path},
+         {"cause", r.cause},
+         {"message", r.message},
+         {"attempt", r.attempt},
+         {"max_attempts", r.max_attempts},
+         {"next_retry_us", r.next_retry_us},
+         {"text", "attempt " + std::to_string(r.attempt) + " of " + std::to_string(r.max_attempts) +
+                      ", next retry at " + iso_utc(r.next_retry_us)}});
   }
   return {{"job", p.job},
           {"status", p.status},
@@ -70,14 +70,22 @@ nlohmann::json progress_json(const JobProgress& p) {
 }
 
 nlohmann::json job_json(const JobRecord& job) {
-  return {{"job", job.id},           {"server", job.server},
-          {"component", job.component}, {"trigger", job.trigger},
-          {"console", job.console},   {"status", job_status_name(job.status)},
-          {"deferred_by", job.deferred_by}, {"queued_us", job.queued_us},
-          {"started_us", job.started_us},   {"finished_us", job.finished_us},
-          {"files_done", job.files_done},   {"files_total", job.files_total},
-          {"bytes_done", job.bytes_done},   {"bytes_total", job.bytes_total},
-          {"files_failed", job.files_failed}, {"attempt", job.attempt},
+  return {{"job", job.id},
+          {"server", job.server},
+          {"component", job.component},
+          {"trigger", job.trigger},
+          {"console", job.console},
+          {"status", job_status_name(job.status)},
+          {"deferred_by", job.deferred_by},
+          {"queued_us", job.queued_us},
+          {"started_us", job.started_us},
+          {"finished_us", job.finished_us},
+          {"files_done", job.files_done},
+          {"files_total", job.files_total},
+          {"bytes_done", job.bytes_done},
+          {"bytes_total", job.bytes_total},
+          {"files_failed", job.files_failed},
+          {"attempt", job.attempt},
           {"reason", job.reason}};
 }
 

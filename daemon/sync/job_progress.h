@@ -19,8 +19,8 @@ struct JobProgress {
   std::uint64_t bytes_done = 0, bytes_total = 0;
   std::uint64_t files_failed = 0, files_up_to_date = 0;
   std::uint32_t attempt = 0;
-  double rate_bps = 0;        // bytes per second since the job started; 0 before
-  std::int64_t eta_s = -1;    // seconds left at that rate; -1 when unknown
+  double rate_bps = 0;      // bytes per second since the job started; 0 before
+  std::int64_t eta_s = -1;  // seconds left at that rate; -1 when unknown
   std::vector<FileRetry> retries;
 };
 

@@ -81,7 +81,8 @@ class JobRunner::Impl {
       return projections_.with_state([&](const ProjectedState& s) {
         const JobRecord* job = s.jobs.find(id);
         if (job == nullptr || is_finished(job->status)) {
-          return Status::not_found("no unfinished job '" + id + "'; list jobs with 'distsync sync jobs'");
+          return Status::not_found("no unfinished job '" + id +
+                                   "'; list jobs with 'distsync sync jobs'");
         }
         if (job->console != options_.console) {
           return Status::conflict("job '" + id + "' belongs to console '" + job->console +
@@ -139,7 +140,8 @@ class JobRunner::Impl {
     std::vector<Candidate> candidates = projections_.with_state([&](const ProjectedState& s) {
       std::vector<Candidate> out;
       for (const JobRecord* j : s.jobs.unfinished()) {
-        if (j->console == options_.console) out.push_back({j->queued_us, j->id, j->server, j->component});
+        if (j->console == options_.console)
+          out.push_back({j->queued_us, j->id, j->server, j->component});
       }
       return out;
     });
@@ -218,8 +220,9 @@ class JobRunner::Impl {
             std::string download = first_running_download(s, &kind);
             deferred = !download.empty();
             if (deferred && (job->status != JobStatus::kDeferred || job->deferred_by != download)) {
-              out->push_back({id, SyncDeferred{download, "download '" + download + "' (" + kind +
-                                                             ") is running; the sync starts when it ends"}});
+              out->push_back(
+                  {id, SyncDeferred{download, "download '" + download + "' (" + kind +
+                                                  ") is running; the sync starts when it ends"}});
             }
             return Status::ok();
           });
@@ -244,9 +247,10 @@ class JobRunner::Impl {
         return rec != nullptr;
       });
       if (!have_server) {
-        (void)append_for_job(id, SyncFailed{"server '" + job.server +
-                                                "' is not registered; add it with 'distsync server add'",
-                                            0, 0});
+        (void)append_for_job(
+            id, SyncFailed{"server '" + job.server +
+                               "' is not registered; add it with 'distsync server add'",
+                           0, 0});
         return;
       }
       Result<std::vector<ComponentRoot>> roots =
@@ -309,8 +313,9 @@ class JobRunner::Impl {
             out->push_back({id, SyncStarted{plan->to_copy.size(), plan->bytes_to_copy,
                                             plan->up_to_date, j->attempt + 1}});
           } else if (j->status != JobStatus::kDeferred || j->deferred_by != download) {
-            out->push_back({id, SyncDeferred{download, "download '" + download + "' (" + kind +
-                                                           ") is running; the sync starts when it ends"}});
+            out->push_back(
+                {id, SyncDeferred{download, "download '" + download + "' (" + kind +
+                                                ") is running; the sync starts when it ends"}});
           }
           return Status::ok();
         });
@@ -358,10 +363,10 @@ class JobRunner::Impl {
     while (!outstanding.empty() || (!retries.empty() && !cancelling)) {
       std::int64_t wait_us = std::chrono::microseconds(options_.poll).count();
       if (!retries.empty() && !cancelling) {
-        std::int64_t due = std::min_element(retries.begin(), retries.end(),
-                                            [](const Retry& a, const Retry& b) {
-                                              return a.due_us < b.due_us;
-                                            })->due_us;
+        std::int64_t due =
+            std::min_element(retries.begin(), retries.end(), [](const Retry& a, const Retry& b) {
+              return a.due_us < b.due_us;
+            })->due_us;
         wait_us = std::clamp<std::int64_t>(due - clock_.now_us(), 0, wait_us);
       }
       std::optional<JobMessage> m = mb.wait(std::chrono::microseconds(wait_us));
@@ -384,7 +389,8 @@ class JobRunner::Impl {
             std::uint32_t max = options_.retry.max_attempts;
             std::int64_t delay = options_.retry.delay_after(attempt);
             std::int64_t next = delay > 0 ? clock_.now_us() + delay : 0;
-            (void)append_for_job(id, FileCopyFailed{file.rel, o->failure, o->message, attempt, max, next});
+            (void)append_for_job(
+                id, FileCopyFailed{file.rel, o->failure, o->message, attempt, max, next});
             if (next > 0) {
               retries.push_back(Retry{next, file, attempt + 1});
             } else {
@@ -428,13 +434,13 @@ class JobRunner::Impl {
       for (const auto& [root, paths] : plan.extras) pruned += prune(root, paths).removed.size();
     }
     if (failed > 0) {
-      (void)append_for_job(
-          id, SyncFailed{std::to_string(failed) + " file(s) failed after " +
-                             std::to_string(options_.retry.max_attempts) +
-                             " attempts; first: " + first_failure,
-                         copied, failed});
+      (void)append_for_job(id, SyncFailed{std::to_string(failed) + " file(s) failed after " +
+                                              std::to_string(options_.retry.max_attempts) +
+                                              " attempts; first: " + first_failure,
+                                          copied, failed});
     } else {
-      (void)append_for_job(id, SyncCompleted{copied, bytes, plan.up_to_date, plan.extras_total, pruned});
+      (void)append_for_job(
+          id, SyncCompleted{copied, bytes, plan.up_to_date, plan.extras_total, pruned});
     }
   }
 
@@ -445,7 +451,8 @@ class JobRunner::Impl {
     Result<AppendResult> r = log_.execute([&](std::uint64_t, std::vector<EventDraft>* out) {
       did = projections_.with_state([&](const ProjectedState& s) {
         const JobRecord* job = s.jobs.find(id);
-        return job != nullptr && !is_finished(job->status) && !s.jobs.was_copied(id, f.rel, f.sha256);
+        return job != nullptr && !is_finished(job->status) &&
+               !s.jobs.was_copied(id, f.rel, f.sha256);
       });
       if (did) out->push_back({id, FileCopied{f.rel, f.size, f.mtime_ns, f.sha256, verified}});
       return Status::ok();

@@ -1,6 +1,7 @@
 #include "daemon/sync/sync_plan.h"
 
 #include "daemon/content/diff.h"
+#include "daemon/content/durable_file.h"
 #include "daemon/content/manifest.h"
 #include "daemon/content/safe_path.h"
 #include "daemon/sync/status_context.h"
@@ -17,6 +18,10 @@ std::mutex& ManifestLocks::for_path(const std::string& cache_path) {
 Result<SyncPlan> build_sync_plan(const std::vector<ComponentRoot>& roots,
                                  const PlanOptions& options, ManifestLocks& locks) {
   SyncPlan plan;
+  if (!options.cache_dir.empty()) {
+    Status made = make_dirs_durable(options.cache_dir);
+    if (!made.is_ok()) return with_context(made, "cannot create the hash cache folder: ");
+  }
   for (const auto& root : roots) {
     ManifestOptions mo;
     mo.hash = true;
@@ -48,8 +53,8 @@ Result<SyncPlan> build_sync_plan(const std::vector<ComponentRoot>& roots,
         return;
       }
       plan.to_copy.push_back(PlannedFile{rel, join_path(root.source_root, path),
-                                         join_path(root.target_root, path), e->size,
-                                         e->mtime_ns, e->sha256});
+                                         join_path(root.target_root, path), e->size, e->mtime_ns,
+                                         e->sha256});
       plan.bytes_to_copy += e->size;
     };
     for (const auto& p : diff->missing) add(p);

@@ -26,8 +26,8 @@ Status SyncService::start() {
   if (runner_) return Status::ok();
   // The outcome callback runs on the dispatcher's thread; the runner is created right after.
   auto runner_slot = std::make_shared<std::atomic<JobRunner*>>(nullptr);
-  Result<std::unique_ptr<CopyDispatcher>> d = CopyDispatcher::start(
-      options_.dispatcher, [runner_slot](CopyOutcome o) {
+  Result<std::unique_ptr<CopyDispatcher>> d =
+      CopyDispatcher::start(options_.dispatcher, [runner_slot](CopyOutcome o) {
         if (JobRunner* r = runner_slot->load()) r->deliver(std::move(o));
       });
   if (!d.ok()) return d.status();
@@ -82,7 +82,8 @@ Result<JobProgress> SyncService::progress(const std::string& job_id) const {
   (void)log_.read_state([&](std::uint64_t, StateTable& table) {
     found = JobState::read_finished(table, job_id, &rec);
   });
-  if (!found) return Status::not_found("no job '" + job_id + "'; list jobs with 'distsync sync jobs'");
+  if (!found)
+    return Status::not_found("no job '" + job_id + "'; list jobs with 'distsync sync jobs'");
   return job_progress(rec, now);
 }
 
@@ -104,7 +105,8 @@ Result<FileStatusReport> SyncService::report(const std::vector<std::string>& ser
     }
   });
   if (!missing.empty()) {
-    return Status::not_found("no server '" + missing + "'; list servers with 'distsync server list'");
+    return Status::not_found("no server '" + missing +
+                             "'; list servers with 'distsync server list'");
   }
   return build_file_status_report(options_.runner.layout, specs, options_.runner.cache_dir);
 }

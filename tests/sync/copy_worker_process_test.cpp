@@ -1,0 +1,82 @@
+// distsync-worker as a separate process: the real binary, spawned, speaking the copy protocol
+// over ipc, and killed with SIGKILL in the middle of a task.
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <set>
+
+#include "tests/sync/sync_fixture.h"
+
+extern char** environ;
+
+namespace distsync::testing {
+namespace {
+
+class WorkerProcess {
+ public:
+  explicit WorkerProcess(const std::string& endpoint) {
+    std::vector<std::string> args = {DISTSYNC_WORKER_BIN, "--connect", endpoint, "--heartbeat-ms",
+                                     "100"};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    if (::posix_spawn(&pid_, argv[0], nullptr, nullptr, argv.data(), environ) != 0) pid_ = -1;
+  }
+  ~WorkerProcess() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGTERM);
+      int status = 0;
+      ::waitpid(pid_, &status, 0);
+    }
+  }
+  pid_t pid() const { return pid_; }
+  void kill_hard() {
+    ::kill(pid_, SIGKILL);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+  }
+
+ private:
+  pid_t pid_ = -1;
+};
+
+class CopyWorkerProcessTest : public SyncFixture {};
+
+TEST_F(CopyWorkerProcessTest, ExternalWorkersCopyAndAKilledWorkersTaskIsDispatchedAgain) {
+  make_bench_tree();
+  std::string server = dir_.sub("server");
+  add_server("s1", server, 6 << 20, 2);
+  SyncServiceOptions o = options();
+  o.dispatcher.inproc_workers = 0;
+  o.dispatcher.external_endpoint = "ipc://" + dir_.sub("copy.ipc");
+  auto service = start_service(o, system_clock_);
+  ASSERT_EQ(service->copy_endpoint(), o.dispatcher.external_endpoint);
+  WorkerProcess w1(service->copy_endpoint());
+  auto w2 = std::make_unique<WorkerProcess>(service->copy_endpoint());
+  ASSERT_GT(w1.pid(), 0);
+  ASSERT_GT(w2->pid(), 0);
+
+  queue("job-1", "s1", "all");
+  ASSERT_TRUE(wait_for("job-1", "FileCopied", std::chrono::seconds(60), 2));
+  // Both workers are busy now (tasks remain and each takes its next one at once).
+  w2->kill_hard();
+  auto done = wait_for("job-1", "SyncCompleted", std::chrono::seconds(120));
+  ASSERT_TRUE(done);
+  DispatcherStats stats = service->copy_stats();
+  EXPECT_GE(stats.lost_workers, 1u);
+  EXPECT_GE(stats.redispatched, 1u);
+  EXPECT_EQ(read_tree(server + "/Patches"), read_tree(console_ + "/Patches"));
+  EXPECT_EQ(read_tree(server + "/DataFiles"), read_tree(console_ + "/DataFiles"));
+  EXPECT_EQ(count_temps(server), 0u);
+  std::set<std::string> paths;
+  for (const auto& e : events_of("job-1")) {
+    if (const auto* c = e.as<FileCopied>()) {
+      EXPECT_TRUE(paths.insert(c->path).second) << c->path;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace distsync::testing
