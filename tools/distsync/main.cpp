@@ -14,6 +14,10 @@ int main(int argc, char** argv) {
   ctx.add_global_options(app);
   register_status_command(app, ctx);
   register_events_commands(app, ctx);
+  register_server_commands(app, ctx);
+  register_schedule_commands(app, ctx);
+  register_history_command(app, ctx);
+  register_audit_commands(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -1,0 +1,44 @@
+#include "daemon/history/history_handlers.h"
+
+#include <chrono>
+
+#include "daemon/history/history_query.h"
+#include "daemon/history/job_timeline.h"
+#include "events/codec.h"
+
+namespace distsync {
+namespace {
+
+std::int64_t now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+void register_history_handlers(RequestRouter& router, EventLog& log, std::string time_zone) {
+  router.add("history.query", [&log, time_zone](const nlohmann::json& args) -> Result<nlohmann::json> {
+    auto filter = parse_history_filter(args, now_us(), time_zone);
+    if (!filter.ok()) return filter.status();
+    auto page = query_history(log, *filter);
+    if (!page.ok()) return page.status();
+    nlohmann::json events = nlohmann::json::array();
+    for (const Event& e : page->events) events.push_back(nlohmann::json::parse(to_json(e)));
+    return nlohmann::json{{"events", std::move(events)}, {"head", page->head}, {"more", page->more}};
+  });
+
+  router.add("history.job", [&log](const nlohmann::json& args) -> Result<nlohmann::json> {
+    auto it = args.find("job");
+    if (it == args.end() || !it->is_string() || it->get<std::string>().empty()) {
+      return Status::invalid_argument("missing argument 'job'");
+    }
+    const std::string id = it->get<std::string>();
+    auto events = events_of_job(log, id);
+    if (!events.ok()) return events.status();
+    if (events->empty()) return Status::not_found("no events for job '" + id + "'");
+    return timeline_json(build_job_timeline(id, *events));
+  });
+}
+
+}  // namespace distsync

@@ -1,0 +1,160 @@
+// `distsync export` and `distsync verify`: the auditor's commands (docs/audit.md). Both read
+// the data dir's LMDB log directly, read-only, so they work with or without a running daemon
+// and an export streams in constant memory. Exports are signed with the console's checkpoint
+// key under <data_dir>/keys (created on first use).
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "events/audit/export.h"
+#include "events/audit/verify.h"
+#include "events/log/lmdb_event_log.h"
+#include "tools/distsync/cli_context.h"
+#include "tools/distsync/cli_time.h"
+
+namespace distsync {
+namespace {
+
+struct ExportFlags {
+  std::string format = "jsonl";
+  std::optional<std::string> since, until, output;
+  bool unsigned_ = false;
+};
+
+struct VerifyFlags {
+  std::string file;
+  std::string format = "auto";
+  std::optional<std::string> public_key;
+  bool against_log = false;
+};
+
+Result<std::unique_ptr<LmdbEventLog>> open_log(const DaemonConfig& config) {
+  std::error_code ec;
+  if (!std::filesystem::exists(config.log_dir + "/data.mdb", ec)) {
+    return Status::not_found("no event log at " + config.log_dir + "; is --data-dir right?");
+  }
+  LmdbLogOptions options;
+  options.dir = config.log_dir;
+  options.console = config.console_id;
+  return LmdbEventLog::open(options);
+}
+
+int run_export(CliContext& ctx, const ExportFlags& f) {
+  auto config = ctx.config();
+  if (!config.ok()) return ctx.fail(config.status());
+  const std::string zone = config->time_zone.empty() ? "UTC" : config->time_zone;
+  ExportOptions options;
+  options.format = f.format == "csv" ? ExportFormat::kCsv : ExportFormat::kJsonl;
+  for (auto [flag, text, out] : {std::tuple{"--since", &f.since, &options.since_us},
+                                 std::tuple{"--until", &f.until, &options.until_us}}) {
+    if (!*text) continue;
+    auto t = parse_cli_time(**text, zone);
+    if (!t.ok()) throw CLI::ValidationError(flag, t.status().message());
+    *out = *t;
+  }
+  auto log = open_log(*config);
+  if (!log.ok()) return ctx.fail(log.status());
+  std::optional<CheckpointKey> key;
+  if (!f.unsigned_) {
+    auto loaded = load_or_create_key(config->data_dir);
+    if (!loaded.ok()) return ctx.fail(loaded.status());
+    key.emplace(std::move(loaded).value());
+    options.key = &*key;
+    options.console = config->console_id;
+  }
+  ExportSummary summary;
+  Status s;
+  if (f.output) {
+    // Written beside the target and renamed, so a failed export leaves no half file behind.
+    const std::string tmp = *f.output + ".partial";
+    {
+      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+      if (!out) return ctx.fail(Status::io_error("cannot write " + tmp));
+      s = export_log(**log, options, out, &summary);
+      out.flush();
+      if (s.is_ok() && !out) s = Status::io_error("writing " + tmp + " failed (disk full?)");
+    }
+    std::error_code ec;
+    if (s.is_ok()) std::filesystem::rename(tmp, *f.output, ec);
+    if (s.is_ok() && ec) s = Status::io_error("cannot rename " + tmp + ": " + ec.message());
+    if (!s.is_ok()) std::filesystem::remove(tmp, ec);
+  } else {
+    s = export_log(**log, options, ctx.out(), &summary);
+  }
+  (*log)->close();
+  if (!s.is_ok()) return ctx.fail(s);
+  if (f.output) {
+    std::cerr << "exported " << summary.records << " events";
+    if (!summary.range.empty()) std::cerr << " (seq " << summary.range.first << "-" << summary.range.last << ")";
+    std::cerr << (summary.signed_ ? ", signed" : ", unsigned") << " to " << *f.output << "\n";
+  }
+  return kExitOk;
+}
+
+int run_verify(CliContext& ctx, const VerifyFlags& f) {
+  VerifyOptions options;
+  if (f.public_key) {
+    auto key = parse_public_key(*f.public_key);
+    if (!key.ok()) throw CLI::ValidationError("--public-key", key.status().message());
+    options.public_key = *key;
+  }
+  std::unique_ptr<LmdbEventLog> log;
+  if (f.against_log) {
+    auto config = ctx.config();
+    if (!config.ok()) return ctx.fail(config.status());
+    auto opened = open_log(*config);
+    if (!opened.ok()) return ctx.fail(opened.status());
+    log = std::move(opened).value();
+    options.against_log = log.get();
+  }
+  std::ifstream in(f.file, std::ios::binary);
+  if (!in) return ctx.fail(Status::not_found("cannot read " + f.file));
+  const ExportFormat format = f.format == "jsonl" ? ExportFormat::kJsonl
+                              : f.format == "csv" ? ExportFormat::kCsv
+                                                  : ExportFormat::kAuto;
+  VerifyReport report = verify_export(in, format, options);
+  if (log) log->close();
+  if (ctx.json()) {
+    ctx.print_json_line({{"ok", report.ok()},
+                         {"exit_code", report.exit_code()},
+                         {"problem", problem_name(report.problem)},
+                         {"line", report.line},
+                         {"seq", report.seq},
+                         {"detail", report.detail},
+                         {"signature", signature_name(report.signature)},
+                         {"signature_detail", report.signature_detail},
+                         {"records", report.records},
+                         {"first_seq", report.first_seq},
+                         {"last_seq", report.last_seq},
+                         {"head_hash", to_hex(report.head_hash)}});
+  } else {
+    ctx.out() << report.summary();
+    if (!report.summary().ends_with('\n')) ctx.out() << "\n";
+  }
+  return report.exit_code();
+}
+
+}  // namespace
+
+void register_audit_commands(CLI::App& app, CliContext& ctx) {
+  auto ef = std::make_shared<ExportFlags>();
+  auto* exp = app.add_subcommand("export", "export the event log for auditors (JSON Lines or CSV), signed");
+  exp->add_option("--format", ef->format, "jsonl (default) or csv")->check(CLI::IsMember({"jsonl", "csv"}));
+  exp->add_option("--since", ef->since, "from: ISO 8601, local \"YYYY-MM-DD HH:MM\" or an age like 7d");
+  exp->add_option("--until", ef->until, "before: same forms as --since");
+  exp->add_option("--output,-o", ef->output, "write to FILE instead of stdout");
+  exp->add_flag("--unsigned", ef->unsigned_, "leave out the signed checkpoint");
+  exp->callback([&ctx, ef] { ctx.exit_code = run_export(ctx, *ef); });
+
+  auto vf = std::make_shared<VerifyFlags>();
+  auto* ver = app.add_subcommand(
+      "verify", "verify an export: chain, signature, and with --against-log the live log; exit 0 intact");
+  ver->add_option("file", vf->file, "the export")->required();
+  ver->add_option("--format", vf->format, "auto (default), jsonl or csv")
+      ->check(CLI::IsMember({"auto", "jsonl", "csv"}));
+  ver->add_option("--public-key", vf->public_key, "the console's key: 64 hex digits or a checkpoint.pub file");
+  ver->add_flag("--against-log", vf->against_log, "also compare every record with this data dir's log");
+  ver->callback([&ctx, vf] { ctx.exit_code = run_verify(ctx, *vf); });
+}
+
+}  // namespace distsync

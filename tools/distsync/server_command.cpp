@@ -1,0 +1,222 @@
+// `distsync server add|edit|remove|list`: the server registry (ops server.*). Flags become the
+// ServerSpec fields the daemon's handlers read; the daemon decides and refuses (R3, names in
+// use, a server that schedules still name), and its one-line refusal is printed as is.
+#include <cstdlib>
+
+#include "tools/distsync/cli_context.h"
+#include "tools/distsync/cli_time.h"
+
+namespace distsync {
+namespace {
+
+using nlohmann::json;
+
+// Every flag is optional so that `edit` sends only what the operator named.
+struct ServerFlags {
+  std::string name;
+  std::optional<std::string> path;
+  std::optional<std::string> description;
+  bool download_source = false;
+  bool not_download_source = false;
+  bool disabled = false;
+  bool enable = false;
+  std::optional<std::uint32_t> max_parallel;
+  std::optional<std::string> bandwidth;
+  bool verify = false;
+  bool no_verify = false;
+  std::optional<std::string> credential;
+  std::vector<std::string> dirs;
+  std::optional<std::string> rename;
+  bool force = false;
+  std::optional<std::string> as_of;
+};
+
+// "1048576", "512K", "10M", "1G" (binary multiples) -> bytes per second; 0 = unlimited.
+std::optional<std::uint64_t> parse_bandwidth(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  std::uint64_t unit = 1;
+  std::string digits = text;
+  switch (std::toupper(static_cast<unsigned char>(text.back()))) {
+    case 'K': unit = 1ULL << 10; break;
+    case 'M': unit = 1ULL << 20; break;
+    case 'G': unit = 1ULL << 30; break;
+    default: break;
+  }
+  if (unit != 1) digits.pop_back();
+  if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos ||
+      digits.size() > 12) {
+    return std::nullopt;
+  }
+  return std::stoull(digits) * unit;
+}
+
+// The spec fields the flags set, as a JSON object (ServerSpec's field names).
+json spec_changes(const ServerFlags& f) {
+  json j = json::object();
+  if (f.path) j["root_path"] = *f.path;
+  if (f.description) j["description"] = *f.description;
+  if (f.download_source) j["download_source"] = true;
+  if (f.not_download_source) j["download_source"] = false;
+  if (f.disabled) j["enabled"] = false;
+  if (f.enable) j["enabled"] = true;
+  if (f.max_parallel) j["max_parallel_copies"] = *f.max_parallel;
+  if (f.bandwidth) {
+    auto bps = parse_bandwidth(*f.bandwidth);
+    if (!bps) {
+      throw CLI::ValidationError("--bandwidth", "'" + *f.bandwidth +
+                                                    "' is not a byte rate; use e.g. 1048576, 512K, 10M or 0");
+    }
+    j["bandwidth_limit_bps"] = *bps;
+  }
+  if (f.verify) j["verify_after_copy"] = true;
+  if (f.no_verify) j["verify_after_copy"] = false;
+  if (f.credential) j["credential_ref"] = *f.credential;
+  if (!f.dirs.empty()) {
+    json dirs = json::object();
+    for (const std::string& d : f.dirs) {
+      auto eq = d.find('=');
+      std::string component = d.substr(0, eq);
+      if (eq == std::string::npos || eq + 1 == d.size() ||
+          (component != "patches" && component != "core")) {
+        throw CLI::ValidationError("--dir", "'" + d + "' must be patches=SUBDIR or core=SUBDIR");
+      }
+      dirs[component] = d.substr(eq + 1);
+    }
+    j["component_dirs"] = dirs;
+  }
+  if (f.rename) j["name"] = *f.rename;
+  return j;
+}
+
+void add_spec_flags(CLI::App* cmd, ServerFlags& f, bool edit) {
+  auto* path = cmd->add_option("--path", f.path, "the server's root folder (absolute)");
+  if (!edit) path->required();
+  cmd->add_option("--description", f.description, "free text shown in lists");
+  cmd->add_flag("--download-source", f.download_source,
+                "the server is the patch download source (no scheduled syncs, R3)");
+  cmd->add_flag("--disabled,--disable", f.disabled, "registered but not synced");
+  cmd->add_option("--max-parallel", f.max_parallel, "parallel file copies (1-64)")
+      ->check(CLI::Range(1, 64));
+  cmd->add_option("--bandwidth", f.bandwidth, "bytes per second: 1048576, 512K, 10M; 0 = unlimited");
+  cmd->add_flag("--verify", f.verify, "re-hash every copied file on the server");
+  cmd->add_option("--credential", f.credential,
+                  "name of a credential held outside the log (never the secret itself)");
+  cmd->add_option("--dir", f.dirs, "component folder: patches=SUBDIR or core=SUBDIR")
+      ->allow_extra_args(false);
+  if (edit) {
+    cmd->add_flag("--enable", f.enable, "enable a disabled server");
+    cmd->add_flag("--no-download-source", f.not_download_source, "no longer the download source");
+    cmd->add_flag("--no-verify", f.no_verify, "stop re-hashing copied files");
+    cmd->add_option("--rename", f.rename, "new name");
+  }
+}
+
+std::string yes_no(const json& v) { return v.is_boolean() && v.get<bool>() ? "yes" : "no"; }
+
+std::string bandwidth_text(std::uint64_t bps) {
+  if (bps == 0) return "unlimited";
+  if (bps % (1ULL << 20) == 0) return std::to_string(bps >> 20) + "M/s";
+  if (bps % (1ULL << 10) == 0) return std::to_string(bps >> 10) + "K/s";
+  return std::to_string(bps) + "B/s";
+}
+
+int print_appended(CliContext& ctx, const json& reply, const std::string& what) {
+  if (ctx.json()) {
+    ctx.print_json_line(reply);
+  } else {
+    ctx.out() << what << " (seq " << reply["appended"].value("last_seq", std::uint64_t{0}) << ")\n";
+  }
+  return kExitOk;
+}
+
+int run_add(CliContext& ctx, const ServerFlags& f) {
+  json spec = spec_changes(f);
+  spec["name"] = f.name;
+  auto client = ctx.connect();
+  if (!client.ok()) return ctx.fail(client.status());
+  auto reply = (*client)->call("server.add", json{{"server", spec}});
+  if (!reply.ok()) return ctx.fail(reply.status());
+  return print_appended(ctx, *reply, "added server " + f.name);
+}
+
+int run_edit(CliContext& ctx, const ServerFlags& f) {
+  json changes = spec_changes(f);
+  if (f.disabled && f.enable) throw CLI::ValidationError("--enable", "conflicts with --disable");
+  if (changes.empty()) throw CLI::ValidationError("server edit", "name at least one change");
+  auto client = ctx.connect();
+  if (!client.ok()) return ctx.fail(client.status());
+  auto reply = (*client)->call("server.edit", json{{"name", f.name}, {"changes", changes}});
+  if (!reply.ok()) return ctx.fail(reply.status());
+  return print_appended(ctx, *reply, "edited server " + f.name);
+}
+
+int run_remove(CliContext& ctx, const ServerFlags& f) {
+  auto client = ctx.connect();
+  if (!client.ok()) return ctx.fail(client.status());
+  auto reply = (*client)->call("server.remove", json{{"name", f.name}, {"force", f.force}});
+  if (!reply.ok()) return ctx.fail(reply.status());
+  return print_appended(ctx, *reply, "removed server " + f.name);
+}
+
+int run_list(CliContext& ctx, const ServerFlags& f) {
+  json args = json::object();
+  if (f.as_of) {
+    auto as_of = as_of_arg(*f.as_of, cli_zone(ctx));
+    if (!as_of.ok()) throw CLI::ValidationError("--as-of", as_of.status().message());
+    args["as_of"] = *as_of;
+  }
+  auto client = ctx.connect();
+  if (!client.ok()) return ctx.fail(client.status());
+  auto reply = (*client)->call("server.list", args);
+  if (!reply.ok()) return ctx.fail(reply.status());
+  if (ctx.json()) {
+    ctx.print_json_line(*reply);
+    return kExitOk;
+  }
+  std::vector<std::vector<std::string>> rows = {
+      {"NAME", "PATH", "ENABLED", "SOURCE", "PARALLEL", "BANDWIDTH", "VERIFY", "SCHEDULES", "ADDED BY"}};
+  for (const json& s : (*reply)["servers"]) {
+    rows.push_back({s.value("name", ""), s.value("root_path", ""), yes_no(s["enabled"]),
+                    yes_no(s["download_source"]),
+                    std::to_string(s.value("max_parallel_copies", 0u)),
+                    bandwidth_text(s.value("bandwidth_limit_bps", std::uint64_t{0})),
+                    yes_no(s["verify_after_copy"]), std::to_string(s.value("schedules", 0u)),
+                    s.value("added_by", "")});
+  }
+  ctx.print_table(rows);
+  if (f.as_of) ctx.out() << "as of seq " << reply->value("as_of_seq", std::uint64_t{0}) << "\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+void register_server_commands(CLI::App& app, CliContext& ctx) {
+  auto* server = app.add_subcommand("server", "register, edit, remove and list distribution servers");
+  server->require_subcommand(1);
+
+  auto add_flags = std::make_shared<ServerFlags>();
+  auto* add = server->add_subcommand("add", "register a distribution server");
+  add->add_option("name", add_flags->name, "server name")->required();
+  add_spec_flags(add, *add_flags, false);
+  add->callback([&ctx, add_flags] { ctx.exit_code = run_add(ctx, *add_flags); });
+
+  auto edit_flags = std::make_shared<ServerFlags>();
+  auto* edit = server->add_subcommand("edit", "change a server's settings");
+  edit->add_option("name", edit_flags->name, "server name")->required();
+  add_spec_flags(edit, *edit_flags, true);
+  edit->callback([&ctx, edit_flags] { ctx.exit_code = run_edit(ctx, *edit_flags); });
+
+  auto remove_flags = std::make_shared<ServerFlags>();
+  auto* remove = server->add_subcommand("remove", "unregister a server");
+  remove->add_option("name", remove_flags->name, "server name")->required();
+  remove->add_flag("--force", remove_flags->force, "remove although schedules still name it");
+  remove->callback([&ctx, remove_flags] { ctx.exit_code = run_remove(ctx, *remove_flags); });
+
+  auto list_flags = std::make_shared<ServerFlags>();
+  auto* list = server->add_subcommand("list", "list registered servers");
+  list->add_option("--as-of", list_flags->as_of,
+                   "as the registry was then: #SEQ, ISO 8601, local \"YYYY-MM-DD HH:MM\" or 7d");
+  list->callback([&ctx, list_flags] { ctx.exit_code = run_list(ctx, *list_flags); });
+}
+
+}  // namespace distsync
