@@ -8,7 +8,7 @@ subscriber's messages dropped at the high-water mark) over control before going 
 
 Usage:
   subscriber.py --control ipc://VAR/run/CONSOLE.control [--bus ENDPOINT] [--from SEQ]
-                [--checkpoint FILE] [--count N] [--idle-exit SECONDS]
+                [--checkpoint FILE] [--count N] [--idle-exit SECONDS] [--rcvhwm N]
 
 Prints one event JSON per line on stdout, in seq order, each exactly once. With --checkpoint
 the last printed seq is kept in FILE, so a restarted subscriber resumes where it stopped.
@@ -53,16 +53,22 @@ class Control:
 
 
 class Subscriber:
-    def __init__(self, control, bus_endpoint, last_seq, page=1000):
+    def __init__(self, control, bus_endpoint, last_seq, page=1000, rcvhwm=None, rcvbuf=None):
         self.control = control
         self.last = last_seq  # the last seq delivered
         self.head = 0  # the head as last seen
         self.page = page
-        self.gaps_filled = 0
+        self.gaps_filled = 0  # seq jumps seen on the bus
+        self.bus_messages = 0  # messages received on the bus (dropped ones never arrive)
+        self.fetched = 0  # events read over control
         self.pending = []
         self.bus = control.sock.context.socket(zmq.SUB)
         self.bus.setsockopt(zmq.LINGER, 0)
         self.bus.setsockopt(zmq.SUBSCRIBE, b"")
+        if rcvhwm is not None:
+            self.bus.setsockopt(zmq.RCVHWM, rcvhwm)
+        if rcvbuf is not None:
+            self.bus.setsockopt(zmq.RCVBUF, rcvbuf)
         # Subscribe before reading history: nothing appended from now on can be missed.
         self.bus.connect(bus_endpoint)
         self.refresh_head()
@@ -80,6 +86,7 @@ class Subscriber:
                 raise RuntimeError("events.read returned seq %d where %d was expected"
                                    % (event["seq"], expect))
             expect += 1
+            self.fetched += 1
             self.pending.append(event)
         if not self.pending:
             raise RuntimeError("no events from seq %d though the head is %d" % (self.last + 1, self.head))
@@ -103,6 +110,7 @@ class Subscriber:
                 self.refresh_head()  # a message lost at the very end is found this way
                 continue
             _topic, seq_text, body = self.bus.recv_multipart()
+            self.bus_messages += 1
             seq = int(seq_text)
             self.head = max(self.head, seq)
             if seq <= self.last:
@@ -123,7 +131,9 @@ def main():
     parser.add_argument("--checkpoint", help="file holding the last delivered seq")
     parser.add_argument("--count", type=int, default=0, help="exit after N events")
     parser.add_argument("--idle-exit", type=float, default=0, help="exit after this many quiet seconds")
-    parser.add_argument("--gaps-to", help="write the number of gaps filled to this file on exit")
+    parser.add_argument("--rcvhwm", type=int, help="bus receive high-water mark (tests: force drops)")
+    parser.add_argument("--rcvbuf", type=int, help="bus kernel receive buffer in bytes")
+    parser.add_argument("--stats-to", help="on exit, write bus/control counts as JSON to this file")
     args = parser.parse_args()
 
     ctx = zmq.Context()
@@ -134,7 +144,7 @@ def main():
         if args.checkpoint and os.path.exists(args.checkpoint):
             with open(args.checkpoint) as f:
                 last = int(f.read().strip() or 0)
-        sub = Subscriber(control, bus, last)
+        sub = Subscriber(control, bus, last, rcvhwm=args.rcvhwm, rcvbuf=args.rcvbuf)
         delivered = 0
         while args.count == 0 or delivered < args.count:
             timeout = int(args.idle_exit * 1000) if args.idle_exit else 3600 * 1000
@@ -151,9 +161,10 @@ def main():
                 with open(tmp, "w") as f:
                     f.write("%d\n" % sub.last)
                 os.replace(tmp, args.checkpoint)
-        if args.gaps_to:
-            with open(args.gaps_to, "w") as f:
-                f.write("%d\n" % sub.gaps_filled)
+        if args.stats_to:
+            with open(args.stats_to, "w") as f:
+                json.dump({"bus_messages": sub.bus_messages, "gaps": sub.gaps_filled,
+                           "fetched": sub.fetched, "last": sub.last}, f)
     except (RuntimeError, zmq.ZMQError, ValueError, KeyError) as e:
         sys.stderr.write("subscriber: %s\n" % e)
         return 1

@@ -35,5 +35,13 @@ std::vector<AdminCommand> admin_commands();
 
 // `check`: verifies the whole hash chain of the log and that the stored head matches it.
 AdminCommand make_check_command();
+// `rebuild`: folds the log into fresh projections in memory and compares them with the
+// persisted state (projections OK / MISMATCH).
+AdminCommand make_rebuild_command();
+// `public-key`: the console's checkpoint public key, for auditors (docs/audit.md).
+AdminCommand make_public_key_command();
+// `replay --from DIR --to NEWDIR`: the log re-appended into a fresh data dir, preserving
+// consoles and times, so every hash is the same; verified.
+AdminCommand make_replay_command();
 
 }  // namespace distsync

@@ -111,7 +111,7 @@ json recurrence_changes(const ScheduleFlags& f, bool fresh, const std::string& z
   return r;
 }
 
-json schedule_changes(const ScheduleFlags& f, bool fresh, const std::string& zone) {
+json schedule_changes(const ScheduleFlags& f, bool fresh, const std::string& zone, bool need_server = true) {
   json s = json::object();
   if (f.kind) s["kind"] = *f.kind;
   if (f.server) s["server"] = *f.server;
@@ -121,7 +121,7 @@ json schedule_changes(const ScheduleFlags& f, bool fresh, const std::string& zon
   if (f.disable) s["enabled"] = false;
   json r = recurrence_changes(f, fresh, zone);
   if (!r.empty()) s["recurrence"] = r;
-  if (fresh && s.value("kind", "sync") == "sync" && !f.server) {
+  if (need_server && fresh && s.value("kind", "sync") == "sync" && !f.server) {
     usage("--server", "a sync schedule needs --server");
   }
   return s;
@@ -258,7 +258,7 @@ int run_preview(CliContext& ctx, const ScheduleFlags& f) {
   if (f.ids.size() == 1) {
     args["id"] = f.ids[0];
   } else {
-    json spec = schedule_changes(f, true, zone);
+    json spec = schedule_changes(f, true, zone, /*need_server=*/false);
     spec.erase("server");  // a preview needs no server
     spec["kind"] = "refresh";
     args["schedule"] = spec;

@@ -72,7 +72,8 @@ json spec_changes(const ServerFlags& f) {
   if (f.no_verify) j["verify_after_copy"] = false;
   if (f.credential) j["credential_ref"] = *f.credential;
   if (!f.dirs.empty()) {
-    json dirs = json::object();
+    // ServerSpec's map, as cereal writes it: [{"key": component, "value": folder}].
+    json dirs = json::array();
     for (const std::string& d : f.dirs) {
       auto eq = d.find('=');
       std::string component = d.substr(0, eq);
@@ -80,7 +81,7 @@ json spec_changes(const ServerFlags& f) {
           (component != "patches" && component != "core")) {
         throw CLI::ValidationError("--dir", "'" + d + "' must be patches=SUBDIR or core=SUBDIR");
       }
-      dirs[component] = d.substr(eq + 1);
+      dirs.push_back({{"key", component}, {"value", d.substr(eq + 1)}});
     }
     j["component_dirs"] = dirs;
   }
