@@ -47,7 +47,9 @@ std::string summarize_event(const Event& e) {
   return std::visit(
       Overloaded{
           [](const ConsoleStarted&) -> std::string { return "console started"; },
-          [](const ServerAdded& p) { return "server " + p.server.name + " at " + p.server.root_path; },
+          [](const ServerAdded& p) {
+            return "server " + p.server.name + " at " + p.server.root_path;
+          },
           [](const ServerEdited& p) {
             std::string s = "server " + p.server.name;
             if (p.previous_name != p.server.name) s += " (renamed from " + p.previous_name + ")";
@@ -56,7 +58,9 @@ std::string summarize_event(const Event& e) {
           [](const ServerRemoved& p) { return "server " + p.name + (p.forced ? " (forced)" : ""); },
           [](const ScheduleAdded& p) {
             return p.schedule.kind + " schedule " + p.schedule.id +
-                   (p.schedule.server.empty() ? "" : " of " + p.schedule.component + " to " + p.schedule.server);
+                   (p.schedule.server.empty()
+                        ? ""
+                        : " of " + p.schedule.component + " to " + p.schedule.server);
           },
           [](const ScheduleEdited& p) {
             return "schedule " + p.schedule.id + (p.schedule.enabled ? "" : ", disabled");
@@ -64,21 +68,25 @@ std::string summarize_event(const Event& e) {
           [](const ScheduleDeleted& p) { return "schedule " + p.id + " (owner " + p.owner + ")"; },
           [](const ScheduleFired& p) { return "schedule " + p.id + " fired (" + p.trigger + ")"; },
           [](const ScheduleMissed& p) { return "schedule " + p.id + " missed: " + p.reason; },
-          [](const DownloadStarted& p) { return p.kind + " download from " + p.source + " (" + p.trigger + ")"; },
+          [](const DownloadStarted& p) {
+            return p.kind + " download from " + p.source + " (" + p.trigger + ")";
+          },
           [](const DownloadCompleted& p) {
-            return std::to_string(p.files_fetched) + " of " + std::to_string(p.files_total) + " files fetched, " +
-                   human_bytes(p.bytes_fetched);
+            return std::to_string(p.files_fetched) + " of " + std::to_string(p.files_total) +
+                   " files fetched, " + human_bytes(p.bytes_fetched);
           },
           [](const DownloadFailed& p) { return "failed: " + p.reason; },
-          [](const DownloadSourceChanged& p) { return p.kind + " source now " + quoted_or_dash(p.source); },
+          [](const DownloadSourceChanged& p) {
+            return p.kind + " source now " + quoted_or_dash(p.source);
+          },
           [](const SyncQueued& p) {
             return p.component + " to " + p.server + " (" + p.trigger +
                    (p.schedule_id.empty() ? "" : " " + p.schedule_id) + ")";
           },
           [](const SyncDeferred& p) { return "deferred: " + p.reason; },
           [](const SyncStarted& p) {
-            return std::to_string(p.files_total) + " files to copy (" + human_bytes(p.bytes_total) + "), " +
-                   std::to_string(p.files_up_to_date) + " up to date" +
+            return std::to_string(p.files_total) + " files to copy (" + human_bytes(p.bytes_total) +
+                   "), " + std::to_string(p.files_up_to_date) + " up to date" +
                    (p.attempt > 1 ? ", attempt " + std::to_string(p.attempt) : "");
           },
           [](const FileCopied& p) { return p.path + " (" + human_bytes(p.size) + ")"; },
@@ -87,8 +95,9 @@ std::string summarize_event(const Event& e) {
                    std::to_string(p.max_attempts);
           },
           [](const SyncCompleted& p) {
-            return std::to_string(p.files_copied) + " files copied (" + human_bytes(p.bytes_copied) + "), " +
-                   std::to_string(p.files_up_to_date) + " up to date";
+            return std::to_string(p.files_copied) + " files copied (" +
+                   human_bytes(p.bytes_copied) + "), " + std::to_string(p.files_up_to_date) +
+                   " up to date";
           },
           [](const SyncFailed& p) { return "failed: " + p.reason; },
           [](const SyncCancelled& p) { return "cancelled: " + p.reason; },

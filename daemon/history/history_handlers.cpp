@@ -18,15 +18,18 @@ std::int64_t now_us() {
 }  // namespace
 
 void register_history_handlers(RequestRouter& router, EventLog& log, std::string time_zone) {
-  router.add("history.query", [&log, time_zone](const nlohmann::json& args) -> Result<nlohmann::json> {
-    auto filter = parse_history_filter(args, now_us(), time_zone);
-    if (!filter.ok()) return filter.status();
-    auto page = query_history(log, *filter);
-    if (!page.ok()) return page.status();
-    nlohmann::json events = nlohmann::json::array();
-    for (const Event& e : page->events) events.push_back(nlohmann::json::parse(to_json(e)));
-    return nlohmann::json{{"events", std::move(events)}, {"head", page->head}, {"more", page->more}};
-  });
+  router.add("history.query",
+             [&log, time_zone](const nlohmann::json& args) -> Result<nlohmann::json> {
+               auto filter = parse_history_filter(args, now_us(), time_zone);
+               if (!filter.ok()) return filter.status();
+               auto page = query_history(log, *filter);
+               if (!page.ok()) return page.status();
+               nlohmann::json events = nlohmann::json::array();
+               for (const Event& e : page->events)
+                 events.push_back(nlohmann::json::parse(to_json(e)));
+               return nlohmann::json{
+                   {"events", std::move(events)}, {"head", page->head}, {"more", page->more}};
+             });
 
   router.add("history.job", [&log](const nlohmann::json& args) -> Result<nlohmann::json> {
     auto it = args.find("job");

@@ -26,7 +26,8 @@ std::vector<std::uint64_t> indexed(StateTable& table, const std::string& prefix,
   return out;
 }
 
-std::vector<std::uint64_t> intersect(const std::vector<std::uint64_t>& a, const std::vector<std::uint64_t>& b) {
+std::vector<std::uint64_t> intersect(const std::vector<std::uint64_t>& a,
+                                     const std::vector<std::uint64_t>& b) {
   std::vector<std::uint64_t> out;
   std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
   return out;
@@ -49,7 +50,8 @@ Status read_seqs(EventLog& log, const std::vector<std::uint64_t>& seqs, std::vec
 Result<std::optional<std::int64_t>> time_arg(const json& args, const char* key, const char* us_key,
                                              std::int64_t now_us, const std::string& zone) {
   if (auto it = args.find(us_key); it != args.end()) {
-    if (!it->is_number_integer()) return Status::invalid_argument(std::string(us_key) + " must be an integer");
+    if (!it->is_number_integer())
+      return Status::invalid_argument(std::string(us_key) + " must be an integer");
     return std::optional<std::int64_t>(it->get<std::int64_t>());
   }
   auto it = args.find(key);
@@ -62,8 +64,10 @@ Result<std::optional<std::int64_t>> time_arg(const json& args, const char* key, 
 
 }  // namespace
 
-Result<HistoryFilter> parse_history_filter(const json& args, std::int64_t now_us, const std::string& zone) {
-  if (!args.is_object()) return Status::invalid_argument("history.query arguments must be an object");
+Result<HistoryFilter> parse_history_filter(const json& args, std::int64_t now_us,
+                                           const std::string& zone) {
+  if (!args.is_object())
+    return Status::invalid_argument("history.query arguments must be an object");
   static const char* kKnown[] = {"server", "job",      "schedule", "console",   "type",  "since",
                                  "until",  "since_us", "until_us", "after_seq", "limit", "newest"};
   for (const auto& [key, value] : args.items()) {
@@ -101,7 +105,8 @@ Result<HistoryFilter> parse_history_filter(const json& args, std::int64_t now_us
     if (!it->is_number_integer() || it->get<std::int64_t>() <= 0) {
       return Status::invalid_argument("limit must be a positive integer");
     }
-    f.limit = static_cast<std::size_t>(std::min<std::uint64_t>(it->get<std::uint64_t>(), kMaxHistoryLimit));
+    f.limit = static_cast<std::size_t>(
+        std::min<std::uint64_t>(it->get<std::uint64_t>(), kMaxHistoryLimit));
   }
   if (auto it = args.find("newest"); it != args.end()) {
     if (!it->is_boolean()) return Status::invalid_argument("newest must be true or false");
@@ -149,7 +154,9 @@ Result<HistoryPage> query_history(EventLog& log, const HistoryFilter& f) {
     hi = std::min(head, time_hi);
     if (!use_index || lo > hi) return;
     std::optional<std::vector<std::uint64_t>> acc;
-    auto narrow = [&](std::vector<std::uint64_t> next) { acc = acc ? intersect(*acc, next) : std::move(next); };
+    auto narrow = [&](std::vector<std::uint64_t> next) {
+      acc = acc ? intersect(*acc, next) : std::move(next);
+    };
     if (f.job) narrow(indexed(table, "idx/job/" + *f.job + "/", lo, hi));
     if (f.server) narrow(indexed(table, "idx/server/" + *f.server + "/", lo, hi));
     if (f.type) narrow(indexed(table, "idx/type/" + *f.type + "/", lo, hi));
@@ -158,7 +165,8 @@ Result<HistoryPage> query_history(EventLog& log, const HistoryFilter& f) {
       std::vector<std::uint64_t> own = indexed(table, "idx/job/" + *f.schedule + "/", lo, hi);
       std::vector<std::uint64_t> queued = indexed(table, "idx/type/SyncQueued/", lo, hi);
       std::vector<std::uint64_t> both;
-      std::set_union(own.begin(), own.end(), queued.begin(), queued.end(), std::back_inserter(both));
+      std::set_union(own.begin(), own.end(), queued.begin(), queued.end(),
+                     std::back_inserter(both));
       narrow(std::move(both));
     }
     seqs = std::move(*acc);
@@ -177,7 +185,8 @@ Result<HistoryPage> query_history(EventLog& log, const HistoryFilter& f) {
   if (use_index) {
     if (!f.newest) {
       for (std::size_t i = 0; i < seqs.size() && found.size() <= f.limit; i += chunk) {
-        std::vector<std::uint64_t> part(seqs.begin() + i, seqs.begin() + std::min(seqs.size(), i + chunk));
+        std::vector<std::uint64_t> part(seqs.begin() + i,
+                                        seqs.begin() + std::min(seqs.size(), i + chunk));
         std::vector<Event> batch;
         Status r = read_seqs(log, part, &batch);
         if (!r.is_ok()) return r;
@@ -225,7 +234,8 @@ Result<HistoryPage> query_history(EventLog& log, const HistoryFilter& f) {
   if (found.size() > f.limit) {
     page.more = true;
     if (f.newest) {
-      found.erase(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(found.size() - f.limit));
+      found.erase(found.begin(),
+                  found.begin() + static_cast<std::ptrdiff_t>(found.size() - f.limit));
     } else {
       found.resize(f.limit);
     }

@@ -40,7 +40,8 @@ struct HistoryPage {
 // Reads {server?, job?, schedule?, console?, type?, since?, until?, limit?, after_seq?,
 // newest?}; since/until are parsed with parse_time_arg (zone `zone`) or given as
 // since_us/until_us. Unknown keys are refused, so a typo does not widen a query.
-[[nodiscard]] Result<HistoryFilter> parse_history_filter(const nlohmann::json& args, std::int64_t now_us,
+[[nodiscard]] Result<HistoryFilter> parse_history_filter(const nlohmann::json& args,
+                                                         std::int64_t now_us,
                                                          const std::string& zone);
 
 [[nodiscard]] Result<HistoryPage> query_history(EventLog& log, const HistoryFilter& filter);

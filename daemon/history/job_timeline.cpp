@@ -29,7 +29,8 @@ void apply(JobTimeline& t, const Event& e) {
     t.progress.push_back({e.time_us, t.files_copied, t.bytes_copied});
   } else if (const auto* f = e.as<FileCopyFailed>()) {
     if (f->next_retry_us == 0) ++t.files_failed;
-    t.retries.push_back({e.seq, e.time_us, f->path, f->cause, f->attempt, f->max_attempts, f->next_retry_us});
+    t.retries.push_back(
+        {e.seq, e.time_us, f->path, f->cause, f->attempt, f->max_attempts, f->next_retry_us});
   } else if (const auto* done = e.as<SyncCompleted>()) {
     t.state = "completed";
     t.finished_us = e.time_us;
@@ -77,12 +78,16 @@ nlohmann::json timeline_json(const JobTimeline& t, std::size_t max_points) {
   using nlohmann::json;
   json entries = json::array();
   for (const TimelineEntry& e : t.entries) {
-    entries.push_back({{"seq", e.seq}, {"time_us", e.time_us}, {"console", e.console}, {"type", e.type},
+    entries.push_back({{"seq", e.seq},
+                       {"time_us", e.time_us},
+                       {"console", e.console},
+                       {"type", e.type},
                        {"detail", e.detail}});
   }
   json progress = json::array();
   const std::size_t n = t.progress.size();
-  const std::size_t step = max_points == 0 || n <= max_points ? 1 : (n + max_points - 1) / max_points;
+  const std::size_t step =
+      max_points == 0 || n <= max_points ? 1 : (n + max_points - 1) / max_points;
   for (std::size_t i = 0; i < n; ++i) {
     // Keep every step-th point and always the last, so the curve ends where the job did.
     if (i % step != 0 && i + 1 != n) continue;
@@ -91,8 +96,12 @@ nlohmann::json timeline_json(const JobTimeline& t, std::size_t max_points) {
   }
   json retries = json::array();
   for (const RetryNote& r : t.retries) {
-    retries.push_back({{"seq", r.seq}, {"time_us", r.time_us}, {"path", r.path}, {"cause", r.cause},
-                       {"attempt", r.attempt}, {"max_attempts", r.max_attempts},
+    retries.push_back({{"seq", r.seq},
+                       {"time_us", r.time_us},
+                       {"path", r.path},
+                       {"cause", r.cause},
+                       {"attempt", r.attempt},
+                       {"max_attempts", r.max_attempts},
                        {"next_retry_us", r.next_retry_us}});
   }
   return json{{"id", t.id},

@@ -13,7 +13,9 @@ class CliAdminTest : public CliFixture {
 
 TEST_F(CliAdminTest, RebuildReplayAndPublicKey) {
   ASSERT_EQ(cli({"server", "add", "alpha", "--path", dir_.sub("alpha")}).exit_code, 0);
-  ASSERT_EQ(cli({"schedule", "add", "--server", "alpha", "--daily", "--at", "03:00", "--id", "n"}).exit_code, 0);
+  ASSERT_EQ(cli({"schedule", "add", "--server", "alpha", "--daily", "--at", "03:00", "--id", "n"})
+                .exit_code,
+            0);
   ASSERT_EQ(cli({"server", "edit", "alpha", "--verify"}).exit_code, 0);
   ASSERT_TRUE(daemon_->terminate().has_value());
 

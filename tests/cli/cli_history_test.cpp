@@ -32,7 +32,8 @@ class CliHistoryTest : public CliFixture {
     return json_lines(r.out);
   }
   void add_server(const std::string& name) {
-    auto r = cli({"server", "add", name, "--path", dir_.sub(name), "--credential", "vault-" + name});
+    auto r =
+        cli({"server", "add", name, "--path", dir_.sub(name), "--credential", "vault-" + name});
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
   std::string read_file(const std::string& path) {
@@ -77,8 +78,8 @@ TEST_F(CliHistoryTest, FiltersByServerTypeConsoleAndTime) {
 
 TEST_F(CliHistoryTest, JobTimelineAndScheduleFilter) {
   add_server("alpha");
-  ASSERT_EQ(cli({"schedule", "add", "--server", "alpha", "--component", "patches", "--daily", "--at", "03:00",
-                 "--id", "nightly"})
+  ASSERT_EQ(cli({"schedule", "add", "--server", "alpha", "--component", "patches", "--daily",
+                 "--at", "03:00", "--id", "nightly"})
                 .exit_code,
             0);
   auto run = cli({"schedule", "run", "nightly", "--json"});
@@ -109,8 +110,8 @@ TEST_F(CliHistoryTest, JobTimelineAndScheduleFilter) {
 TEST_F(CliHistoryTest, FollowPrintsMatchingEventsAsTheyHappen) {
   add_server("alpha");
   ChildProcess follow(DaemonHarness::cli_path(),
-                      {"--data-dir", dir_.sub("data"), "--console", "east", "history", "--type", "ServerAdded",
-                       "--follow", "--json"},
+                      {"--data-dir", dir_.sub("data"), "--console", "east", "history", "--type",
+                       "ServerAdded", "--follow", "--json"},
                       dir_.sub("follow.err"));
   auto first = follow.read_line(20s);
   ASSERT_TRUE(first) << follow.stderr_text();
@@ -132,7 +133,8 @@ TEST_F(CliHistoryTest, ExportThenVerifyInBothFormats) {
     const std::string file = dir_.sub("export." + format);
     auto exp = cli({"export", "--format", format, "--output", file});
     ASSERT_EQ(exp.exit_code, 0) << exp.err;
-    auto ok = cli({"verify", file, "--public-key", dir_.sub("data") + "/keys/checkpoint.pub", "--against-log"});
+    auto ok = cli({"verify", file, "--public-key", dir_.sub("data") + "/keys/checkpoint.pub",
+                   "--against-log"});
     EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
     json report = cli_json({"verify", file});
     EXPECT_EQ(report["records"], 3);
@@ -158,13 +160,17 @@ TEST_F(CliHistoryTest, SecretsNeverReachEventsHistoryOrExports) {
   auto client = ControlClient::connect(daemon_->control_endpoint(), 5s);
   ASSERT_TRUE(client.ok());
   auto refused = (*client)->call(
-      "download.source", json{{"kind", "patches"}, {"source", "https://admin:" + secret + "@mirror.example/p/"}});
+      "download.source",
+      json{{"kind", "patches"}, {"source", "https://admin:" + secret + "@mirror.example/p/"}});
   EXPECT_FALSE(refused.ok());
 
   std::string everything;
   for (std::vector<std::string> args :
-       {std::vector<std::string>{"history", "--json", "--since", "1h"}, {"history", "--since", "1h"},
-        {"export", "--format", "jsonl"}, {"export", "--format", "csv"}, {"events", "tail", "--from", "1"}}) {
+       {std::vector<std::string>{"history", "--json", "--since", "1h"},
+        {"history", "--since", "1h"},
+        {"export", "--format", "jsonl"},
+        {"export", "--format", "csv"},
+        {"events", "tail", "--from", "1"}}) {
     auto r = cli(args);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     everything += r.out;
@@ -187,8 +193,8 @@ TEST_F(CliHistoryTest, PythonSubscriberGetsEveryEventOnceAcrossAReconnect) {
   const std::string script = std::string(DISTSYNC_SOURCE_DIR) + "/examples/subscriber.py";
   const std::string checkpoint = dir_.sub("sub.checkpoint");
   auto first = run_command("/usr/bin/python3",
-                           {script, "--control", daemon_->control_endpoint(), "--checkpoint", checkpoint,
-                            "--idle-exit", "1"},
+                           {script, "--control", daemon_->control_endpoint(), "--checkpoint",
+                            checkpoint, "--idle-exit", "1"},
                            dir_.path(), 30s);
   ASSERT_EQ(first.exit_code, 0) << first.err;
   auto seen = json_lines(first.out);
@@ -197,8 +203,8 @@ TEST_F(CliHistoryTest, PythonSubscriberGetsEveryEventOnceAcrossAReconnect) {
   add_server("beta");
   add_server("gamma");
   ChildProcess second("/usr/bin/python3",
-                      {script, "--control", daemon_->control_endpoint(), "--checkpoint", checkpoint, "--count",
-                       "3"},
+                      {script, "--control", daemon_->control_endpoint(), "--checkpoint", checkpoint,
+                       "--count", "3"},
                       dir_.sub("sub2.err"));
   std::vector<json> more;
   for (int i = 0; i < 2; ++i) {
@@ -229,8 +235,8 @@ class CliHighWaterMarkTest : public CliHistoryTest {
 TEST_F(CliHighWaterMarkTest, PythonSubscriberFillsGapsFromDroppedMessages) {
   const std::string script = std::string(DISTSYNC_SOURCE_DIR) + "/examples/subscriber.py";
   ChildProcess sub("/usr/bin/python3",
-                   {script, "--control", daemon_->control_endpoint(), "--idle-exit", "2", "--rcvhwm", "2",
-                    "--rcvbuf", "4096", "--stats-to", dir_.sub("stats")},
+                   {script, "--control", daemon_->control_endpoint(), "--idle-exit", "2",
+                    "--rcvhwm", "2", "--rcvbuf", "4096", "--stats-to", dir_.sub("stats")},
                    dir_.sub("sub.err"));
   auto first = sub.read_line(20s);  // ConsoleStarted: subscribed and caught up
   ASSERT_TRUE(first) << sub.stderr_text();

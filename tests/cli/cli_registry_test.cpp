@@ -10,8 +10,9 @@ using nlohmann::json;
 class CliRegistryTest : public CliFixture {};
 
 TEST_F(CliRegistryTest, ServerAddEditListRemove) {
-  auto add = cli({"server", "add", "east-1", "--path", dir_.sub("share1"), "--description", "Berlin",
-                  "--max-parallel", "2", "--bandwidth", "10M", "--verify", "--dir", "patches=P"});
+  auto add =
+      cli({"server", "add", "east-1", "--path", dir_.sub("share1"), "--description", "Berlin",
+           "--max-parallel", "2", "--bandwidth", "10M", "--verify", "--dir", "patches=P"});
   ASSERT_EQ(add.exit_code, 0) << add.err;
   EXPECT_NE(add.out.find("added server east-1"), std::string::npos);
   json list = cli_json({"server", "list"});
@@ -45,9 +46,10 @@ TEST_F(CliRegistryTest, ServerAddEditListRemove) {
 
 TEST_F(CliRegistryTest, ScheduleAddListPreviewEditRunDelete) {
   ASSERT_EQ(cli({"server", "add", "east-1", "--path", dir_.sub("share1")}).exit_code, 0);
-  auto add = cli({"schedule", "add", "--server", "east-1", "--component", "patches", "--monthly", "--nth",
-                  "2", "--weekday", "tue", "--delay", "4", "--at", "03:00", "--tz", "Europe/Berlin", "--id",
-                  "patch-tuesday", "--start", "2026-01-01"});
+  auto add = cli(
+      {"schedule", "add",  "--server",      "east-1", "--component",   "patches", "--monthly",
+       "--nth",    "2",    "--weekday",     "tue",    "--delay",       "4",       "--at",
+       "03:00",    "--tz", "Europe/Berlin", "--id",   "patch-tuesday", "--start", "2026-01-01"});
   ASSERT_EQ(add.exit_code, 0) << add.err;
   EXPECT_NE(add.out.find("added schedule patch-tuesday"), std::string::npos) << add.out;
   const std::uint64_t after_add = head();
@@ -66,9 +68,9 @@ TEST_F(CliRegistryTest, ScheduleAddListPreviewEditRunDelete) {
   EXPECT_NE(table.out.find("patch-tuesday"), std::string::npos);
 
   // Preview by flags: the second Tuesday + 4 days of each month; JSON carries offsets.
-  json preview = cli_json({"schedule", "preview", "--monthly", "--nth", "2", "--weekday", "tue", "--delay",
-                           "4", "--at", "03:00", "--tz", "Europe/Berlin", "--start", "2030-01-01", "--next",
-                           "2"});
+  json preview = cli_json({"schedule", "preview", "--monthly", "--nth", "2", "--weekday", "tue",
+                           "--delay", "4", "--at", "03:00", "--tz", "Europe/Berlin", "--start",
+                           "2030-01-01", "--next", "2"});
   ASSERT_EQ(preview["next"].size(), 2u);
   EXPECT_EQ(preview["next"][0]["local"], "2030-01-12T03:00:00+01:00");  // Tue 8 Jan + 4
   EXPECT_EQ(preview["next"][1]["local"], "2030-02-16T03:00:00+01:00");  // Tue 12 Feb + 4
@@ -93,14 +95,15 @@ TEST_F(CliRegistryTest, ScheduleAddListPreviewEditRunDelete) {
 TEST_F(CliRegistryTest, BadInputIsOneLineAndLeavesTheLogUnchanged) {
   ASSERT_EQ(cli({"server", "add", "east-1", "--path", dir_.sub("share1")}).exit_code, 0);
   const std::uint64_t before = head();
-  const std::vector<std::string> base = {"schedule", "add", "--server", "east-1", "--component", "all"};
+  const std::vector<std::string> base = {"schedule", "add",         "--server",
+                                         "east-1",   "--component", "all"};
   auto with = [&](std::vector<std::string> extra) {
     std::vector<std::string> args = base;
     args.insert(args.end(), extra.begin(), extra.end());
     return args;
   };
   const std::vector<std::vector<std::string>> bad = {
-      with({"--once", "2031-02-30", "--at", "03:00"}),                          // Feb 30
+      with({"--once", "2031-02-30", "--at", "03:00"}),                         // Feb 30
       with({"--monthly", "--nth", "5", "--weekday", "tue", "--at", "03:00"}),  // nth 5
       with({"--monthly", "--day", "1", "--delay", "32", "--at", "03:00"}),     // delay 32
       with({"--weekly", "--on", "mon,funday", "--at", "03:00"}),               // unknown weekday
@@ -127,15 +130,19 @@ TEST_F(CliRegistryTest, BadInputIsOneLineAndLeavesTheLogUnchanged) {
     auto r = cli(args);
     std::string joined;
     for (const auto& a : args) joined += a + " ";
-    EXPECT_TRUE(r.exit_code == 1 || r.exit_code == 2) << joined << "=> " << r.exit_code << " " << r.err;
+    EXPECT_TRUE(r.exit_code == 1 || r.exit_code == 2)
+        << joined << "=> " << r.exit_code << " " << r.err;
     EXPECT_TRUE(one_line_error(r)) << joined << "=> '" << r.err << "'";
   }
   EXPECT_EQ(head(), before);
   // Daemon refusals are failures (1); malformed flags are usage errors (2).
   EXPECT_EQ(cli(with({"--daily", "--at", "25:00"})).exit_code, 1);
   EXPECT_EQ(cli(with({"--daily"})).exit_code, 2);
-  EXPECT_EQ(cli({"server", "add", "east-3", "--path", dir_.sub("x"), "--bandwidth", "fast"}).exit_code, 2);
-  EXPECT_NE(cli(with({"--once", "2031-02-30", "--at", "03:00"})).err.find("2031-02-30"), std::string::npos);
+  EXPECT_EQ(
+      cli({"server", "add", "east-3", "--path", dir_.sub("x"), "--bandwidth", "fast"}).exit_code,
+      2);
+  EXPECT_NE(cli(with({"--once", "2031-02-30", "--at", "03:00"})).err.find("2031-02-30"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -28,7 +28,8 @@ std::optional<std::string> doc_block(const std::string& doc, std::string_view ty
   if (h == std::string::npos) return std::nullopt;
   auto next_heading = doc.find("\n### ", h + heading.size());
   auto open = doc.find("```json\n", h);
-  if (open == std::string::npos || (next_heading != std::string::npos && open > next_heading)) return std::nullopt;
+  if (open == std::string::npos || (next_heading != std::string::npos && open > next_heading))
+    return std::nullopt;
   open += 8;
   auto close = doc.find("\n```", open);
   if (close == std::string::npos) return std::nullopt;
@@ -39,7 +40,8 @@ TEST(EventsDocTest, EveryTypeIsDocumentedWithItsCurrentJson) {
   const std::string doc = read_doc();
   ASSERT_FALSE(doc.empty()) << "docs/events.md is missing";
   std::map<std::string, std::string> samples;
-  for (const EventPayload& p : testing::sample_payloads()) samples[std::string(type_name(p))] = payload_to_json(p);
+  for (const EventPayload& p : testing::sample_payloads())
+    samples[std::string(type_name(p))] = payload_to_json(p);
   ASSERT_EQ(samples.size(), all_event_types().size()) << "sample_events.h lacks a type";
   std::string fix;
   for (std::string_view type : all_event_types()) {
@@ -49,8 +51,9 @@ TEST(EventsDocTest, EveryTypeIsDocumentedWithItsCurrentJson) {
       fix += "\n### " + std::string(type) + "\n...\n```json\n" + expected + "\n```\n";
     }
   }
-  EXPECT_TRUE(fix.empty()) << "docs/events.md is out of step with the event catalogue; it should hold:\n"
-                           << fix;
+  EXPECT_TRUE(fix.empty())
+      << "docs/events.md is out of step with the event catalogue; it should hold:\n"
+      << fix;
 }
 
 TEST(EventsDocTest, NoDocumentedTypeIsUnknown) {

@@ -151,8 +151,9 @@ TEST_F(HistoryQueryTest, TimeRangeLimitNewestAndAfterSeq) {
 
 TEST_F(HistoryQueryTest, ParsesArgumentsAndRefusesUnknownOnes) {
   const std::int64_t now = 1'800'000'000'000'000;
-  auto f = parse_history_filter({{"job", "j"}, {"since", "7d"}, {"until", "2026-11-10 03:00"}, {"limit", 5}},
-                                now, "Europe/Berlin");
+  auto f = parse_history_filter(
+      {{"job", "j"}, {"since", "7d"}, {"until", "2026-11-10 03:00"}, {"limit", 5}}, now,
+      "Europe/Berlin");
   ASSERT_TRUE(f.ok()) << f.status().to_string();
   EXPECT_EQ(*f->job, "j");
   EXPECT_EQ(*f->since_us, now - 7LL * 86400 * 1'000'000);

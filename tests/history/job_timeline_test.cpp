@@ -62,7 +62,8 @@ TEST(JobTimelineTest, QueuedDeferredStartedProgressRetriesOutcome) {
 TEST(JobTimelineTest, ProgressIsThinnedButKeepsTheLastPoint) {
   std::vector<Event> events = {at(1, 1, SyncQueued{"alpha", "all", "cli", "", false, false}),
                                at(2, 2, SyncStarted{1000, 1000, 0, 1})};
-  for (int i = 0; i < 1000; ++i) events.push_back(at(3 + i, 3 + i, FileCopied{"f", 1, 0, "h", false}));
+  for (int i = 0; i < 1000; ++i)
+    events.push_back(at(3 + i, 3 + i, FileCopied{"f", 1, 0, "h", false}));
   events.push_back(at(1003, 2000, SyncCompleted{1000, 1000, 0, 0, 0}));
   nlohmann::json j = timeline_json(build_job_timeline("job-9", events), 50);
   EXPECT_LE(j["progress"].size(), 51u);

@@ -66,15 +66,19 @@ int run_rebuild(const DaemonConfig& config, AdminIo io) {
   };
   for (const auto& [k, v] : rebuilt.map()) {
     auto p = persisted.get(k);
-    if (!p) report("key " + printable(k) + " is missing from the persisted state");
-    else if (*p != v) report("key " + printable(k) + " differs from the rebuilt state");
+    if (!p)
+      report("key " + printable(k) + " is missing from the persisted state");
+    else if (*p != v)
+      report("key " + printable(k) + " differs from the rebuilt state");
   }
   for (const auto& [k, v] : persisted.map()) {
-    if (!rebuilt.get(k)) report("key " + printable(k) + " is persisted but not rebuilt from the log");
+    if (!rebuilt.get(k))
+      report("key " + printable(k) + " is persisted but not rebuilt from the log");
   }
   if (differences > 0) {
-    io.out << "projections MISMATCH: " << differences << " keys differ at head seq " << head
-           << "; stop the daemons and replay the log into a fresh data dir (distsync-admin replay)\n";
+    io.out
+        << "projections MISMATCH: " << differences << " keys differ at head seq " << head
+        << "; stop the daemons and replay the log into a fresh data dir (distsync-admin replay)\n";
     return 1;
   }
   io.out << "projections OK: " << rebuilt.map().size() << " keys rebuilt from " << head
@@ -103,9 +107,10 @@ AdminCommand make_rebuild_command() {
 }
 
 AdminCommand make_public_key_command() {
-  return AdminCommand{"public-key",
-                      "print the console's checkpoint public key (created on first use), for auditors",
-                      [](CLI::App&) {}, run_public_key};
+  return AdminCommand{
+      "public-key",
+      "print the console's checkpoint public key (created on first use), for auditors",
+      [](CLI::App&) {}, run_public_key};
 }
 
 }  // namespace distsync

@@ -93,8 +93,8 @@ Status replay(const std::string& from_dir, const std::string& to_dir, AdminIo io
       break;
     }
     if (events->empty()) {
-      s = Status::corruption("the log ends at seq " + std::to_string(next - 1) + " before its head " +
-                             std::to_string(head));
+      s = Status::corruption("the log ends at seq " + std::to_string(next - 1) +
+                             " before its head " + std::to_string(head));
       break;
     }
     for (Event& e : *events) {
@@ -109,11 +109,13 @@ Status replay(const std::string& from_dir, const std::string& to_dir, AdminIo io
   if (s.is_ok()) s = flush();
   if (s.is_ok() && dst) {
     ChainVerifier verifier(1, kGenesisHash);
-    Status scanned = dst->scan_records(1, dst->last_seq(), [&](std::uint64_t seq, std::string_view record) {
-      Status r = verifier.add_record(record);
-      if (!r.is_ok()) s = Status::corruption("replayed record " + std::to_string(seq) + ": " + r.message());
-      return r.is_ok();
-    });
+    Status scanned =
+        dst->scan_records(1, dst->last_seq(), [&](std::uint64_t seq, std::string_view record) {
+          Status r = verifier.add_record(record);
+          if (!r.is_ok())
+            s = Status::corruption("replayed record " + std::to_string(seq) + ": " + r.message());
+          return r.is_ok();
+        });
     if (!scanned.is_ok()) s = scanned;
     if (s.is_ok() && (dst->last_seq() != head || dst->last_hash() != (*src)->last_hash())) {
       s = Status::corruption("the replayed head differs from the original's");
@@ -133,7 +135,8 @@ Status replay(const std::string& from_dir, const std::string& to_dir, AdminIo io
 AdminCommand make_replay_command() {
   auto flags = std::make_shared<ReplayFlags>();
   return AdminCommand{
-      "replay", "replay a data dir's log into a new data dir, preserving times and consoles, and verify it",
+      "replay",
+      "replay a data dir's log into a new data dir, preserving times and consoles, and verify it",
       [flags](CLI::App& cmd) {
         cmd.add_option("--from", flags->from, "the data dir to read")->required();
         cmd.add_option("--to", flags->to, "a new, empty data dir")->required();

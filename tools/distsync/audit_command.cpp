@@ -85,7 +85,8 @@ int run_export(CliContext& ctx, const ExportFlags& f) {
   if (!s.is_ok()) return ctx.fail(s);
   if (f.output) {
     std::cerr << "exported " << summary.records << " events";
-    if (!summary.range.empty()) std::cerr << " (seq " << summary.range.first << "-" << summary.range.last << ")";
+    if (!summary.range.empty())
+      std::cerr << " (seq " << summary.range.first << "-" << summary.range.last << ")";
     std::cerr << (summary.signed_ ? ", signed" : ", unsigned") << " to " << *f.output << "\n";
   }
   return kExitOk;
@@ -138,9 +139,12 @@ int run_verify(CliContext& ctx, const VerifyFlags& f) {
 
 void register_audit_commands(CLI::App& app, CliContext& ctx) {
   auto ef = std::make_shared<ExportFlags>();
-  auto* exp = app.add_subcommand("export", "export the event log for auditors (JSON Lines or CSV), signed");
-  exp->add_option("--format", ef->format, "jsonl (default) or csv")->check(CLI::IsMember({"jsonl", "csv"}));
-  exp->add_option("--since", ef->since, "from: ISO 8601, local \"YYYY-MM-DD HH:MM\" or an age like 7d");
+  auto* exp =
+      app.add_subcommand("export", "export the event log for auditors (JSON Lines or CSV), signed");
+  exp->add_option("--format", ef->format, "jsonl (default) or csv")
+      ->check(CLI::IsMember({"jsonl", "csv"}));
+  exp->add_option("--since", ef->since,
+                  "from: ISO 8601, local \"YYYY-MM-DD HH:MM\" or an age like 7d");
   exp->add_option("--until", ef->until, "before: same forms as --since");
   exp->add_option("--output,-o", ef->output, "write to FILE instead of stdout");
   exp->add_flag("--unsigned", ef->unsigned_, "leave out the signed checkpoint");
@@ -148,12 +152,15 @@ void register_audit_commands(CLI::App& app, CliContext& ctx) {
 
   auto vf = std::make_shared<VerifyFlags>();
   auto* ver = app.add_subcommand(
-      "verify", "verify an export: chain, signature, and with --against-log the live log; exit 0 intact");
+      "verify",
+      "verify an export: chain, signature, and with --against-log the live log; exit 0 intact");
   ver->add_option("file", vf->file, "the export")->required();
   ver->add_option("--format", vf->format, "auto (default), jsonl or csv")
       ->check(CLI::IsMember({"auto", "jsonl", "csv"}));
-  ver->add_option("--public-key", vf->public_key, "the console's key: 64 hex digits or a checkpoint.pub file");
-  ver->add_flag("--against-log", vf->against_log, "also compare every record with this data dir's log");
+  ver->add_option("--public-key", vf->public_key,
+                  "the console's key: 64 hex digits or a checkpoint.pub file");
+  ver->add_flag("--against-log", vf->against_log,
+                "also compare every record with this data dir's log");
   ver->callback([&ctx, vf] { ctx.exit_code = run_verify(ctx, *vf); });
 }
 

@@ -26,8 +26,8 @@ json query_args(const HistoryFlags& f, const std::string& zone) {
                             std::pair{"type", &f.type}}) {
     if (*value) args[key] = **value;
   }
-  for (auto [key, flag, value] : {std::tuple{"since_us", "--since", &f.since},
-                                  std::tuple{"until_us", "--until", &f.until}}) {
+  for (auto [key, flag, value] :
+       {std::tuple{"since_us", "--since", &f.since}, std::tuple{"until_us", "--until", &f.until}}) {
     if (!*value) continue;
     auto t = parse_cli_time(**value, zone);
     if (!t.ok()) throw CLI::ValidationError(flag, t.status().message());
@@ -45,7 +45,8 @@ class HistoryPrinter {
       : ctx_(ctx), zone_(std::move(zone)), server_(std::move(server)) {}
 
   void header() {
-    if (!ctx_.json()) rows_.push_back({"TIME (" + zone_ + ")", "CONSOLE", "EVENT", "SERVER", "DETAIL"});
+    if (!ctx_.json())
+      rows_.push_back({"TIME (" + zone_ + ")", "CONSOLE", "EVENT", "SERVER", "DETAIL"});
   }
   void add(const Event& e) {
     if (ctx_.json()) {
@@ -71,7 +72,8 @@ class HistoryPrinter {
   std::vector<std::vector<std::string>> rows_;
 };
 
-int print_timeline(CliContext& ctx, ControlClient& client, const std::string& job, const std::string& zone) {
+int print_timeline(CliContext& ctx, ControlClient& client, const std::string& job,
+                   const std::string& zone) {
   auto reply = client.call("history.job", json{{"job", job}});
   if (!reply.ok()) return ctx.fail(reply.status());
   if (ctx.json()) {
@@ -84,46 +86,54 @@ int print_timeline(CliContext& ctx, ControlClient& client, const std::string& jo
     return us ? format_local_minute(us, zone) : std::string("-");
   };
   std::ostream& out = ctx.out();
-  out << "job " << t.value("id", "") << ": " << t.value("kind", "") << " " << t.value("component", "");
+  out << "job " << t.value("id", "") << ": " << t.value("kind", "") << " "
+      << t.value("component", "");
   if (!t.value("server", "").empty()) out << " to " << t.value("server", "");
   out << " (" << t.value("trigger", "");
   if (!t.value("schedule_id", "").empty()) out << " " << t.value("schedule_id", "");
   out << "), " << t.value("state", "") << "\n";
   out << "  queued " << when("queued_us") << ", started " << when("started_us") << ", finished "
       << when("finished_us") << "\n";
-  for (const json& reason : t["deferrals"]) out << "  deferred: " << reason.get<std::string>() << "\n";
-  out << "  files " << t.value("files_copied", 0ull) << " of " << t.value("files_total", 0ull) << ", "
-      << human_bytes(t.value("bytes_copied", 0ull)) << " of " << human_bytes(t.value("bytes_total", 0ull));
+  for (const json& reason : t["deferrals"])
+    out << "  deferred: " << reason.get<std::string>() << "\n";
+  out << "  files " << t.value("files_copied", 0ull) << " of " << t.value("files_total", 0ull)
+      << ", " << human_bytes(t.value("bytes_copied", 0ull)) << " of "
+      << human_bytes(t.value("bytes_total", 0ull));
   if (t.value("files_failed", 0ull)) out << ", " << t.value("files_failed", 0ull) << " failed";
   out << "\n";
   if (!t.value("reason", "").empty()) out << "  reason: " << t.value("reason", "") << "\n";
   std::vector<std::vector<std::string>> rows = {{"  TIME (" + zone + ")", "EVENT", "DETAIL"}};
   for (const json& e : t["entries"]) {
     if (e.value("type", "") == "FileCopied") continue;  // shown as progress below
-    rows.push_back({"  " + format_local_minute(e.value("time_us", std::int64_t{0}), zone), e.value("type", ""),
-                    e.value("detail", "")});
+    rows.push_back({"  " + format_local_minute(e.value("time_us", std::int64_t{0}), zone),
+                    e.value("type", ""), e.value("detail", "")});
   }
   for (const json& r : t["retries"]) {
     std::int64_t next = r.value("next_retry_us", std::int64_t{0});
-    rows.push_back({"  " + format_local_minute(r.value("time_us", std::int64_t{0}), zone), "retry",
-                    r.value("path", "") + ": attempt " + std::to_string(r.value("attempt", 0)) + " of " +
-                        std::to_string(r.value("max_attempts", 0)) +
-                        (next ? ", next retry at " + format_local_minute(next, zone) : ", no retry left")});
+    rows.push_back(
+        {"  " + format_local_minute(r.value("time_us", std::int64_t{0}), zone), "retry",
+         r.value("path", "") + ": attempt " + std::to_string(r.value("attempt", 0)) + " of " +
+             std::to_string(r.value("max_attempts", 0)) +
+             (next ? ", next retry at " + format_local_minute(next, zone) : ", no retry left")});
   }
   const json& progress = t["progress"];
   const std::size_t n = progress.size(), step = n > 10 ? (n + 9) / 10 : 1;
   for (std::size_t i = 0; i < n; ++i) {
     if (i % step != 0 && i + 1 != n) continue;
     const json& p = progress[i];
-    rows.push_back({"  " + format_local_minute(p.value("time_us", std::int64_t{0}), zone), "progress",
-                    std::to_string(p.value("files", 0ull)) + " files, " + human_bytes(p.value("bytes", 0ull))});
+    rows.push_back({"  " + format_local_minute(p.value("time_us", std::int64_t{0}), zone),
+                    "progress",
+                    std::to_string(p.value("files", 0ull)) + " files, " +
+                        human_bytes(p.value("bytes", 0ull))});
   }
-  std::stable_sort(rows.begin() + 1, rows.end(), [](const auto& a, const auto& b) { return a[0] < b[0]; });
+  std::stable_sort(rows.begin() + 1, rows.end(),
+                   [](const auto& a, const auto& b) { return a[0] < b[0]; });
   ctx.print_table(rows);
   return kExitOk;
 }
 
-int follow(CliContext& ctx, ControlClient& client, const json& args, std::uint64_t after, HistoryPrinter& printer) {
+int follow(CliContext& ctx, ControlClient& client, const json& args, std::uint64_t after,
+           HistoryPrinter& printer) {
   auto status = client.call("status");
   if (!status.ok()) return ctx.fail(status.status());
   auto filter = parse_history_filter(args, cli_now_us(), "UTC");
@@ -148,7 +158,8 @@ int follow(CliContext& ctx, ControlClient& client, const json& args, std::uint64
     if (!history_matches(*filter, e)) continue;
     if (server) {
       auto it = job_servers.find(e.correlation);
-      if (event_server(e) != *server && (it == job_servers.end() || it->second != *server)) continue;
+      if (event_server(e) != *server && (it == job_servers.end() || it->second != *server))
+        continue;
     }
     printer.add(e);
     printer.flush();
@@ -160,7 +171,8 @@ int run_history(CliContext& ctx, const HistoryFlags& f) {
   json args = query_args(f, zone);
   auto client = ctx.connect();
   if (!client.ok()) return ctx.fail(client.status());
-  const bool only_job = f.job && !f.server && !f.schedule && !f.console && !f.type && !f.since && !f.until;
+  const bool only_job =
+      f.job && !f.server && !f.schedule && !f.console && !f.type && !f.since && !f.until;
   if (only_job && !f.follow) return print_timeline(ctx, **client, *f.job, zone);
 
   auto reply = (*client)->call("history.query", args);
@@ -186,13 +198,15 @@ int run_history(CliContext& ctx, const HistoryFlags& f) {
 
 void register_history_command(CLI::App& app, CliContext& ctx) {
   auto f = std::make_shared<HistoryFlags>();
-  auto* cmd = app.add_subcommand("history", "what happened and when: filtered events, job timelines");
+  auto* cmd =
+      app.add_subcommand("history", "what happened and when: filtered events, job timelines");
   cmd->add_option("--server", f->server, "events of this server and its jobs");
   cmd->add_option("--job", f->job, "events of this job or download (alone: its timeline)");
   cmd->add_option("--schedule", f->schedule, "events of this schedule and the syncs it queued");
   cmd->add_option("--console", f->console, "events appended by this console");
   cmd->add_option("--type", f->type, "one event type, e.g. SyncFailed");
-  cmd->add_option("--since", f->since, "from: ISO 8601, local \"YYYY-MM-DD HH:MM\" or an age like 7d");
+  cmd->add_option("--since", f->since,
+                  "from: ISO 8601, local \"YYYY-MM-DD HH:MM\" or an age like 7d");
   cmd->add_option("--until", f->until, "before: same forms as --since");
   cmd->add_option("--limit,-n", f->limit, "at most N events (default 50; newest unless --since)")
       ->check(CLI::Range(1, 10000));

@@ -11,7 +11,7 @@ namespace {
 using nlohmann::json;
 
 struct ScheduleFlags {
-  std::vector<std::string> ids;  // edit: one; delete/run/preview: the named schedules
+  std::vector<std::string> ids;   // edit: one; delete/run/preview: the named schedules
   std::optional<std::string> id;  // add: --id
   std::optional<std::string> server;
   std::optional<std::string> component;
@@ -83,11 +83,13 @@ json recurrence_changes(const ScheduleFlags& f, bool fresh, const std::string& z
     r["weekdays"] = split_commas(*f.on);
   }
   if (f.weekly && !f.on) usage("--weekly", "name the weekdays with --on, e.g. --on mon,wed");
-  if (f.day && f.nth) usage("--day", "conflicts with --nth: pick a day of the month or an nth weekday");
+  if (f.day && f.nth)
+    usage("--day", "conflicts with --nth: pick a day of the month or an nth weekday");
   if ((f.day || f.nth || f.weekday || f.delay) && !f.monthly && fresh) {
     usage("--day/--nth/--weekday/--delay", "go with --monthly");
   }
-  if (f.monthly && !f.day && !f.nth) usage("--monthly", "needs --day N or --nth 1-4|last --weekday DAY");
+  if (f.monthly && !f.day && !f.nth)
+    usage("--monthly", "needs --day N or --nth 1-4|last --weekday DAY");
   if (f.day) {
     r["monthly_mode"] = "day_of_month";
     r["day_of_month"] = *f.day;
@@ -111,7 +113,8 @@ json recurrence_changes(const ScheduleFlags& f, bool fresh, const std::string& z
   return r;
 }
 
-json schedule_changes(const ScheduleFlags& f, bool fresh, const std::string& zone, bool need_server = true) {
+json schedule_changes(const ScheduleFlags& f, bool fresh, const std::string& zone,
+                      bool need_server = true) {
   json s = json::object();
   if (f.kind) s["kind"] = *f.kind;
   if (f.server) s["server"] = *f.server;
@@ -142,7 +145,8 @@ void add_recurrence_flags(CLI::App* cmd, ScheduleFlags& f) {
   cmd->add_option("--day", f.day, "monthly: day of the month (1-31)");
   cmd->add_option("--nth", f.nth, "monthly: 1, 2, 3, 4 or last");
   cmd->add_option("--weekday", f.weekday, "monthly: the weekday of --nth, e.g. tue");
-  cmd->add_option("--delay", f.delay, "monthly: days after the occurrence (0-31), e.g. Patch Tuesday + 4");
+  cmd->add_option("--delay", f.delay,
+                  "monthly: days after the occurrence (0-31), e.g. Patch Tuesday + 4");
   cmd->add_option("--at", f.at, "time of day, HH:MM");
   cmd->add_option("--tz", f.tz, "IANA time zone (default: the daemon's)");
   cmd->add_option("--start", f.start, "first eligible day, YYYY-MM-DD (default: today)");
@@ -170,8 +174,10 @@ int run_add(CliContext& ctx, const ScheduleFlags& f) {
     ctx.print_json_line(*reply);
     return kExitOk;
   }
-  ctx.out() << "added schedule " << reply->value("id", "") << ": " << reply->value("description", "") << "\n";
-  for (const json& fire : (*reply)["next"]) ctx.out() << "  next " << local_and_utc(fire, zone) << "\n";
+  ctx.out() << "added schedule " << reply->value("id", "") << ": "
+            << reply->value("description", "") << "\n";
+  for (const json& fire : (*reply)["next"])
+    ctx.out() << "  next " << local_and_utc(fire, zone) << "\n";
   return kExitOk;
 }
 
@@ -200,8 +206,8 @@ int run_ids(CliContext& ctx, const ScheduleFlags& f, std::string_view op) {
   } else {
     for (const json& s : (*reply)["started"]) {
       ctx.out() << "schedule " << s.value("schedule", "") << ": " << s.value("kind", "") << " "
-                << s.value("id", "") << (s.value("joined", false) ? " (joined a queued job)" : " started")
-                << "\n";
+                << s.value("id", "")
+                << (s.value("joined", false) ? " (joined a queued job)" : " started") << "\n";
     }
   }
   return kExitOk;
@@ -221,12 +227,15 @@ int run_list(CliContext& ctx, const ScheduleFlags& f) {
     ctx.print_json_line(*reply);
     return kExitOk;
   }
-  std::vector<std::vector<std::string>> rows = {
-      {"ID", "OWNER", "KIND", "SERVER", "COMPONENT", "ENABLED", "WHEN", "NEXT (" + zone + ")", "NEXT (UTC)"}};
+  std::vector<std::vector<std::string>> rows = {{"ID", "OWNER", "KIND", "SERVER", "COMPONENT",
+                                                 "ENABLED", "WHEN", "NEXT (" + zone + ")",
+                                                 "NEXT (UTC)"}};
   for (const json& s : (*reply)["schedules"]) {
-    std::vector<std::string> row = {s.value("id", ""), s.value("owner", ""), s.value("kind", ""),
-                                    s.value("server", "-"), s.value("component", "-"),
-                                    s.value("enabled", true) ? "yes" : "no", s.value("description", "")};
+    std::vector<std::string> row = {
+        s.value("id", ""),         s.value("owner", ""),
+        s.value("kind", ""),       s.value("server", "-"),
+        s.value("component", "-"), s.value("enabled", true) ? "yes" : "no",
+        s.value("description", "")};
     const json& next = s.contains("next") ? s["next"] : json::array();
     if (next.empty()) {
       row.insert(row.end(), {"-", "-"});
@@ -273,7 +282,8 @@ int run_preview(CliContext& ctx, const ScheduleFlags& f) {
   std::vector<std::vector<std::string>> rows = {{"LOCAL (" + zone + ")", "UTC", "SCHEDULE ZONE"}};
   for (const json& fire : (*reply)["next"]) {
     std::int64_t us = fire.value("utc_us", std::int64_t{0});
-    rows.push_back({format_local_minute(us, zone), format_local_minute(us, "UTC"), fire.value("local", "")});
+    rows.push_back(
+        {format_local_minute(us, zone), format_local_minute(us, "UTC"), fire.value("local", "")});
   }
   ctx.print_table(rows);
   return kExitOk;
@@ -282,7 +292,8 @@ int run_preview(CliContext& ctx, const ScheduleFlags& f) {
 }  // namespace
 
 void register_schedule_commands(CLI::App& app, CliContext& ctx) {
-  auto* schedule = app.add_subcommand("schedule", "add, edit, delete, list, preview and run schedules");
+  auto* schedule =
+      app.add_subcommand("schedule", "add, edit, delete, list, preview and run schedules");
   schedule->require_subcommand(1);
 
   auto add_flags = std::make_shared<ScheduleFlags>();
@@ -303,20 +314,25 @@ void register_schedule_commands(CLI::App& app, CliContext& ctx) {
   auto delete_flags = std::make_shared<ScheduleFlags>();
   auto* del = schedule->add_subcommand("delete", "delete schedules (any console's, R4)");
   del->add_option("ids", delete_flags->ids, "schedule ids")->required();
-  del->callback([&ctx, delete_flags] { ctx.exit_code = run_ids(ctx, *delete_flags, "schedule.delete"); });
+  del->callback(
+      [&ctx, delete_flags] { ctx.exit_code = run_ids(ctx, *delete_flags, "schedule.delete"); });
 
   auto list_flags = std::make_shared<ScheduleFlags>();
-  auto* list = schedule->add_subcommand("list", "every console's schedules, owner and next fire times");
-  list->add_option("--next", list_flags->next, "next N fire times (default 1)")->check(CLI::Range(1, 100));
+  auto* list =
+      schedule->add_subcommand("list", "every console's schedules, owner and next fire times");
+  list->add_option("--next", list_flags->next, "next N fire times (default 1)")
+      ->check(CLI::Range(1, 100));
   list->add_option("--as-of", list_flags->as_of,
                    "as the schedules were then: #SEQ, ISO 8601, local \"YYYY-MM-DD HH:MM\" or 7d");
   list->callback([&ctx, list_flags] { ctx.exit_code = run_list(ctx, *list_flags); });
 
   auto preview_flags = std::make_shared<ScheduleFlags>();
-  auto* preview = schedule->add_subcommand("preview", "next fire times of a schedule or of flags as for add");
+  auto* preview =
+      schedule->add_subcommand("preview", "next fire times of a schedule or of flags as for add");
   preview->add_option("id", preview_flags->ids, "schedule id (instead of flags)");
   add_recurrence_flags(preview, *preview_flags);
-  preview->add_option("--next", preview_flags->next, "how many (default 5)")->check(CLI::Range(1, 100));
+  preview->add_option("--next", preview_flags->next, "how many (default 5)")
+      ->check(CLI::Range(1, 100));
   preview->callback([&ctx, preview_flags] { ctx.exit_code = run_preview(ctx, *preview_flags); });
 
   auto run_flags = std::make_shared<ScheduleFlags>();

@@ -37,10 +37,17 @@ std::optional<std::uint64_t> parse_bandwidth(const std::string& text) {
   std::uint64_t unit = 1;
   std::string digits = text;
   switch (std::toupper(static_cast<unsigned char>(text.back()))) {
-    case 'K': unit = 1ULL << 10; break;
-    case 'M': unit = 1ULL << 20; break;
-    case 'G': unit = 1ULL << 30; break;
-    default: break;
+    case 'K':
+      unit = 1ULL << 10;
+      break;
+    case 'M':
+      unit = 1ULL << 20;
+      break;
+    case 'G':
+      unit = 1ULL << 30;
+      break;
+    default:
+      break;
   }
   if (unit != 1) digits.pop_back();
   if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos ||
@@ -63,8 +70,9 @@ json spec_changes(const ServerFlags& f) {
   if (f.bandwidth) {
     auto bps = parse_bandwidth(*f.bandwidth);
     if (!bps) {
-      throw CLI::ValidationError("--bandwidth", "'" + *f.bandwidth +
-                                                    "' is not a byte rate; use e.g. 1048576, 512K, 10M or 0");
+      throw CLI::ValidationError(
+          "--bandwidth",
+          "'" + *f.bandwidth + "' is not a byte rate; use e.g. 1048576, 512K, 10M or 0");
     }
     j["bandwidth_limit_bps"] = *bps;
   }
@@ -98,7 +106,8 @@ void add_spec_flags(CLI::App* cmd, ServerFlags& f, bool edit) {
   cmd->add_flag("--disabled,--disable", f.disabled, "registered but not synced");
   cmd->add_option("--max-parallel", f.max_parallel, "parallel file copies (1-64)")
       ->check(CLI::Range(1, 64));
-  cmd->add_option("--bandwidth", f.bandwidth, "bytes per second: 1048576, 512K, 10M; 0 = unlimited");
+  cmd->add_option("--bandwidth", f.bandwidth,
+                  "bytes per second: 1048576, 512K, 10M; 0 = unlimited");
   cmd->add_flag("--verify", f.verify, "re-hash every copied file on the server");
   cmd->add_option("--credential", f.credential,
                   "name of a credential held outside the log (never the secret itself)");
@@ -174,8 +183,8 @@ int run_list(CliContext& ctx, const ServerFlags& f) {
     ctx.print_json_line(*reply);
     return kExitOk;
   }
-  std::vector<std::vector<std::string>> rows = {
-      {"NAME", "PATH", "ENABLED", "SOURCE", "PARALLEL", "BANDWIDTH", "VERIFY", "SCHEDULES", "ADDED BY"}};
+  std::vector<std::vector<std::string>> rows = {{"NAME", "PATH", "ENABLED", "SOURCE", "PARALLEL",
+                                                 "BANDWIDTH", "VERIFY", "SCHEDULES", "ADDED BY"}};
   for (const json& s : (*reply)["servers"]) {
     rows.push_back({s.value("name", ""), s.value("root_path", ""), yes_no(s["enabled"]),
                     yes_no(s["download_source"]),
@@ -192,7 +201,8 @@ int run_list(CliContext& ctx, const ServerFlags& f) {
 }  // namespace
 
 void register_server_commands(CLI::App& app, CliContext& ctx) {
-  auto* server = app.add_subcommand("server", "register, edit, remove and list distribution servers");
+  auto* server =
+      app.add_subcommand("server", "register, edit, remove and list distribution servers");
   server->require_subcommand(1);
 
   auto add_flags = std::make_shared<ServerFlags>();
