@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "daemon/config.h"
+#include "daemon/console/console_services.h"
 #include "daemon/daemon.h"
 #include "daemon/stop_signal.h"
 
@@ -41,9 +42,14 @@ int main(int argc, char** argv) {
     std::cerr << "distsyncd: " << stop.status().message() << "\n";
     return 1;
   }
-  auto daemon = Daemon::open(*config);
+  ConsoleServices services(*config);
+  auto daemon = Daemon::open(*config, DaemonHooks{services.folder()});
   if (!daemon.ok()) {
     std::cerr << "distsyncd: " << daemon.status().message() << "\n";
+    return 1;
+  }
+  if (Status attached = services.attach(**daemon); !attached.is_ok()) {
+    std::cerr << "distsyncd: " << attached.message() << "\n";
     return 1;
   }
   std::cout << (*daemon)->ready_line() << std::endl;

@@ -1,0 +1,99 @@
+#include "daemon/console/console_services.h"
+
+#include <spdlog/spdlog.h>
+
+#include "daemon/handlers/command_runner.h"
+#include "daemon/history/history_handlers.h"
+#include "daemon/handlers/schedule_handlers.h"
+#include "daemon/handlers/server_handlers.h"
+#include "daemon/handlers/sync_start_handler.h"
+#include "daemon/scheduler/scheduler.h"
+#include "daemon/sync/sync_handlers.h"
+#include "daemon/sync/sync_service.h"
+
+namespace distsync {
+
+class ConsoleServices::Impl {
+ public:
+  explicit Impl(DaemonConfig c) : config(std::move(c)) {}
+
+  // Download locations: what an operator set (DownloadSourceChanged), else the config's.
+  DownloadSources download_sources() {
+    DownloadSources sources{{"refresh", config.refresh_source}, {"patches", config.patches_source}};
+    projections.with_state([&](const ProjectedState& s) {
+      for (const auto& [kind, src] : s.downloads.sources.items()) sources[kind] = src.source;
+    });
+    return sources;
+  }
+
+  DaemonConfig config;
+  ProjectionSet projections;
+  SystemClock clock;
+  std::unique_ptr<CommandRunner> runner;
+  std::unique_ptr<Scheduler> scheduler;
+  std::unique_ptr<SyncService> sync;
+};
+
+ConsoleServices::ConsoleServices(DaemonConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {}
+ConsoleServices::~ConsoleServices() = default;
+
+Folder* ConsoleServices::folder() { return &impl_->projections; }
+
+Status ConsoleServices::attach(Daemon& daemon) {
+  Impl& d = *impl_;
+  EventLog& log = daemon.log();
+  RequestRouter& router = daemon.router();
+  d.runner = std::make_unique<CommandRunner>(log, d.projections);
+  Status loaded = d.projections.refresh(log);
+  if (!loaded.is_ok()) return loaded;
+
+  SchedulerOptions so;
+  so.console = d.config.console_id;
+  so.grace_us = d.config.catch_up_grace_s * 1'000'000;
+  so.clock_us = [&d] { return d.clock.now_us(); };
+  so.download_sources = [&d] { return d.download_sources(); };
+  d.scheduler = std::make_unique<Scheduler>(log, d.projections, so);
+
+  SyncServiceOptions sync;
+  sync.runner.console = d.config.console_id;
+  sync.runner.layout = ConsoleLayout{d.config.patches_dir, d.config.datafiles_dir};
+  sync.runner.cache_dir = d.config.cache_dir;
+  sync.dispatcher.inproc_workers = static_cast<std::size_t>(d.config.copy_workers);
+  sync.dispatcher.external_endpoint = d.config.copy_endpoint;
+  sync.dispatcher.max_concurrent = static_cast<std::size_t>(d.config.max_concurrent_copies);
+  auto service = SyncService::create(log, d.projections, d.clock, sync);
+  if (!service.ok()) return service.status();
+  d.sync = std::move(service).value();
+
+  register_server_handlers(router, *d.runner);
+  ScheduleHandlerOptions sho;
+  sho.console = d.config.console_id;
+  sho.default_time_zone = d.config.time_zone;
+  sho.download_sources = [&d] { return d.download_sources(); };
+  sho.on_change = [&d] { d.scheduler->wake(); };
+  register_schedule_handlers(router, *d.runner, sho);
+  register_sync_start_handler(router, *d.runner);
+  register_sync_handlers(router, *d.sync);
+  register_history_handlers(router, log, d.config.time_zone);
+  daemon.add_pending_source("jobs", [&d] {
+    return d.projections.with_state([](const ProjectedState& s) {
+      return static_cast<std::uint64_t>(s.jobs.unfinished().size());
+    });
+  });
+  daemon.add_pending_source("downloads", [&d] {
+    return d.projections.with_state([](const ProjectedState& s) {
+      return static_cast<std::uint64_t>(s.downloads.running().size());
+    });
+  });
+
+  // Stop hooks run in reverse order: the scheduler first, then the sync engine.
+  daemon.add_stop_hook([&d] { d.sync->stop(); });
+  daemon.add_stop_hook([&d] { d.scheduler->stop(); });
+  Status started = d.sync->start();
+  if (!started.is_ok()) return started;
+  d.scheduler->start();
+  spdlog::info("console {}: scheduler and sync engine started", d.config.console_id);
+  return Status::ok();
+}
+
+}  // namespace distsync
