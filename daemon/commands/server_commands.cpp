@@ -41,6 +41,15 @@ Status check_unique(const ProjectedState& state, const ServerSpec& spec, const s
 }  // namespace
 
 Status validate_server_spec(const ServerSpec& spec) {
+  // A share written as //user:password@host/share would put a secret into the log.
+  if (auto at = spec.root_path.find('@'); at != std::string::npos) {
+    auto colon = spec.root_path.find(':');
+    if (colon != std::string::npos && colon < at) {
+      return Status::invalid_argument(
+          "server path must not carry credentials (user:password@); mount the share and give "
+          "its mount point, or name a credential with --credential");
+    }
+  }
   if (!valid_name(spec.name)) {
     return Status::invalid_argument("server name '" + spec.name +
                                     "' is invalid: use 1-128 letters, digits, '-', '_' or '.'");

@@ -179,9 +179,7 @@ TEST_F(CliHistoryTest, SecretsNeverReachEventsHistoryOrExports) {
   EXPECT_EQ(everything.find(secret), std::string::npos) << "the secret leaked into history/exports";
 }
 
-// Known gap (server commands): a server path carrying user:password@ is accepted today, and
-// the secret then reaches the log. Enable once server.add refuses it.
-TEST_F(CliHistoryTest, DISABLED_ServerPathWithCredentialsIsRefused) {
+TEST_F(CliHistoryTest, ServerPathWithCredentialsIsRefused) {
   auto r = cli({"server", "add", "beta", "--path", "//admin:s3cr3t-Pa55word@host/share"});
   EXPECT_EQ(r.exit_code, 1) << r.out;
   auto exported = cli({"export"});

@@ -25,6 +25,15 @@ TEST_F(ServerCommandsTest, AddValidatesNameAndPath) {
   EXPECT_EQ(log_.last_seq(), 1u) << "refusals append nothing";
 }
 
+TEST_F(ServerCommandsTest, PathWithCredentialsIsRefusedSoNoSecretReachesTheLog) {
+  ServerSpec s = server("a");
+  s.root_path = "//admin:Secr3t@fileserver/share";
+  Status st = add(s);
+  EXPECT_EQ(st.code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(st.message().find("Secr3t"), std::string::npos) << "the refusal must not echo it";
+  EXPECT_EQ(log_.last_seq(), 0u);
+}
+
 TEST_F(ServerCommandsTest, NoDuplicateNameOrPath) {
   ASSERT_TRUE(add(server("a")).is_ok());
   EXPECT_EQ(add(server("a")).code(), Status::Code::kConflict);
