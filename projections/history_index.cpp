@@ -29,8 +29,7 @@ std::uint64_t HistoryIndex::seq_from_suffix(std::string_view key) {
 }
 
 void HistoryIndex::save(StateTable& table) {
-  for (const std::string& k : pending) table.put(k, "");
-  pending.clear();
+  pending.save(table);
   // job_servers is derived again on load from the job projection's keys; persist it compactly.
   std::string blob;
   for (const auto& [job, server] : job_servers) blob += job + '\t' + server + '\n';
@@ -63,19 +62,21 @@ std::vector<std::uint64_t> HistoryIndex::lookup(StateTable& table, const std::st
 }
 
 void apply(HistoryIndex& index, const Event& e) {
-  std::string seq = HistoryIndex::seq_suffix(e.seq);
-  index.pending.push_back("idx/type/" + std::string(e.type()) + "/" + seq);
-  if (!e.correlation.empty()) index.pending.push_back("idx/job/" + e.correlation + "/" + seq);
+  char seq_bytes[8];
+  for (int i = 7, s = 0; i >= 0; --i, s += 8) seq_bytes[i] = static_cast<char>((e.seq >> s) & 0xff);
+  const std::string_view seq(seq_bytes, 8);
+  index.pending.put("", std::string_view("idx/type/"), e.type(), std::string_view("/"), seq);
+  if (!e.correlation.empty()) {
+    index.pending.put("", std::string_view("idx/job/"), e.correlation, std::string_view("/"), seq);
+  }
   const std::string* server = server_of(e);
-  std::string job_server;
   if (!server && !e.correlation.empty()) {
     auto it = index.job_servers.find(e.correlation);
-    if (it != index.job_servers.end()) {
-      job_server = it->second;
-      server = &job_server;
-    }
+    if (it != index.job_servers.end()) server = &it->second;
   }
-  if (server && !server->empty()) index.pending.push_back("idx/server/" + *server + "/" + seq);
+  if (server && !server->empty()) {
+    index.pending.put("", std::string_view("idx/server/"), *server, std::string_view("/"), seq);
+  }
   if (const auto* q = e.as<SyncQueued>()) index.job_servers[e.correlation] = q->server;
   if (e.as<SyncCompleted>() || e.as<SyncFailed>() || e.as<SyncCancelled>()) {
     index.job_servers.erase(e.correlation);

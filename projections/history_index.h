@@ -15,16 +15,18 @@
 
 #include "events/event.h"
 #include "events/log/event_log.h"
+#include "projections/pending_writes.h"
 
 namespace distsync {
 
 struct HistoryIndex {
   std::map<std::string, std::string> job_servers;  // correlation id -> server, while active
-  std::vector<std::string> pending;                // keys to write
+  PendingWrites pending;                           // index keys to write
 
   void save(StateTable& table);
   void load(StateTable& table);
 
+  // The 8 big-endian bytes of seq that end every index key.
   static std::string seq_suffix(std::uint64_t seq);
   static std::uint64_t seq_from_suffix(std::string_view key);
   // Seqs indexed under `prefix` (e.g. "idx/job/J/"), ascending, at most `limit`.

@@ -8,9 +8,6 @@ namespace {
 
 const std::string kFilePrefix = "jobfile/";
 
-std::string file_key(const std::string& job, const std::string& path) {
-  return kFilePrefix + job + "/" + path;
-}
 
 void finish(JobState& state, JobRecord* job, JobStatus status, std::int64_t time_us,
             const std::string& reason) {
@@ -18,10 +15,8 @@ void finish(JobState& state, JobRecord* job, JobStatus status, std::int64_t time
   job->finished_us = time_us;
   job->reason = reason;
   job->deferred_by.clear();
-  auto it = state.copied.find(job->id);
-  if (it != state.copied.end()) {
-    for (const auto& [path, sha] : it->second) state.pending_file_erases.push_back(file_key(job->id, path));
-    state.copied.erase(it);
+  if (state.copied.erase(job->id) > 0) {
+    state.pending_files.erase_prefix(kFilePrefix, job->id, std::string_view("/"));
   }
   state.jobs.evict(job->id);
 }
@@ -55,31 +50,31 @@ std::vector<const JobRecord*> JobState::unfinished() const {
   return out;
 }
 
+std::uint64_t copied_digest(std::string_view path, std::string_view sha256) {
+  const std::uint64_t a = std::hash<std::string_view>{}(path);
+  const std::uint64_t b = std::hash<std::string_view>{}(sha256);
+  return a ^ (b + 0x9e3779b97f4a7c15ULL + (a << 6) + (a >> 2));
+}
+
 bool JobState::was_copied(const std::string& job, const std::string& path,
                           const std::string& sha256) const {
   auto it = copied.find(job);
-  if (it == copied.end()) return false;
-  auto f = it->second.find(path);
-  return f != it->second.end() && f->second == sha256;
+  return it != copied.end() && it->second.count(copied_digest(path, sha256)) > 0;
 }
 
 void JobState::save(StateTable& table) {
   jobs.save(table);
-  for (const auto& [k, v] : pending_file_puts) table.put(k, v);
-  for (const auto& k : pending_file_erases) table.erase(k);
-  pending_file_puts.clear();
-  pending_file_erases.clear();
+  pending_files.save(table);
 }
 
 void JobState::load(StateTable& table) {
   jobs.load(table, [](const JobRecord& j) { return !is_finished(j.status); });
   copied.clear();
-  pending_file_puts.clear();
-  pending_file_erases.clear();
+  pending_files.clear();
   for (const auto& [id, job] : jobs.items()) {
     std::string prefix = kFilePrefix + id + "/";
     table.scan(prefix, [&](std::string_view key, std::string_view value) {
-      copied[id][std::string(key.substr(prefix.size()))] = std::string(value);
+      copied[id].insert(copied_digest(key.substr(prefix.size()), value));
       return true;
     });
   }
@@ -126,8 +121,8 @@ void apply(JobState& state, const Event& e) {
     ++job->files_done;
     job->bytes_done += c->size;
     job->retries.erase(c->path);
-    state.copied[id][c->path] = c->sha256;
-    state.pending_file_puts.emplace_back(file_key(id, c->path), c->sha256);
+    state.copied[id].insert(copied_digest(c->path, c->sha256));
+    state.pending_files.put(c->sha256, kFilePrefix, id, std::string_view("/"), c->path);
   } else if (const auto* f = e.as<FileCopyFailed>()) {
     if (f->next_retry_us == 0) {
       ++job->files_failed;

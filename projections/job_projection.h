@@ -8,11 +8,13 @@
 
 #include <map>
 #include <set>
+#include <unordered_set>
 #include <string>
 #include <vector>
 
 #include "events/event.h"
 #include "projections/entity_store.h"
+#include "projections/pending_writes.h"
 
 namespace distsync {
 
@@ -77,10 +79,10 @@ struct JobRecord {
 
 struct JobState {
   EntityStore<JobRecord> jobs{"job/"};
-  // Unfinished jobs only: path -> sha256 of what was copied.
-  std::map<std::string, std::map<std::string, std::string>> copied;
-  std::vector<std::pair<std::string, std::string>> pending_file_puts;  // key, value
-  std::vector<std::string> pending_file_erases;                        // keys
+  // Unfinished jobs only: a 64-bit digest of (path, sha256) of each file copied. A false
+  // "already copied" needs two 64-bit digests to collide within one job.
+  std::map<std::string, std::unordered_set<std::uint64_t>> copied;
+  PendingWrites pending_files;  // jobfile/<job>/<path> records to write or erase
 
   const JobRecord* find(const std::string& id) const { return jobs.find(id); }
   // The unfinished job for (server, component), if any.
@@ -94,6 +96,8 @@ struct JobState {
 };
 
 void apply(JobState& state, const Event& e);
+
+std::uint64_t copied_digest(std::string_view path, std::string_view sha256);
 
 }  // namespace distsync
 
