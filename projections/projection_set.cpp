@@ -44,9 +44,10 @@ void ProjectionSet::load(StateTable& table) {
   loaded_ = true;
 }
 
-void ProjectionSet::sync(std::uint64_t head, StateTable& table) {
+std::uint64_t ProjectionSet::sync(std::uint64_t head, StateTable& table) {
   std::lock_guard<std::mutex> lock(mu_);
   if (!loaded_ || state_.seq != head) load(table);
+  return state_.seq;
 }
 
 void ProjectionSet::apply(const Event& e) {
@@ -65,7 +66,25 @@ void ProjectionSet::discard() {
 }
 
 Status ProjectionSet::refresh(EventLog& log) {
-  return log.read_state([&](std::uint64_t head, StateTable& table) { sync(head, table); });
+  std::uint64_t at = 0, head = 0;
+  Status s = log.read_state([&](std::uint64_t h, StateTable& table) {
+    head = h;
+    at = sync(h, table);
+  });
+  if (!s.is_ok() || at >= head) return s;
+  Status bad = Status::ok();
+  s = log.scan_records(at + 1, head, [&](std::uint64_t seq, std::string_view record) {
+    auto e = decode_record(record);
+    if (!e.ok()) {
+      bad = Status::corruption("event " + std::to_string(seq) + ": " + e.status().message());
+      return false;
+    }
+    // The log's writer may fold or reload concurrently; fold only the very next event.
+    std::lock_guard<std::mutex> lock(mu_);
+    if (e->seq == state_.seq + 1) distsync::apply(state_, *e);
+    return true;
+  });
+  return s.is_ok() ? bad : s;
 }
 
 Status rebuild(EventLog& log, std::uint64_t to_seq, StateTable& out, ProjectedState* state) {

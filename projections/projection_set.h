@@ -40,12 +40,13 @@ class ProjectionSet : public Folder {
   ProjectionSet() = default;
 
   // Folder
-  void sync(std::uint64_t head, StateTable& table) override;
+  std::uint64_t sync(std::uint64_t head, StateTable& table) override;
   void apply(const Event& e) override;
   void save(StateTable& table) override;
   void discard() override;
 
-  // Brings memory up to the log's head if another process appended (one read transaction).
+  // Brings memory up to the log's head if another process appended (one read transaction),
+  // folding in memory any events the persisted state lacks.
   Status refresh(EventLog& log);
 
   // Runs fn with the current state. fn must not call back into this set.

@@ -47,8 +47,11 @@ class Folder {
  public:
   virtual ~Folder() = default;
   // Inside a transaction whose log head is `head`: make in-memory state equal to the state
-  // persisted in `table` if it is not already (another process may have appended).
-  virtual void sync(std::uint64_t head, StateTable& table) = 0;
+  // persisted in `table` if it is not already (another process may have appended). Returns
+  // the seq that state reflects; when it is behind `head` (a log written without this folder,
+  // e.g. by an offline replay), the log folds the missing events through apply() and the next
+  // save() persists them.
+  virtual std::uint64_t sync(std::uint64_t head, StateTable& table) = 0;
   // Fold one newly appended event into in-memory state.
   virtual void apply(const Event& e) = 0;
   // Persist what apply() changed. Called once per write transaction, after the last apply().

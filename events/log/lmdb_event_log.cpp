@@ -174,6 +174,7 @@ class LmdbEventLog::Impl {
   void writer_loop();
   void commit_group(std::deque<Pending>& batch);
   Status grow_map();
+  int catch_up(MDB_txn* txn, std::uint64_t after, std::uint64_t head);
   Result<LogHead> read_head(MDB_txn* txn);
   void stop();
 
@@ -266,6 +267,27 @@ Result<LogHead> LmdbEventLog::Impl::read_head(MDB_txn* txn) {
   return head;
 }
 
+// Folds events (after, head] into the folder, read in the caller's transaction.
+int LmdbEventLog::Impl::catch_up(MDB_txn* txn, std::uint64_t after, std::uint64_t head) {
+  MDB_cursor* cur = nullptr;
+  int rc = mdb_cursor_open(txn, events_dbi, &cur);
+  if (rc != 0) return rc;
+  std::string start = seq_key(after + 1);
+  MDB_val k = as_val(start), v;
+  rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+  while (rc == 0 && key_seq(k) <= head) {
+    auto e = decode_record(as_view(v));
+    if (!e.ok()) {
+      rc = MDB_CORRUPTED;
+      break;
+    }
+    opt.folder->apply(*e);
+    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+  }
+  mdb_cursor_close(cur);
+  return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
 Status LmdbEventLog::Impl::grow_map() {
   std::unique_lock<std::shared_mutex> guard(resize_mu);
   MDB_envinfo info;
@@ -321,17 +343,27 @@ void LmdbEventLog::Impl::commit_group(std::deque<Pending>& batch) {
       break;
     }
     LmdbStateTable table(txn, state_dbi);
-    if (opt.folder) opt.folder->sync(head->seq, table);
+    bool caught_up = false;
+    if (opt.folder) {
+      const std::uint64_t at = opt.folder->sync(head->seq, table);
+      if (at < head->seq) {
+        rc = catch_up(txn, at, head->seq);
+        caught_up = rc == 0;
+      }
+    }
     LogHead h = *head;
     const std::int64_t now = opt.clock_us();
-    for (Pending& p : batch) results.push_back(group.run(p.command, now, &h));
+    if (rc == 0) {
+      for (Pending& p : batch) results.push_back(group.run(p.command, now, &h));
+    }
     for (const StampedEvent& s : group.stamped()) {
+      if (rc != 0) break;
       std::string key = seq_key(s.event.seq);
       MDB_val k = as_val(key), v = as_val(s.record);
       rc = mdb_put(txn, events_dbi, &k, &v, MDB_APPEND);
       if (rc != 0) break;
     }
-    if (rc == 0 && !group.stamped().empty()) {
+    if (rc == 0 && (!group.stamped().empty() || caught_up)) {
       if (opt.folder) opt.folder->save(table);
       rc = table.error;
       if (rc == 0) {

@@ -22,7 +22,12 @@ std::future<Result<AppendResult>> MemoryEventLog::submit(Command command) {
   std::lock_guard<std::mutex> lock(mu_);
   std::promise<Result<AppendResult>> promise;
   MapStateTable& table = state_;
-  if (folder_) folder_->sync(head_.seq, table);
+  if (folder_) {
+    for (std::uint64_t seq = folder_->sync(head_.seq, table) + 1; seq <= head_.seq; ++seq) {
+      auto e = decode_record(records_[seq - 1]);
+      if (e.ok()) folder_->apply(*e);
+    }
+  }
   group_.clear();
   Result<AppendResult> result = group_.run(command, clock_us_(), &head_);
   for (const StampedEvent& s : group_.stamped()) records_.push_back(s.record);
