@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "daemon/downloads/download_handlers.h"
+#include "daemon/downloads/download_service.h"
 #include "daemon/handlers/command_runner.h"
 #include "daemon/history/history_handlers.h"
 #include "daemon/handlers/schedule_handlers.h"
@@ -32,6 +34,7 @@ class ConsoleServices::Impl {
   std::unique_ptr<CommandRunner> runner;
   std::unique_ptr<Scheduler> scheduler;
   std::unique_ptr<SyncService> sync;
+  std::unique_ptr<DownloadService> downloads;
 };
 
 ConsoleServices::ConsoleServices(DaemonConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {}
@@ -65,6 +68,12 @@ Status ConsoleServices::attach(Daemon& daemon) {
   if (!service.ok()) return service.status();
   d.sync = std::move(service).value();
 
+  DownloadServiceOptions dso;
+  dso.console = d.config.console_id;
+  dso.patches_dir = d.config.patches_dir;
+  dso.datafiles_dir = d.config.datafiles_dir;
+  d.downloads = std::make_unique<DownloadService>(log, d.projections, dso);
+
   register_server_handlers(router, *d.runner);
   ScheduleHandlerOptions sho;
   sho.console = d.config.console_id;
@@ -74,6 +83,9 @@ Status ConsoleServices::attach(Daemon& daemon) {
   register_schedule_handlers(router, *d.runner, sho);
   register_sync_start_handler(router, *d.runner);
   register_sync_handlers(router, *d.sync);
+  register_download_handlers(
+      router, *d.runner, *d.downloads,
+      {DownloadSources{{"refresh", d.config.refresh_source}, {"patches", d.config.patches_source}}});
   register_history_handlers(router, log, d.config.time_zone);
   daemon.add_pending_source("jobs", [&d] {
     return d.projections.with_state([](const ProjectedState& s) {
@@ -86,11 +98,14 @@ Status ConsoleServices::attach(Daemon& daemon) {
     });
   });
 
-  // Stop hooks run in reverse order: the scheduler first, then the sync engine.
+  // Stop hooks run in reverse order: the scheduler first, then downloads (left running in the
+  // log, to resume on the next start), then the sync engine.
   daemon.add_stop_hook([&d] { d.sync->stop(); });
+  daemon.add_stop_hook([&d] { d.downloads->stop(); });
   daemon.add_stop_hook([&d] { d.scheduler->stop(); });
   Status started = d.sync->start();
   if (!started.is_ok()) return started;
+  d.downloads->start();
   d.scheduler->start();
   spdlog::info("console {}: scheduler and sync engine started", d.config.console_id);
   return Status::ok();

@@ -74,5 +74,6 @@ void register_server_commands(CLI::App& app, CliContext& ctx);
 void register_schedule_commands(CLI::App& app, CliContext& ctx);
 void register_history_command(CLI::App& app, CliContext& ctx);
 void register_audit_commands(CLI::App& app, CliContext& ctx);
+void register_download_commands(CLI::App& app, CliContext& ctx);
 
 }  // namespace distsync

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   register_schedule_commands(app, ctx);
   register_history_command(app, ctx);
   register_audit_commands(app, ctx);
+  register_download_commands(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
