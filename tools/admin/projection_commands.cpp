@@ -4,6 +4,7 @@
 // rebuild()) and compares it, key by key, with the state the daemon persisted beside the log.
 // It reports "projections OK" or the first differing keys; it never writes the data dir.
 #include <filesystem>
+#include <memory>
 #include <ostream>
 
 #include "events/audit/checkpoint.h"
@@ -29,7 +30,52 @@ std::string printable(std::string_view key) {
   return out;
 }
 
-int run_rebuild(const DaemonConfig& config, AdminIo io) {
+// A Folder that first drops every persisted projection key, so that the log folds the whole
+// history into `projections` and persists it in the same transaction.
+class ResetFolder : public Folder {
+ public:
+  explicit ResetFolder(ProjectionSet* projections) : projections_(projections) {}
+  std::uint64_t sync(std::uint64_t head, StateTable& table) override {
+    std::vector<std::string> keys;
+    table.scan("", [&](std::string_view k, std::string_view) {
+      keys.emplace_back(k);
+      return true;
+    });
+    for (const std::string& k : keys) table.erase(k);
+    return projections_->sync(head, table);
+  }
+  void apply(const Event& e) override { projections_->apply(e); }
+  void save(StateTable& table) override { projections_->save(table); }
+  void discard() override { projections_->discard(); }
+
+ private:
+  ProjectionSet* projections_;
+};
+
+// Replaces the persisted projections with a rebuild from the log, in one write transaction.
+Status write_rebuild(const DaemonConfig& config) {
+  ProjectionSet projections;
+  ResetFolder reset(&projections);
+  LmdbLogOptions options;
+  options.dir = config.log_dir;
+  options.console = "distsync-admin";
+  options.folder = &reset;
+  auto log = LmdbEventLog::open(options);
+  if (!log.ok()) return log.status();
+  auto r = (*log)->execute([](std::uint64_t, std::vector<EventDraft>*) { return Status::ok(); });
+  (*log)->close();
+  return r.ok() ? Status::ok() : r.status();
+}
+
+int run_rebuild(const DaemonConfig& config, AdminIo io, bool write) {
+  if (write) {
+    Status s = write_rebuild(config);
+    if (!s.is_ok()) {
+      io.err << "distsync-admin: rebuild failed: " << s.message() << "\n";
+      return 1;
+    }
+    io.out << "projections rebuilt from the log and written\n";
+  }
   std::error_code ec;
   if (!std::filesystem::exists(config.log_dir + "/data.mdb", ec)) {
     io.err << "distsync-admin: no event log at " << config.log_dir << "; is --data-dir right?\n";
@@ -100,10 +146,18 @@ int run_public_key(const DaemonConfig& config, AdminIo io) {
 }  // namespace
 
 AdminCommand make_rebuild_command() {
+  auto write = std::make_shared<bool>(false);
   return AdminCommand{"rebuild",
                       "rebuild the projections from the log in memory and compare them with the "
-                      "persisted state (exit 1 on a mismatch)",
-                      [](CLI::App&) {}, run_rebuild};
+                      "persisted state (exit 1 on a mismatch); --write replaces the persisted "
+                      "state with the rebuild (stop the daemons first)",
+                      [write](CLI::App& cmd) {
+                        cmd.add_flag("--write", *write,
+                                     "replace the persisted projections with the rebuild");
+                      },
+                      [write](const DaemonConfig& config, AdminIo io) {
+                        return run_rebuild(config, io, *write);
+                      }};
 }
 
 AdminCommand make_public_key_command() {
