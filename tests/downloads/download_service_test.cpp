@@ -153,7 +153,7 @@ TEST(DownloadServiceTest, OperatorCancelEndsWithCancelledAndNoPartialUnderFinalN
   c.service->start();
   std::string id = c.start("patches", server.url());
   // Wait until bytes are arriving (the temp file grows), then cancel.
-  ASSERT_TRUE(wait_for_temp_bytes(*c.log, c.root + "/console"));
+  ASSERT_TRUE(wait_for_temp_bytes(c.root + "/console"));
   EXPECT_TRUE(c.service->progress(id).has_value());
   ASSERT_TRUE(c.service->cancel(id).is_ok());
   auto end = c.wait_end(id);
@@ -197,7 +197,7 @@ TEST(DownloadServiceTest, StopLeavesTheDownloadRunningAndTheNextStartResumesIt) 
     TestConsole c(dir / "c");
     c.service->start();
     id = c.start("patches", server.url());
-    ASSERT_TRUE(wait_for_temp_bytes(*c.log, c.root + "/console"));
+    ASSERT_TRUE(wait_for_temp_bytes(c.root + "/console"));
     c.service->stop();
     EXPECT_FALSE(c.wait_end(id, 0ms).has_value());
   }

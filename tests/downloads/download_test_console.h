@@ -16,6 +16,7 @@
 #include "daemon/downloads/download_service.h"
 #include "daemon/fetch/directory_source.h"
 #include "events/log/lmdb_event_log.h"
+#include "tests/downloads/temp_files.h"
 #include "tests/fetch/fetch_test_util.h"
 
 namespace distsync::testing {
@@ -107,42 +108,6 @@ inline void publish_manifest(const std::string& dir) {
   auto m = build_directory_manifest(dir);
   ASSERT_TRUE(m.ok()) << m.status().message();
   write_file(dir + "/distsync-manifest.json", render_source_manifest(*m));
-}
-
-// Names of the fetcher's temp files anywhere under `root`.
-inline std::vector<std::string> temp_files_under(const std::string& root) {
-  std::vector<std::string> out;
-  std::error_code ec;
-  if (!std::filesystem::is_directory(root, ec)) return out;
-  for (const std::string& p : list_tree(root)) {
-    auto slash = p.rfind('/');
-    std::string name = slash == std::string::npos ? p : p.substr(slash + 1);
-    if (name.rfind(".distsync-", 0) == 0 || name.ends_with(".distsync-tmp")) out.push_back(p);
-  }
-  return out;
-}
-
-// Bytes held in the fetcher's temp files under `root` (0 if it does not exist yet).
-inline std::uintmax_t temp_bytes_under(const std::string& root) {
-  std::error_code ec;
-  if (!std::filesystem::is_directory(root, ec)) return 0;
-  std::uintmax_t total = 0;
-  for (const std::string& p : temp_files_under(root)) {
-    total += std::filesystem::file_size(root + "/" + p, ec);
-    if (ec) ec.clear();
-  }
-  return total;
-}
-
-// Waits on `log` (so without a fixed sleep) until a temp file under `root` holds bytes.
-inline bool wait_for_temp_bytes(EventLog& log, const std::string& root,
-                                std::chrono::milliseconds timeout = 20s) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (temp_bytes_under(root) == 0) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    log.wait_for_append(log.last_seq(), 20ms);
-  }
-  return true;
 }
 
 }  // namespace distsync::testing
