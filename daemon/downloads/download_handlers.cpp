@@ -139,6 +139,12 @@ void register_download_handlers(RequestRouter& router, CommandRunner& runner,
                  DownloadRequest req;
                  req.kind = *kind;
                  req.source = effective_source(st, options.config_sources, *kind);
+                 if (!req.source.empty()) {
+                   // A config source is not checked when the config loads; it must not carry
+                   // a secret into DownloadStarted either.
+                   Status ok = check_download_source(req.source);
+                   if (!ok.is_ok()) return ok;
+                 }
                  req.only = *only;
                  req.trigger = "manual";
                  return decide_download_start(st, req, out, &id);

@@ -118,6 +118,19 @@ TEST(DownloadSurfaceTest, RefreshWaitFetchesFromHttpThenFailsNamingABadFile) {
   EXPECT_EQ(downloads[1]["status"], "completed");
 }
 
+TEST(DownloadSurfaceTest, AConfiguredSourceWithCredentialsIsRefusedAtStart) {
+  TempDir dir;
+  write_file(dir / "distsync.toml", "patches_source = \"https://op:pw@127.0.0.1/patches\"\n");
+  DaemonHarness d(dir / "data", "c1", {"--config", dir / "distsync.toml"});
+  ASSERT_TRUE(d.ready()) << d.process().stderr_text();
+  auto r = cli(dir, {"download", "patches"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("secrets never go into events"), std::string::npos) << r.err;
+  auto list = cli(dir, {"--json", "download", "list"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_TRUE(json::parse(list.out)["downloads"].empty());
+}
+
 // R6: a sync that falls due while a download runs is deferred, naming the download, and runs
 // once the download has completed.
 TEST(DownloadSurfaceTest, SyncDuringADownloadIsDeferredThenReleased) {
