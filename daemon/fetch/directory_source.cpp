@@ -1,3 +1,4 @@
+#include "daemon/content/sha256_file.h"
 #include "daemon/fetch/directory_source.h"
 
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+#include "daemon/content/sha256_file.h"
 #include "daemon/fetch/entry_fetcher.h"
 
 #include <sys/stat.h>

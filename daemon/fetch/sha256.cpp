@@ -1,12 +1,7 @@
 #include "daemon/fetch/sha256.h"
 
-#include <fcntl.h>
 #include <openssl/evp.h>
-#include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
-#include <vector>
 
 namespace distsync {
 
@@ -44,25 +39,5 @@ std::string Sha256::final_hex() {
 }
 
 void Sha256::reset() { DISTSYNC_CHECK(EVP_DigestInit_ex(impl_->ctx, EVP_sha256(), nullptr) == 1); }
-
-Result<std::string> sha256_file(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Status::io_error("cannot read " + path + ": " + std::strerror(errno));
-  Sha256 hash;
-  std::vector<char> buf(1 << 20);
-  for (;;) {
-    ssize_t n = ::read(fd, buf.data(), buf.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      int err = errno;
-      ::close(fd);
-      return Status::io_error("cannot read " + path + ": " + std::strerror(err));
-    }
-    if (n == 0) break;
-    hash.update(buf.data(), static_cast<std::size_t>(n));
-  }
-  ::close(fd);
-  return hash.final_hex();
-}
 
 }  // namespace distsync

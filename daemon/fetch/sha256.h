@@ -1,4 +1,5 @@
-// Sha256: an incremental SHA-256 digest, and the digest of a whole file.
+// Sha256: an incremental SHA-256 digest, fed as bytes arrive (the digest of a whole file is
+// daemon/content/sha256_file.h).
 //
 // Digests are rendered as 64 lower-case hex characters, the form the download manifest uses.
 // A Sha256 is move-only and thread-compatible; OpenSSL stays behind the implementation.
@@ -31,8 +32,5 @@ class Sha256 {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
-
-// Hex SHA-256 of the file at `path`; io_error naming the path if it cannot be read.
-Result<std::string> sha256_file(const std::string& path);
 
 }  // namespace distsync

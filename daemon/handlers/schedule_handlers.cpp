@@ -1,21 +1,14 @@
 #include "daemon/handlers/schedule_handlers.h"
 
-#include <chrono>
-
 #include "daemon/commands/ids.h"
 #include "daemon/handlers/as_of.h"
 #include "daemon/handlers/json_bridge.h"
+#include "daemon/wall_clock.h"
 #include "projections/calendar/iso_time.h"
 #include "projections/calendar/recurrence.h"
 
 namespace distsync {
 namespace {
-
-std::int64_t now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string ordinal(int n) {
   switch (n) {
@@ -112,7 +105,7 @@ void register_schedule_handlers(RequestRouter& router, CommandRunner& runner,
     Status s = spec_from_args(args, opts->default_time_zone, &spec);
     if (!s.is_ok()) return s;
     if (spec.id.empty()) spec.id = new_id("sch");
-    const std::int64_t now = now_us();
+    const std::int64_t now = wall_clock_us();
     auto r = runner.run([&](const ProjectedState& st, auto* out) {
       return decide_schedule_add(st, opts->console, spec, now, out);
     });
@@ -126,7 +119,7 @@ void register_schedule_handlers(RequestRouter& router, CommandRunner& runner,
   router.add("schedule.edit", [&runner, opts, changed](const nlohmann::json& args) -> Result<nlohmann::json> {
     std::string id = args.value("id", "");
     if (id.empty()) return Status::invalid_argument("missing argument 'id'");
-    const std::int64_t now = now_us();
+    const std::int64_t now = wall_clock_us();
     ScheduleSpec spec;
     auto r = runner.run([&](const ProjectedState& st, auto* out) -> Status {
       const ScheduleRecord* rec = st.schedules.find(id);
@@ -159,7 +152,7 @@ void register_schedule_handlers(RequestRouter& router, CommandRunner& runner,
 
   router.add("schedule.list", [&runner](const nlohmann::json& args) -> Result<nlohmann::json> {
     const std::size_t next = std::min<std::size_t>(args.value("next", 3), 100);
-    const std::int64_t now = now_us();
+    const std::int64_t now = wall_clock_us();
     auto list = [&](const ProjectedState& st) {
       nlohmann::json schedules = nlohmann::json::array();
       for (const auto& [id, rec] : st.schedules.schedules.items()) schedules.push_back(schedule_json(rec, next, now));
@@ -178,7 +171,7 @@ void register_schedule_handlers(RequestRouter& router, CommandRunner& runner,
 
   router.add("schedule.preview", [&runner, opts](const nlohmann::json& args) -> Result<nlohmann::json> {
     const std::size_t next = std::min<std::size_t>(args.value("next", 5), 100);
-    const std::int64_t now = now_us();
+    const std::int64_t now = wall_clock_us();
     Recurrence r;
     std::string id = args.value("id", "");
     if (!id.empty()) {

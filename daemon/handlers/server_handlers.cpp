@@ -1,19 +1,12 @@
 #include "daemon/handlers/server_handlers.h"
 
-#include <chrono>
-
 #include "daemon/commands/server_commands.h"
 #include "daemon/handlers/as_of.h"
 #include "daemon/handlers/json_bridge.h"
+#include "daemon/wall_clock.h"
 
 namespace distsync {
 namespace {
-
-std::int64_t now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 Result<std::string> string_arg(const nlohmann::json& args, const char* key) {
   auto it = args.find(key);
@@ -85,7 +78,7 @@ void register_server_handlers(RequestRouter& router, CommandRunner& runner) {
     };
     if (args.contains("as_of")) {
       if (!args["as_of"].is_string()) return Status::invalid_argument("as_of must be a string");
-      auto seq = resolve_as_of(runner.log(), args["as_of"].get<std::string>(), now_us());
+      auto seq = resolve_as_of(runner.log(), args["as_of"].get<std::string>(), wall_clock_us());
       if (!seq.ok()) return seq.status();
       auto state = state_as_of(runner.log(), *seq);
       if (!state.ok()) return state.status();

@@ -1,26 +1,15 @@
 #include "daemon/history/history_handlers.h"
 
-#include <chrono>
-
 #include "daemon/history/history_query.h"
 #include "daemon/history/job_timeline.h"
+#include "daemon/wall_clock.h"
 #include "events/codec.h"
 
 namespace distsync {
-namespace {
-
-std::int64_t now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
-
 void register_history_handlers(RequestRouter& router, EventLog& log, std::string time_zone) {
   router.add("history.query",
              [&log, time_zone](const nlohmann::json& args) -> Result<nlohmann::json> {
-               auto filter = parse_history_filter(args, now_us(), time_zone);
+               auto filter = parse_history_filter(args, wall_clock_us(), time_zone);
                if (!filter.ok()) return filter.status();
                auto page = query_history(log, *filter);
                if (!page.ok()) return page.status();
