@@ -75,5 +75,7 @@ void register_schedule_commands(CLI::App& app, CliContext& ctx);
 void register_history_command(CLI::App& app, CliContext& ctx);
 void register_audit_commands(CLI::App& app, CliContext& ctx);
 void register_download_commands(CLI::App& app, CliContext& ctx);
+void register_sync_commands(CLI::App& app, CliContext& ctx);
+void register_report_command(CLI::App& app, CliContext& ctx);
 
 }  // namespace distsync

@@ -19,6 +19,8 @@ int main(int argc, char** argv) {
   register_history_command(app, ctx);
   register_audit_commands(app, ctx);
   register_download_commands(app, ctx);
+  register_sync_commands(app, ctx);
+  register_report_command(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

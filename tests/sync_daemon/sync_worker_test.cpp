@@ -1,0 +1,81 @@
+// An external distsync-worker process on the daemon's copy endpoint (copy_endpoint set; the
+// config refuses copy_workers = 0, so one in-daemon worker runs beside it). The daemon reports
+// no per-worker copy counts, so the test reads the worker's own write counter
+// (/proc/PID/io wchar, with --no-copy-file-range so copies go through write()) to see that it
+// copied file data. A worker SIGKILLed mid-task: the job still completes.
+#include "tests/sync_daemon/sync_daemon_fixture.h"
+
+namespace distsync::testing {
+namespace {
+
+using nlohmann::json;
+
+// Bytes the process wrote through write() and friends (/proc/PID/io "wchar"); 0 if unreadable.
+std::uint64_t written_bytes(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/io");
+  std::string key;
+  std::uint64_t value = 0;
+  while (in >> key >> value) {
+    if (key == "wchar:") return value;
+  }
+  return 0;
+}
+
+class SyncWorkerTest : public SyncDaemonFixture {
+ protected:
+  std::string extra_toml() override {
+    return "copy_workers = 1\ncopy_endpoint = \"ipc://" + dir_.sub("copy.sock") + "\"\n";
+  }
+  std::unique_ptr<ChildProcess> start_worker(const std::string& name) {
+    return std::make_unique<ChildProcess>(
+        DISTSYNC_WORKER_PATH,
+        std::vector<std::string>{"--connect", "ipc://" + dir_.sub("copy.sock"), "--name", name,
+                                 "--heartbeat-ms", "100", "--no-copy-file-range"},
+        dir_.sub(name + ".err"));
+  }
+};
+
+TEST_F(SyncWorkerTest, ExternalWorkerCopiesAndAKilledWorkerDoesNotStopTheJob) {
+  auto worker = start_worker("w1");
+  const std::uint64_t idle = written_bytes(worker->pid());
+
+  // The first sync: the external worker takes part in the copying.
+  ASSERT_EQ(cli({"server", "add", "alpha", "--path", dir_.sub("alpha")}).exit_code, 0);
+  std::string job = start_sync("alpha");
+  ASSERT_FALSE(job.empty());
+  EXPECT_EQ(wait_job(job).value("status", ""), "completed") << job_reason(job);
+  EXPECT_EQ(read_tree(dir_.sub("alpha")), expected_server_tree());
+  const std::uint64_t after_first = written_bytes(worker->pid());
+  std::cout << "external worker wrote " << after_first - idle << " bytes during the first sync\n";
+  EXPECT_GT(after_first - idle, 64u * 1024)
+      << "the external worker copied no file data; stderr: " << worker->stderr_text();
+
+  // The second sync is slow (bandwidth limit); kill the worker once it is copying.
+  ASSERT_EQ(
+      cli({"server", "add", "beta", "--path", dir_.sub("beta"), "--bandwidth", "4M"}).exit_code, 0);
+  job = start_sync("beta", {"--component", "patches"});
+  ASSERT_FALSE(job.empty());
+  auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (written_bytes(worker->pid()) < after_first + 64 * 1024 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(5ms);
+  }
+  ASSERT_GE(written_bytes(worker->pid()), after_first + 64 * 1024)
+      << "the external worker never started copying for beta";
+  worker->signal(SIGKILL);
+  ASSERT_TRUE(worker->wait_exit(10s).has_value());
+
+  json p = wait_job(job, 180s);
+  EXPECT_EQ(p.value("status", ""), "completed") << job_reason(job);
+  std::map<std::string, FileFacts> patches;
+  for (auto& [path, f] : read_tree(console_ + "/Patches")) patches["Patches/" + path] = f;
+  EXPECT_EQ(read_tree(dir_.sub("beta")), patches);
+  EXPECT_TRUE(leftover_temps(dir_.sub("beta")).empty());
+  std::set<std::string> seen;
+  for (const auto& e : job_events(job, "FileCopied")) {
+    EXPECT_TRUE(seen.insert(e["payload"].value("path", "")).second);
+  }
+}
+
+}  // namespace
+}  // namespace distsync::testing
