@@ -4,11 +4,12 @@
 
 #include "daemon/downloads/download_handlers.h"
 #include "daemon/downloads/download_service.h"
+#include "daemon/downloads/download_source_check.h"
 #include "daemon/handlers/command_runner.h"
-#include "daemon/history/history_handlers.h"
 #include "daemon/handlers/schedule_handlers.h"
 #include "daemon/handlers/server_handlers.h"
 #include "daemon/handlers/sync_start_handler.h"
+#include "daemon/history/history_handlers.h"
 #include "daemon/scheduler/scheduler.h"
 #include "daemon/sync/sync_handlers.h"
 #include "daemon/sync/sync_service.h"
@@ -46,6 +47,12 @@ Status ConsoleServices::attach(Daemon& daemon) {
   Impl& d = *impl_;
   EventLog& log = daemon.log();
   RequestRouter& router = daemon.router();
+  // Configured download locations reach DownloadStarted events (also through schedules).
+  for (const std::string* source : {&d.config.refresh_source, &d.config.patches_source}) {
+    if (source->empty()) continue;
+    Status ok = check_download_source(*source);
+    if (!ok.is_ok()) return Status::invalid_argument("config: " + ok.message());
+  }
   d.runner = std::make_unique<CommandRunner>(log, d.projections);
   Status loaded = d.projections.refresh(log);
   if (!loaded.is_ok()) return loaded;

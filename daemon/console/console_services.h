@@ -1,6 +1,6 @@
 // ConsoleServices: everything one console runs beside the daemon core, wired together: the
-// projections (the log's Folder), the command handlers (servers, schedules, manual syncs),
-// the scheduler and the sync engine.
+// projections (the log's Folder), the command handlers (servers, schedules, manual syncs,
+// history), the scheduler, the download service and the sync engine.
 //
 // Use in two steps, because the Daemon opens the log with the projections as its Folder:
 //   ConsoleServices services(config);
