@@ -21,8 +21,8 @@ Status check_download_source(std::string_view spec) {
   const std::string shown(spec);
   if (authority_of(spec).find('@') != std::string_view::npos) {
     return Status::invalid_argument(
-        "the download source carries credentials (user:password@) and secrets never go into "
-        "events; give the URL without them "
+        "the download source carries credentials and secrets never go into events; give the "
+        "URL without "
         "user:password@ (credentials belong outside the log, in a netrc file named by the "
         "config; this version serves only sources that need none)");
   }
