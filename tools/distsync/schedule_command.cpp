@@ -152,10 +152,18 @@ void add_recurrence_flags(CLI::App* cmd, ScheduleFlags& f) {
   cmd->add_option("--start", f.start, "first eligible day, YYYY-MM-DD (default: today)");
 }
 
-// A fire time as the table shows it: local wall time and UTC.
-std::string local_and_utc(const json& fire, const std::string& zone) {
+// A fire time in the schedule's own zone, "2026-12-12 03:00 +01:00", from the daemon's ISO
+// form "2026-12-12T03:00:00+01:00".
+std::string schedule_local(const json& fire) {
+  std::string iso = fire.value("local", "");
+  if (iso.size() < 19) return iso;
+  return iso.substr(0, 10) + " " + iso.substr(11, 5) + " " + iso.substr(19);
+}
+
+// A fire time as the table shows it: the schedule's wall time and UTC.
+std::string local_and_utc(const json& fire) {
   std::int64_t us = fire.value("utc_us", std::int64_t{0});
-  return format_local_minute(us, zone) + " (" + format_local_minute(us, "UTC") + " UTC)";
+  return schedule_local(fire) + " (" + format_local_minute(us, "UTC") + " UTC)";
 }
 
 Result<json> call(CliContext& ctx, std::string_view op, const json& args) {
@@ -177,7 +185,7 @@ int run_add(CliContext& ctx, const ScheduleFlags& f) {
   ctx.out() << "added schedule " << reply->value("id", "") << ": "
             << reply->value("description", "") << "\n";
   for (const json& fire : (*reply)["next"])
-    ctx.out() << "  next " << local_and_utc(fire, zone) << "\n";
+    ctx.out() << "  next " << local_and_utc(fire) << "\n";
   return kExitOk;
 }
 
@@ -228,7 +236,7 @@ int run_list(CliContext& ctx, const ScheduleFlags& f) {
     return kExitOk;
   }
   std::vector<std::vector<std::string>> rows = {{"ID", "OWNER", "KIND", "SERVER", "COMPONENT",
-                                                 "ENABLED", "WHEN", "NEXT (" + zone + ")",
+                                                 "ENABLED", "WHEN", "NEXT (LOCAL)",
                                                  "NEXT (UTC)"}};
   for (const json& s : (*reply)["schedules"]) {
     std::vector<std::string> row = {
@@ -245,7 +253,7 @@ int run_list(CliContext& ctx, const ScheduleFlags& f) {
     for (std::size_t i = 0; i < next.size(); ++i) {
       std::int64_t us = next[i].value("utc_us", std::int64_t{0});
       if (i > 0) row.assign(7, "");
-      row.push_back(format_local_minute(us, zone));
+      row.push_back(schedule_local(next[i]));
       row.push_back(format_local_minute(us, "UTC"));
       rows.push_back(row);
       row.resize(7);
@@ -279,11 +287,10 @@ int run_preview(CliContext& ctx, const ScheduleFlags& f) {
     return kExitOk;
   }
   ctx.out() << reply->value("description", "") << "\n";
-  std::vector<std::vector<std::string>> rows = {{"LOCAL (" + zone + ")", "UTC", "SCHEDULE ZONE"}};
+  std::vector<std::vector<std::string>> rows = {{"LOCAL", "UTC"}};
   for (const json& fire : (*reply)["next"]) {
     std::int64_t us = fire.value("utc_us", std::int64_t{0});
-    rows.push_back(
-        {format_local_minute(us, zone), format_local_minute(us, "UTC"), fire.value("local", "")});
+    rows.push_back({schedule_local(fire), format_local_minute(us, "UTC")});
   }
   ctx.print_table(rows);
   return kExitOk;
