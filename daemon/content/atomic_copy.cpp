@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <map>
+#include <memory>
 #include <vector>
 
 #include "daemon/content/durable_file.h"
@@ -68,14 +70,56 @@ class Copier {
   }
 
   CopyResult run() {
-    if (!open_source()) return std::move(result_);
-    if (!create_temp()) return std::move(result_);
-    if (!copy_bytes()) return std::move(result_);
-    if (!check_source_unchanged()) return std::move(result_);
-    if (options_.verify && !verify()) return std::move(result_);
-    if (!publish()) return std::move(result_);
+    if (prepare(TempSync::kFsync)) publish(options_.sync_dir);
     return std::move(result_);
   }
+
+  // How prepare() makes the temp's data durable before the rename.
+  enum class TempSync { kFsync, kFdatasync, kNone };
+
+  // Writes, checks and closes the temp, with the source's mode and times. False (result set,
+  // temp removed on destruction) on failure. With kNone the caller must make the temp durable
+  // (syncfs) before publish().
+  bool prepare(TempSync sync) {
+    if (!open_source() || !create_temp() || !copy_bytes() || !check_source_unchanged()) {
+      return false;
+    }
+    if (options_.verify && !verify()) return false;
+    // Permissions are best effort: some shares do not keep Unix modes.
+    (void)::fchmod(tmp_.get(), src_st_.st_mode & 0777);
+    // Times before the sync, so a crash cannot leave a published file with a fresh mtime.
+    const struct timespec times[2] = {src_st_.st_atim, src_st_.st_mtim};
+    if (::futimens(tmp_.get(), times) != 0) return fail_target("cannot set mtime", errno);
+    if (sync == TempSync::kFsync && ::fsync(tmp_.get()) != 0) {
+      return fail_target("cannot fsync temp file", errno);
+    }
+    if (sync == TempSync::kFdatasync && ::fdatasync(tmp_.get()) != 0) {
+      return fail_target("cannot fdatasync temp file", errno);
+    }
+    src_.reset();
+    if (tmp_.close_checked() != 0) return fail_target("cannot close temp file", errno);
+    return true;
+  }
+
+  // Renames the prepared temp over the target; fsyncs the folder when `sync_dir`.
+  bool publish(bool sync_dir) {
+    if (cancelled()) return fail(CopyFailure::kCancelled, "cancelled");
+    if (::rename(temp_.c_str(), target_.c_str()) != 0) {
+      return fail_target("cannot rename temp file into place", errno);
+    }
+    temp_.clear();  // published: nothing to remove any more
+    if (!sync_dir) return true;
+    Status synced = fsync_dir(dir_);
+    if (!synced.is_ok()) return fail(CopyFailure::kIOError, synced.message());
+    return true;
+  }
+
+  // Gives up a prepared copy (its temp is removed on destruction).
+  void abandon(CopyFailure failure, const std::string& cause) { fail(failure, cause); }
+
+  const std::string& temp() const { return temp_; }
+  const std::string& dir() const { return dir_; }
+  CopyResult take_result() { return std::move(result_); }
 
  private:
   bool fail(CopyFailure failure, const std::string& cause) {
@@ -255,25 +299,6 @@ class Copier {
     return true;
   }
 
-  bool publish() {
-    // Permissions are best effort: some shares do not keep Unix modes.
-    (void)::fchmod(tmp_.get(), src_st_.st_mode & 0777);
-    // Times before fsync, so a crash cannot leave a published file with a fresh mtime.
-    const struct timespec times[2] = {src_st_.st_atim, src_st_.st_mtim};
-    if (::futimens(tmp_.get(), times) != 0) return fail_target("cannot set mtime", errno);
-    if (::fsync(tmp_.get()) != 0) return fail_target("cannot fsync temp file", errno);
-    if (tmp_.close_checked() != 0) return fail_target("cannot close temp file", errno);
-    if (cancelled()) return fail(CopyFailure::kCancelled, "cancelled");
-    if (::rename(temp_.c_str(), target_.c_str()) != 0) {
-      return fail_target("cannot rename temp file into place", errno);
-    }
-    temp_.clear();  // published: nothing to remove any more
-    if (!options_.sync_dir) return true;
-    Status synced = fsync_dir(dir_);
-    if (!synced.is_ok()) return fail(CopyFailure::kIOError, synced.message());
-    return true;
-  }
-
   const std::string& source_;
   const std::string& target_;
   const std::string dir_;
@@ -340,6 +365,76 @@ std::string_view copy_failure_name(CopyFailure failure) {
 CopyResult copy_file_atomic(const std::string& source, const std::string& target,
                             const CopyOptions& options) {
   return Copier(source, target, options).run();
+}
+
+std::vector<CopyResult> copy_files_atomic(const std::vector<CopyRequest>& requests,
+                                          const BatchCopyOptions& options) {
+  auto cancelled = [&] {
+    return options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed);
+  };
+  std::vector<CopyOptions> per_file(requests.size());
+  std::vector<std::unique_ptr<Copier>> copiers;
+  copiers.reserve(requests.size());
+  std::vector<bool> prepared(requests.size(), false);
+  const Copier::TempSync temp_sync = options.sync == BatchSync::kFdatasync
+                                         ? Copier::TempSync::kFdatasync
+                                         : Copier::TempSync::kNone;
+  // 1. Write every temp; nothing is visible under a final name yet.
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    CopyOptions& o = per_file[i];
+    o.verify = options.verify;
+    o.expected_sha256 = requests[i].expected_sha256;
+    o.limiter = options.limiter;
+    o.cancel = options.cancel;
+    o.use_copy_file_range = options.use_copy_file_range;
+    o.chunk_bytes = options.chunk_bytes;
+    copiers.push_back(std::make_unique<Copier>(requests[i].source, requests[i].target, o));
+    if (cancelled()) {
+      copiers[i]->abandon(CopyFailure::kCancelled, "cancelled");
+      continue;
+    }
+    prepared[i] = copiers[i]->prepare(temp_sync);
+  }
+  // 2. One durability barrier per target file system.
+  if (options.sync == BatchSync::kSyncfs) {
+    std::map<dev_t, Status> synced;  // file system -> outcome of its syncfs
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+      if (!prepared[i]) continue;
+      struct stat st;
+      Status s = Status::ok();
+      if (::stat(copiers[i]->temp().c_str(), &st) != 0) {
+        s = Status::io_error(std::string("cannot stat temp file: ") + std::strerror(errno));
+      } else if (auto it = synced.find(st.st_dev); it != synced.end()) {
+        s = it->second;
+      } else {
+        Fd fd(::open(copiers[i]->dir().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        if (fd.get() < 0 || ::syncfs(fd.get()) != 0) {
+          s = Status::io_error(std::string("cannot sync the target file system: ") +
+                               std::strerror(errno));
+        }
+        synced.emplace(st.st_dev, s);
+      }
+      if (!s.is_ok()) {
+        copiers[i]->abandon(CopyFailure::kIOError, s.message());
+        prepared[i] = false;
+      }
+    }
+  }
+  // 3. Rename into place, then make each folder's new entries durable once.
+  std::map<std::string, std::vector<std::size_t>> by_dir;
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    if (!prepared[i]) continue;
+    if (copiers[i]->publish(/*sync_dir=*/false)) by_dir[copiers[i]->dir()].push_back(i);
+  }
+  for (const auto& [dir, members] : by_dir) {
+    Status s = fsync_dir(dir);
+    if (s.is_ok()) continue;
+    for (std::size_t i : members) copiers[i]->abandon(CopyFailure::kIOError, s.message());
+  }
+  std::vector<CopyResult> out;
+  out.reserve(requests.size());
+  for (auto& c : copiers) out.push_back(c->take_result());
+  return out;
 }
 
 Result<std::size_t> remove_stale_temps(const std::string& dir) {

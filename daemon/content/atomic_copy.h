@@ -7,6 +7,12 @@
 // folders are created durably. On any failure the temp is removed and the result says why,
 // classified so a caller can record the cause (CopyFailure).
 //
+// copy_files_atomic does the same for a batch with one durability barrier instead of one per
+// file: it writes and closes every temp, makes them durable together (one syncfs(2) per
+// target file system, or an fdatasync of each temp), renames them all and fsyncs each target
+// folder once. A file that fails (vanished, changed, no space) is reported and its temp
+// removed; the others still land. A cancel seen before the renames removes every temp.
+//
 // Thread-safe: concurrent copies may share a BandwidthLimiter. Borrowed pointers in
 // CopyOptions must outlive the call.
 #pragma once
@@ -15,6 +21,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "daemon/content/bandwidth_limiter.h"
 #include "events/result.h"
@@ -59,6 +66,34 @@ struct [[nodiscard]] CopyResult {
 // Copies the regular file `source` to `target` (both full paths), atomically.
 CopyResult copy_file_atomic(const std::string& source, const std::string& target,
                             const CopyOptions& options = {});
+
+// One file of a batch: full paths, and the expected SHA-256 when verifying (may be empty).
+struct CopyRequest {
+  std::string source;
+  std::string target;
+  std::string expected_sha256;
+};
+
+// How a batch makes its temps durable before renaming them.
+enum class BatchSync {
+  kSyncfs,     // one syncfs(2) per target file system
+  kFdatasync,  // fdatasync(2) of each temp as it is closed
+};
+
+struct BatchCopyOptions {
+  bool verify = false;
+  BandwidthLimiter* limiter = nullptr;
+  const std::atomic<bool>* cancel = nullptr;
+  bool use_copy_file_range = true;
+  std::uint64_t chunk_bytes = 8 << 20;
+  BatchSync sync = BatchSync::kSyncfs;
+};
+
+// Copies every request atomically (see above) and returns one result per request, in order.
+// On return every ok file is durable under its final name, folder entry included; no failed
+// file left a temp. Files with the same target must not appear twice in one batch.
+std::vector<CopyResult> copy_files_atomic(const std::vector<CopyRequest>& requests,
+                                          const BatchCopyOptions& options = {});
 
 // Deletes every regular file named `*.distsync-tmp` under `dir` (recursively, without
 // following symlinks) and returns how many it deleted. A missing `dir` deletes nothing.

@@ -1,5 +1,6 @@
 #include "daemon/sync/copy_dispatcher.h"
 
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -19,7 +20,7 @@ namespace {
 using SteadyClock = std::chrono::steady_clock;
 
 struct SubmitCmd {
-  CopyTask task;
+  std::vector<CopyTask> tasks;
 };
 struct CancelJobCmd {
   std::string job;
@@ -32,9 +33,15 @@ struct WorkerInfo {
 };
 
 struct InFlight {
-  CopyTask task;
+  std::vector<CopyTask> tasks;  // one batch: same job and server
   std::string worker;
 };
+
+// Tasks that may share one TASK message.
+bool batchable(const CopyTask& a, const CopyTask& b) {
+  return a.job == b.job && a.server == b.server && a.verify == b.verify &&
+         a.bandwidth_bps == b.bandwidth_bps;
+}
 
 }  // namespace
 
@@ -132,10 +139,11 @@ class CopyDispatcher::Impl {
 
   void handle(Inbox& cmd) {
     if (auto* s = std::get_if<SubmitCmd>(&cmd)) {
-      pending_.push_back(std::move(s->task));
+      for (auto& t : s->tasks) pending_.push_back(std::move(t));
       return;
     }
     const std::string& job = std::get<CancelJobCmd>(cmd).job;
+    std::vector<CopyOutcome> dropped;
     for (auto it = pending_.begin(); it != pending_.end();) {
       if (it->job == job) {
         CopyOutcome o;
@@ -143,14 +151,15 @@ class CopyDispatcher::Impl {
         o.job = it->job;
         o.failure = "cancelled";
         o.message = "cancelled before it started";
-        on_outcome_(std::move(o));
+        dropped.push_back(std::move(o));
         it = pending_.erase(it);
       } else {
         ++it;
       }
     }
+    if (!dropped.empty()) on_outcome_(std::move(dropped));
     for (const auto& [dispatch, f] : in_flight_) {
-      if (f.task.job == job) send(f.worker, CancelMsg{dispatch});
+      if (f.tasks.front().job == job) send(f.worker, CancelMsg{dispatch});
     }
   }
 
@@ -177,17 +186,31 @@ class CopyDispatcher::Impl {
       } else if (const auto* r = std::get_if<ResultMsg>(&*msg)) {
         auto it = in_flight_.find(r->dispatch);
         if (it != in_flight_.end() && it->second.worker == id) {
-          CopyOutcome o;
-          o.id = it->second.task.id;
-          o.job = it->second.task.job;
-          o.ok = r->ok;
-          o.failure = r->failure;
-          o.message = r->message;
-          o.bytes = r->bytes;
-          o.sha256 = r->sha256;
-          --per_server_[it->second.task.server];
+          std::vector<CopyTask>& tasks = it->second.tasks;
+          std::vector<CopyOutcome> outcomes;
+          outcomes.reserve(tasks.size());
+          for (std::size_t i = 0; i < tasks.size(); ++i) {
+            CopyOutcome o;
+            o.id = tasks[i].id;
+            o.job = tasks[i].job;
+            if (i < r->files.size()) {
+              const FileResult& f = r->files[i];
+              o.ok = f.ok;
+              o.failure = f.failure;
+              o.message = f.message;
+              o.bytes = f.bytes;
+              o.sha256 = f.sha256;
+            } else {  // the task did not run (or the worker answered short): not copied
+              o.ok = false;
+              o.failure = r->failure == "none" ? "io_error" : r->failure;
+              o.message = r->message.empty() ? "the worker reported no result for this file"
+                                             : r->message;
+            }
+            outcomes.push_back(std::move(o));
+          }
+          --per_server_[tasks.front().server];
           in_flight_.erase(it);
-          on_outcome_(std::move(o));
+          on_outcome_(std::move(outcomes));
         }
         if (w.busy == r->dispatch || !known) {
           w.busy = 0;
@@ -215,8 +238,9 @@ class CopyDispatcher::Impl {
       std::erase(ready_, id);
       for (auto f = in_flight_.begin(); f != in_flight_.end();) {
         if (f->second.worker == id) {
-          --per_server_[f->second.task.server];
-          pending_.push_front(std::move(f->second.task));
+          std::vector<CopyTask>& tasks = f->second.tasks;
+          --per_server_[tasks.front().server];
+          for (auto t = tasks.rbegin(); t != tasks.rend(); ++t) pending_.push_front(std::move(*t));
           ++stats_redispatched_;
           f = in_flight_.erase(f);
         } else {
@@ -239,25 +263,52 @@ class CopyDispatcher::Impl {
       }
       if (task == pending_.end()) return;
       std::string worker = ready_.front();
-      ready_.pop_front();
+      std::vector<CopyTask> batch = take_batch(task);
       std::uint64_t dispatch = next_dispatch_++;
       TaskMsg m;
       m.dispatch = dispatch;
-      m.source = task->source;
-      m.target = task->target;
-      m.size = task->size;
-      m.mtime_ns = task->mtime_ns;
-      m.sha256 = task->sha256;
-      m.verify = task->verify;
-      m.bandwidth_bps = task->bandwidth_bps;
-      m.limit_key = task->server;
+      m.verify = batch.front().verify;
+      m.bandwidth_bps = batch.front().bandwidth_bps;
+      m.limit_key = batch.front().server;
+      m.files.reserve(batch.size());
+      for (const CopyTask& t : batch) {
+        m.files.push_back(TaskFile{t.source, t.target, t.size, t.mtime_ns, t.sha256});
+      }
+      ready_.pop_front();
       send(worker, m);
-      ++per_server_[task->server];
+      ++per_server_[batch.front().server];
       workers_info_[worker].busy = dispatch;
-      in_flight_[dispatch] = InFlight{std::move(*task), worker};
-      pending_.erase(task);
+      in_flight_[dispatch] = InFlight{std::move(batch), worker};
       ++stats_dispatched_;
     }
+  }
+
+  // Removes from pending_ the batch that starts at `first`: `first` and the next batchable
+  // tasks, within the batch limits, and no more than an even share of the batchable queue
+  // per ready worker so that a short queue still keeps every worker busy.
+  std::vector<CopyTask> take_batch(std::deque<CopyTask>::iterator first) {
+    const CopyTask key{0,           first->job, first->server, "", "", 0, 0, "", first->verify,
+                       first->bandwidth_bps, 0};
+    const std::size_t limit = std::max<std::size_t>(options_.max_batch_files, 1);
+    const std::size_t workers = std::max<std::size_t>(ready_.size(), 1);
+    std::size_t same = 0;
+    for (auto it = first; it != pending_.end() && same < limit * workers; ++it) {
+      if (batchable(key, *it)) ++same;
+    }
+    const std::size_t max_files = std::clamp<std::size_t>((same + workers - 1) / workers, 1, limit);
+    std::vector<CopyTask> batch;
+    std::uint64_t bytes = 0;
+    for (auto it = first; it != pending_.end() && batch.size() < max_files;) {
+      if (!batchable(key, *it)) {
+        ++it;
+        continue;
+      }
+      if (!batch.empty() && bytes + it->size > options_.max_batch_bytes) break;
+      bytes += it->size;
+      batch.push_back(std::move(*it));
+      it = pending_.erase(it);
+    }
+    return batch;
   }
 
   void send(const std::string& worker, const CopyMessage& message) {
@@ -314,7 +365,14 @@ Result<std::unique_ptr<CopyDispatcher>> CopyDispatcher::start(DispatcherOptions 
 
 CopyDispatcher::CopyDispatcher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 CopyDispatcher::~CopyDispatcher() = default;
-void CopyDispatcher::submit(CopyTask task) { impl_->post(SubmitCmd{std::move(task)}); }
+void CopyDispatcher::submit(CopyTask task) {
+  std::vector<CopyTask> tasks;
+  tasks.push_back(std::move(task));
+  submit(std::move(tasks));
+}
+void CopyDispatcher::submit(std::vector<CopyTask> tasks) {
+  if (!tasks.empty()) impl_->post(SubmitCmd{std::move(tasks)});
+}
 void CopyDispatcher::cancel_job(const std::string& job) { impl_->post(CancelJobCmd{job}); }
 DispatcherStats CopyDispatcher::stats() const { return impl_->stats(); }
 std::string CopyDispatcher::external_endpoint() const { return impl_->external_endpoint(); }

@@ -3,13 +3,16 @@
 // It binds a ROUTER on a private inproc:// endpoint, where `inproc_workers` worker threads of
 // its own connect, and optionally on `external_endpoint` (ipc:// or tcp://) for
 // `distsync-worker` processes; all speak the copy protocol (copy_protocol.h, docs/sync.md).
-// Tasks go to the least recently ready worker, at most `max_concurrent` at once in all and at
-// most CopyTask::max_parallel per server. A worker silent for longer than `worker_timeout`
-// is dropped and its task dispatched again (under a new dispatch number, so a late RESULT
-// from the lost worker is ignored).
+// Queued files of one job and server are handed out in batches (one TASK message of up to
+// `max_batch_files` files and `max_batch_bytes` bytes; a file larger than that goes alone,
+// and a short queue is split across the ready workers), so a worker makes a whole batch
+// durable with one barrier. Batches go to the least recently ready worker, at most
+// `max_concurrent` at once in all and at most CopyTask::max_parallel per server. A worker
+// silent for longer than `worker_timeout` is dropped and its batch queued again (dispatched
+// under a new number, so a late RESULT from the lost worker is ignored).
 //
 // One thread owns every socket; submit() and cancel_job() post messages to it. Outcomes are
-// delivered by calling `on_outcome` on that thread: it must be quick and must not call back
+// delivered, all outcomes of one batch in one call, by calling `on_outcome` on that thread: it must be quick and must not call back
 // into the dispatcher. Thread-safe. The destructor stops workers and the thread and joins
 // them; tasks still queued get no outcome.
 #pragma once
@@ -19,6 +22,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "events/result.h"
 
@@ -55,6 +59,8 @@ struct DispatcherOptions {
   std::chrono::milliseconds worker_timeout{5000};  // silence after which a worker is lost
   std::size_t max_concurrent = 16;
   bool use_copy_file_range = true;
+  std::size_t max_batch_files = 512;
+  std::uint64_t max_batch_bytes = 256ull << 20;
 };
 
 struct DispatcherStats {
@@ -68,7 +74,7 @@ struct DispatcherStats {
 
 class CopyDispatcher {
  public:
-  using OutcomeFn = std::function<void(CopyOutcome)>;
+  using OutcomeFn = std::function<void(std::vector<CopyOutcome>)>;
 
   // invalid_argument when external_endpoint cannot be bound.
   static Result<std::unique_ptr<CopyDispatcher>> start(DispatcherOptions options,
@@ -78,6 +84,7 @@ class CopyDispatcher {
   CopyDispatcher& operator=(const CopyDispatcher&) = delete;
 
   void submit(CopyTask task);
+  void submit(std::vector<CopyTask> tasks);
   // Drops the job's queued tasks (outcome "cancelled") and sends CANCEL for its running ones
   // (their RESULT, "cancelled", follows).
   void cancel_job(const std::string& job);

@@ -15,24 +15,34 @@ struct Encoder {
     return {"HEARTBEAT", json{{"busy", m.busy}}.dump()};
   }
   EncodedMessage operator()(const TaskMsg& m) const {
+    json files = json::array();
+    for (const auto& f : m.files) {
+      files.push_back(json{{"source", f.source},
+                           {"target", f.target},
+                           {"size", f.size},
+                           {"mtime_ns", f.mtime_ns},
+                           {"sha256", f.sha256}});
+    }
     return {"TASK", json{{"dispatch", m.dispatch},
-                         {"source", m.source},
-                         {"target", m.target},
-                         {"size", m.size},
-                         {"mtime_ns", m.mtime_ns},
-                         {"sha256", m.sha256},
+                         {"files", std::move(files)},
                          {"verify", m.verify},
                          {"bandwidth_bps", m.bandwidth_bps},
                          {"limit_key", m.limit_key}}
                         .dump()};
   }
   EncodedMessage operator()(const ResultMsg& m) const {
+    json files = json::array();
+    for (const auto& f : m.files) {
+      files.push_back(json{{"ok", f.ok},
+                           {"failure", f.failure},
+                           {"message", f.message},
+                           {"bytes", f.bytes},
+                           {"sha256", f.sha256}});
+    }
     return {"RESULT", json{{"dispatch", m.dispatch},
-                           {"ok", m.ok},
                            {"failure", m.failure},
                            {"message", m.message},
-                           {"bytes", m.bytes},
-                           {"sha256", m.sha256}}
+                           {"files", std::move(files)}}
                           .dump()};
   }
   EncodedMessage operator()(const CancelMsg& m) const {
@@ -61,6 +71,16 @@ bool field(const json& j, const char* name, T* out, std::string* error) {
   }
   *out = it->get<T>();
   return true;
+}
+
+// The array field `name`, or nullptr (with *error set).
+const json* array_field(const json& j, const char* name, std::string* error) {
+  auto it = j.find(name);
+  if (it == j.end() || !it->is_array()) {
+    if (error->empty()) *error = std::string("field '") + name + "' missing or not an array";
+    return nullptr;
+  }
+  return &*it;
 }
 
 bool known_failure(const std::string& f) {
@@ -94,25 +114,55 @@ Result<CopyMessage> decode_copy_message(std::string_view verb, std::string_view 
   } else if (verb == "TASK") {
     TaskMsg m;
     field(j, "dispatch", &m.dispatch, &error);
-    field(j, "source", &m.source, &error);
-    field(j, "target", &m.target, &error);
-    field(j, "size", &m.size, &error);
-    field(j, "mtime_ns", &m.mtime_ns, &error);
-    field(j, "sha256", &m.sha256, &error);
+    const json* files = array_field(j, "files", &error);
     field(j, "verify", &m.verify, &error);
     field(j, "bandwidth_bps", &m.bandwidth_bps, &error);
     field(j, "limit_key", &m.limit_key, &error);
-    if (error.empty() && (m.source.empty() || m.target.empty())) error = "empty source or target";
+    if (files != nullptr) {
+      for (const json& jf : *files) {
+        TaskFile f;
+        if (!jf.is_object()) {
+          if (error.empty()) error = "a file is not a JSON object";
+          break;
+        }
+        field(jf, "source", &f.source, &error);
+        field(jf, "target", &f.target, &error);
+        field(jf, "size", &f.size, &error);
+        field(jf, "mtime_ns", &f.mtime_ns, &error);
+        field(jf, "sha256", &f.sha256, &error);
+        if (error.empty() && (f.source.empty() || f.target.empty())) {
+          error = "empty source or target";
+        }
+        m.files.push_back(std::move(f));
+      }
+      if (error.empty() && m.files.empty()) error = "a task without files";
+    }
     out = m;
   } else if (verb == "RESULT") {
     ResultMsg m;
     field(j, "dispatch", &m.dispatch, &error);
-    field(j, "ok", &m.ok, &error);
     field(j, "failure", &m.failure, &error);
     field(j, "message", &m.message, &error);
-    field(j, "bytes", &m.bytes, &error);
-    field(j, "sha256", &m.sha256, &error);
     if (error.empty() && !known_failure(m.failure)) error = "unknown failure '" + m.failure + "'";
+    const json* files = array_field(j, "files", &error);
+    if (files != nullptr) {
+      for (const json& jf : *files) {
+        FileResult f;
+        if (!jf.is_object()) {
+          if (error.empty()) error = "a file result is not a JSON object";
+          break;
+        }
+        field(jf, "ok", &f.ok, &error);
+        field(jf, "failure", &f.failure, &error);
+        field(jf, "message", &f.message, &error);
+        field(jf, "bytes", &f.bytes, &error);
+        field(jf, "sha256", &f.sha256, &error);
+        if (error.empty() && !known_failure(f.failure)) {
+          error = "unknown failure '" + f.failure + "'";
+        }
+        m.files.push_back(std::move(f));
+      }
+    }
     out = m;
   } else if (verb == "CANCEL") {
     CancelMsg m;

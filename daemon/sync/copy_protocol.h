@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "events/result.h"
 
@@ -31,23 +32,29 @@ struct HeartbeatMsg {
   bool operator==(const HeartbeatMsg&) const = default;
 };
 
-// dispatcher -> worker: copy one file atomically.
-struct TaskMsg {
-  std::uint64_t dispatch = 0;  // unique per hand-out; a re-dispatch gets a new one
-  std::string source;          // full paths
+// One file of a task.
+struct TaskFile {
+  std::string source;  // full paths
   std::string target;
   std::uint64_t size = 0;
   std::int64_t mtime_ns = 0;
   std::string sha256;  // expected content (manifest), lower-case hex
+  bool operator==(const TaskFile&) const = default;
+};
+
+// dispatcher -> worker: copy a batch of files (one server, one job) atomically, with one
+// durability barrier for the batch (docs/sync.md).
+struct TaskMsg {
+  std::uint64_t dispatch = 0;  // unique per hand-out; a re-dispatch gets a new one
+  std::vector<TaskFile> files;  // at least one
   bool verify = false;
   std::uint64_t bandwidth_bps = 0;  // 0 = unlimited
   std::string limit_key;            // tasks with one key share one limiter in a worker process
   bool operator==(const TaskMsg&) const = default;
 };
 
-// worker -> dispatcher: how a task ended. Implies the worker is ready again.
-struct ResultMsg {
-  std::uint64_t dispatch = 0;
+// How one file of a task ended.
+struct FileResult {
   bool ok = false;
   // "none", "no_space", "permission_denied", "source_vanished", "io_error", "verify_mismatch",
   // "cancelled"
@@ -55,6 +62,17 @@ struct ResultMsg {
   std::string message;
   std::uint64_t bytes = 0;
   std::string sha256;  // verified hash, when verify was set
+  bool operator==(const FileResult&) const = default;
+};
+
+// worker -> dispatcher: how a task ended. Implies the worker is ready again. `files` holds
+// one result per task file, in task order; when it is empty (a worker that refused the
+// task, e.g. busy) `failure` and `message` apply to every file.
+struct ResultMsg {
+  std::uint64_t dispatch = 0;
+  std::string failure = "none";  // the task's, when it did not run at all
+  std::string message;
+  std::vector<FileResult> files;
   bool operator==(const ResultMsg&) const = default;
 };
 

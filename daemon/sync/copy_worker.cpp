@@ -33,26 +33,32 @@ std::string failure_name(const CopyResult& r) {
   return std::string(copy_failure_name(r.failure));
 }
 
-// One task on a helper thread; signals `done` when the result is ready.
+// One task (a batch of files) on a helper thread; signals `done` when the result is ready.
 class RunningCopy {
  public:
   RunningCopy(TaskMsg task, BandwidthLimiter* limiter, bool use_copy_file_range, const WakeFd& done)
       : task_(std::move(task)) {
     thread_ = std::thread([this, limiter, use_copy_file_range, &done] {
-      CopyOptions o;
+      BatchCopyOptions o;
       o.verify = task_.verify;
-      o.expected_sha256 = task_.sha256;
       o.limiter = limiter;
       o.cancel = &cancel_;
       o.use_copy_file_range = use_copy_file_range;
       if (limiter != nullptr) o.chunk_bytes = limiter->chunk_bytes(o.chunk_bytes);
-      CopyResult r = copy_file_atomic(task_.source, task_.target, o);
+      std::vector<CopyRequest> requests;
+      requests.reserve(task_.files.size());
+      for (const auto& f : task_.files) requests.push_back({f.source, f.target, f.sha256});
+      std::vector<CopyResult> results = copy_files_atomic(requests, o);
       result_.dispatch = task_.dispatch;
-      result_.ok = r.ok();
-      result_.failure = r.ok() ? "none" : failure_name(r);
-      result_.message = r.ok() ? "" : r.status.message();
-      result_.bytes = r.bytes;
-      result_.sha256 = r.sha256;
+      for (const CopyResult& r : results) {
+        FileResult f;
+        f.ok = r.ok();
+        f.failure = r.ok() ? "none" : failure_name(r);
+        f.message = r.ok() ? "" : r.status.message();
+        f.bytes = r.bytes;
+        f.sha256 = r.sha256;
+        result_.files.push_back(std::move(f));
+      }
       done.signal();
     });
   }
@@ -137,8 +143,7 @@ Status run_copy_worker_loop(zmq::context_t& context, const CopyWorkerOptions& op
         if (!msg.ok()) continue;
         if (const auto* task = std::get_if<TaskMsg>(&*msg)) {
           if (running) {
-            send(socket, ResultMsg{task->dispatch, false, "io_error",
-                                   "worker busy with another task", 0, ""});
+            send(socket, ResultMsg{task->dispatch, "io_error", "worker busy with another task", {}});
             continue;
           }
           BandwidthLimiter* limiter = limiters.get(task->limit_key, task->bandwidth_bps);

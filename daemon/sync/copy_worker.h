@@ -1,5 +1,6 @@
-// A copy worker: a ZeroMQ DEALER that takes TASK messages from the dispatcher, copies each
-// file with the content library's atomic copy, and answers RESULT (docs/sync.md).
+// A copy worker: a ZeroMQ DEALER that takes TASK messages (batches of files) from the
+// dispatcher, copies each batch with the content library's batch atomic copy (one durability
+// barrier per batch), and answers RESULT with one result per file (docs/sync.md).
 //
 // The worker announces itself with READY, sends HEARTBEAT every `heartbeat` while connected
 // (idle or busy), runs one task at a time on a helper thread so that heartbeats and CANCEL

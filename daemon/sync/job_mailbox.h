@@ -1,6 +1,6 @@
 // JobMailbox: the one way into a job thread. Internal to distsync_sync.
 //
-// A closed set of messages (a copy outcome, cancel, stop, a clock jump) and one wait with a
+// A closed set of messages (a batch of copy outcomes, cancel, stop, a clock jump) and one wait with a
 // deadline. Thread-safe.
 #pragma once
 
@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "daemon/sync/copy_dispatcher.h"
 
@@ -21,7 +22,9 @@ struct CancelJobMsg {
 };
 struct StopJobMsg {};
 struct ClockJumpedMsg {};
-using JobMessage = std::variant<CopyOutcome, CancelJobMsg, StopJobMsg, ClockJumpedMsg>;
+// The outcomes of one dispatched batch, together.
+using CopyOutcomes = std::vector<CopyOutcome>;
+using JobMessage = std::variant<CopyOutcomes, CancelJobMsg, StopJobMsg, ClockJumpedMsg>;
 
 class JobMailbox {
  public:

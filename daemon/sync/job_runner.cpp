@@ -4,6 +4,7 @@
 #include <atomic>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -95,10 +96,15 @@ class JobRunner::Impl {
     return r.ok() ? Status::ok() : r.status();
   }
 
-  void deliver(CopyOutcome outcome) {
+  void deliver(std::vector<CopyOutcome> outcomes) {
+    // A batch is one job's; split defensively all the same.
+    std::map<std::string, CopyOutcomes> by_job;
+    for (auto& o : outcomes) by_job[o.job].push_back(std::move(o));
     std::lock_guard<std::mutex> lock(mu_);
-    auto it = jobs_.find(outcome.job);
-    if (it != jobs_.end()) it->second->mailbox.post(std::move(outcome));
+    for (auto& [job, list] : by_job) {
+      auto it = jobs_.find(job);
+      if (it != jobs_.end()) it->second->mailbox.post(std::move(list));
+    }
   }
 
   std::size_t active_jobs() const {
@@ -340,6 +346,7 @@ class JobRunner::Impl {
     std::uint64_t copied = 0, bytes = 0, failed = 0;
     std::string first_failure;
     const bool verify = job.verify || server.verify_after_copy;
+    std::vector<CopyTask> to_submit;
     auto submit = [&](const PlannedFile& f, std::uint32_t attempt) {
       CopyTask t;
       t.id = next_task_id_++;
@@ -354,9 +361,14 @@ class JobRunner::Impl {
       t.bandwidth_bps = server.bandwidth_limit_bps;
       t.max_parallel = server.max_parallel_copies;
       outstanding[t.id] = {f, attempt};
-      dispatcher_.submit(std::move(t));
+      to_submit.push_back(std::move(t));
+    };
+    auto flush = [&] {
+      if (!to_submit.empty()) dispatcher_.submit(std::move(to_submit));
+      to_submit.clear();
     };
     for (const auto& f : plan.to_copy) submit(f, 1);
+    flush();
 
     bool cancelling = false, stopping = false;
     std::string cancel_reason;
@@ -371,32 +383,36 @@ class JobRunner::Impl {
       }
       std::optional<JobMessage> m = mb.wait(std::chrono::microseconds(wait_us));
       if (m) {
-        if (auto* o = std::get_if<CopyOutcome>(&*m)) {
-          auto it = outstanding.find(o->id);
-          if (it == outstanding.end()) continue;
-          auto [file, attempt] = std::move(it->second);
-          outstanding.erase(it);
-          if (o->ok) {
-            bool appended = false;
-            if (!record_copied(id, file, verify, &appended).is_ok()) stopping = true;  // log closed
-            if (appended) {
-              ++copied;
-              bytes += file.size;
-            }
-          } else if (o->failure == "cancelled" || cancelling) {
-            // stopped on purpose: no failure to record
-          } else {
-            std::uint32_t max = options_.retry.max_attempts;
-            std::int64_t delay = options_.retry.delay_after(attempt);
-            std::int64_t next = delay > 0 ? clock_.now_us() + delay : 0;
-            (void)append_for_job(
-                id, FileCopyFailed{file.rel, o->failure, o->message, attempt, max, next});
-            if (next > 0) {
-              retries.push_back(Retry{next, file, attempt + 1});
+        if (auto* batch = std::get_if<CopyOutcomes>(&*m)) {
+          std::vector<PlannedFile> landed;
+          for (const CopyOutcome& o : *batch) {
+            auto it = outstanding.find(o.id);
+            if (it == outstanding.end()) continue;
+            auto [file, attempt] = std::move(it->second);
+            outstanding.erase(it);
+            if (o.ok) {
+              landed.push_back(std::move(file));
+            } else if (o.failure == "cancelled" || cancelling) {
+              // stopped on purpose: no failure to record
             } else {
-              ++failed;
-              if (first_failure.empty()) first_failure = file.rel + ": " + o->message;
+              std::uint32_t max = options_.retry.max_attempts;
+              std::int64_t delay = options_.retry.delay_after(attempt);
+              std::int64_t next = delay > 0 ? clock_.now_us() + delay : 0;
+              (void)append_for_job(
+                  id, FileCopyFailed{file.rel, o.failure, o.message, attempt, max, next});
+              if (next > 0) {
+                retries.push_back(Retry{next, file, attempt + 1});
+              } else {
+                ++failed;
+                if (first_failure.empty()) first_failure = file.rel + ": " + o.message;
+              }
             }
+          }
+          if (!landed.empty()) {
+            std::uint64_t n = 0, b = 0;
+            if (!record_copied(id, landed, verify, &n, &b).is_ok()) stopping = true;  // log closed
+            copied += n;
+            bytes += b;
           }
         } else if (auto* c = std::get_if<CancelJobMsg>(&*m)) {
           if (!cancelling) {
@@ -423,6 +439,7 @@ class JobRunner::Impl {
           ++it;
         }
       }
+      flush();
     }
     for (const auto& root : roots) (void)remove_stale_temps(root.target_root);
     if (cancelling) {
@@ -444,20 +461,34 @@ class JobRunner::Impl {
     }
   }
 
-  // FileCopied, unless this job already recorded the same path and hash (checked inside the
-  // Command, so two outcomes for one file — a re-dispatched task — record it once).
-  Status record_copied(const std::string& id, const PlannedFile& f, bool verified, bool* appended) {
-    bool did = false;
+  // One FileCopied per landed file, all in one Command (one group commit), except for files
+  // this job already recorded with the same path and hash (checked inside the Command, so
+  // two outcomes for one file — a re-dispatched batch — record it once). *copied and *bytes
+  // count what was appended.
+  Status record_copied(const std::string& id, const std::vector<PlannedFile>& files,
+                       bool verified, std::uint64_t* copied, std::uint64_t* bytes) {
+    std::uint64_t n = 0, b = 0;
     Result<AppendResult> r = log_.execute([&](std::uint64_t, std::vector<EventDraft>* out) {
-      did = projections_.with_state([&](const ProjectedState& s) {
+      n = 0;
+      b = 0;
+      projections_.with_state([&](const ProjectedState& s) {
         const JobRecord* job = s.jobs.find(id);
-        return job != nullptr && !is_finished(job->status) &&
-               !s.jobs.was_copied(id, f.rel, f.sha256);
+        if (job == nullptr || is_finished(job->status)) return 0;
+        std::set<std::pair<std::string, std::string>> seen;
+        for (const PlannedFile& f : files) {
+          if (s.jobs.was_copied(id, f.rel, f.sha256) || !seen.emplace(f.rel, f.sha256).second) {
+            continue;
+          }
+          out->push_back({id, FileCopied{f.rel, f.size, f.mtime_ns, f.sha256, verified}});
+          ++n;
+          b += f.size;
+        }
+        return 0;
       });
-      if (did) out->push_back({id, FileCopied{f.rel, f.size, f.mtime_ns, f.sha256, verified}});
       return Status::ok();
     });
-    *appended = did && r.ok();
+    *copied = r.ok() ? n : 0;
+    *bytes = r.ok() ? b : 0;
     return r.ok() ? Status::ok() : r.status();
   }
 
@@ -484,7 +515,9 @@ void JobRunner::start() { impl_->start(); }
 Status JobRunner::cancel(const std::string& job_id, const std::string& reason) {
   return impl_->cancel(job_id, reason);
 }
-void JobRunner::deliver(CopyOutcome outcome) { impl_->deliver(std::move(outcome)); }
+void JobRunner::deliver(std::vector<CopyOutcome> outcomes) {
+  impl_->deliver(std::move(outcomes));
+}
 std::size_t JobRunner::active_jobs() const { return impl_->active_jobs(); }
 
 }  // namespace distsync

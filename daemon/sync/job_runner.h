@@ -10,9 +10,12 @@
 //   3. if it had started before (a crash or stop), removes stale temps on the target first;
 //   4. plans (sync_plan.h) and appends SyncStarted {attempt = previous + 1} in a Command that
 //      re-checks the downloads, so a download that started meanwhile defers it again;
-//   5. hands the files to the CopyDispatcher; each success is FileCopied (the Command checks
-//      the projection's was_copied, so a path+hash is never recorded twice in one job); each
-//      failure is FileCopyFailed with attempt k of n and the next retry time from the clock;
+//   5. hands the files to the CopyDispatcher, which copies them in batches; the successes of
+//      one batch are FileCopied events appended in one Command (one group commit; the Command
+//      checks the projection's was_copied, so a path+hash is never recorded twice in one job);
+//      each failure is FileCopyFailed with attempt k of n and the next retry time from the
+//      clock. A file renamed into place whose FileCopied was lost to a crash is found up to
+//      date by the next plan and counted there, never copied again;
 //   6. reports extras, prunes them only when the job asks, and ends with SyncCompleted, or
 //      SyncFailed when files failed after every attempt.
 // cancel() stops a job's copies (temps removed) and appends SyncCancelled. The destructor
@@ -26,6 +29,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "daemon/sync/component_layout.h"
 #include "daemon/sync/copy_dispatcher.h"
@@ -62,8 +66,9 @@ class JobRunner {
   // conflict for another console's job.
   Status cancel(const std::string& job_id, const std::string& reason);
 
-  // Routes a copy outcome to its job. Called by the dispatcher's outcome callback.
-  void deliver(CopyOutcome outcome);
+  // Routes copy outcomes to their jobs. Called by the dispatcher's outcome callback with the
+  // outcomes of one batch.
+  void deliver(std::vector<CopyOutcome> outcomes);
 
   // Number of jobs with a thread right now (for status).
   std::size_t active_jobs() const;

@@ -27,7 +27,7 @@ Status SyncService::start() {
   // The outcome callback runs on the dispatcher's thread; the runner is created right after.
   auto runner_slot = std::make_shared<std::atomic<JobRunner*>>(nullptr);
   Result<std::unique_ptr<CopyDispatcher>> d =
-      CopyDispatcher::start(options_.dispatcher, [runner_slot](CopyOutcome o) {
+      CopyDispatcher::start(options_.dispatcher, [runner_slot](std::vector<CopyOutcome> o) {
         if (JobRunner* r = runner_slot->load()) r->deliver(std::move(o));
       });
   if (!d.ok()) return d.status();

@@ -8,9 +8,15 @@ namespace distsync {
 namespace {
 
 TEST(CopyProtocolTest, EveryMessageRoundTrips) {
-  TaskMsg task{7, "/c/Patches/a.msu", "/s/Patches/a.msu", 42, -5, "ab", true, 1000, "srv"};
-  std::vector<CopyMessage> all = {ReadyMsg{"w", 12}, HeartbeatMsg{3}, task,
-                                  ResultMsg{7, false, "no_space", "full", 3, ""}, CancelMsg{7}};
+  TaskMsg task{7,
+               {{"/c/Patches/a.msu", "/s/Patches/a.msu", 42, -5, "ab"},
+                {"/c/Patches/b.msu", "/s/Patches/b.msu", 0, 9, "cd"}},
+               true,
+               1000,
+               "srv"};
+  ResultMsg result{7, "none", "", {{false, "no_space", "full", 3, ""}, {true, "none", "", 0, "cd"}}};
+  std::vector<CopyMessage> all = {ReadyMsg{"w", 12}, HeartbeatMsg{3}, task, result,
+                                  ResultMsg{8, "io_error", "worker busy", {}}, CancelMsg{7}};
   for (const auto& m : all) {
     EncodedMessage e = encode_copy_message(m);
     Result<CopyMessage> back = decode_copy_message(e.verb, e.body);
@@ -26,13 +32,24 @@ TEST(CopyProtocolTest, UntrustedFramesAreRefusedNotCrashed) {
   EXPECT_FALSE(decode_copy_message("HEARTBEAT", R"({"busy":-1})").ok());
   EXPECT_FALSE(decode_copy_message("HEARTBEAT", R"({"busy":"x"})").ok());
   EXPECT_FALSE(decode_copy_message("RESULT",
-                                   R"({"dispatch":1,"ok":false,"failure":"weird","message":"",)"
-                                   R"("bytes":0,"sha256":""})")
+                                   R"({"dispatch":1,"failure":"none","message":"","files":[)"
+                                   R"({"ok":false,"failure":"weird","message":"","bytes":0,)"
+                                   R"("sha256":""}]})")
                    .ok());
+  EXPECT_FALSE(decode_copy_message("RESULT",
+                                   R"({"dispatch":1,"failure":"none","message":"","files":[7]})")
+                   .ok());
+  const char* no_files = R"({"dispatch":1,"verify":false,"bandwidth_bps":0,"limit_key":"s",)";
+  EXPECT_FALSE(decode_copy_message("TASK", std::string(no_files) + R"("files":[]})").ok());
+  Result<CopyMessage> empty_source = decode_copy_message(
+      "TASK", std::string(no_files) +
+                  R"("files":[{"source":"","target":"/t","size":1,"mtime_ns":0,"sha256":""}]})");
+  ASSERT_FALSE(empty_source.ok());
+  EXPECT_NE(empty_source.status().message().find("source"), std::string::npos);
   Result<CopyMessage> r = decode_copy_message("TASK", R"({"dispatch":1})");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Status::Code::kInvalidArgument);
-  EXPECT_NE(r.status().message().find("source"), std::string::npos);
+  EXPECT_NE(r.status().message().find("files"), std::string::npos);
 }
 
 TEST(SyncRetryPolicyTest, BackoffDoublesUpToTheCapAndStopsAtMaxAttempts) {

@@ -51,6 +51,9 @@ TEST_F(CopyWorkerProcessTest, ExternalWorkersCopyAndAKilledWorkersTaskIsDispatch
   SyncServiceOptions o = options();
   o.dispatcher.inproc_workers = 0;
   o.dispatcher.external_endpoint = "ipc://" + dir_.sub("copy.ipc");
+  // Small batches, so that many remain queued when the first ones land: the killed worker
+  // is then surely mid-batch, and its batch must be dispatched again.
+  o.dispatcher.max_batch_files = 4;
   auto service = start_service(o, system_clock_);
   ASSERT_EQ(service->copy_endpoint(), o.dispatcher.external_endpoint);
   WorkerProcess w1(service->copy_endpoint());
