@@ -64,8 +64,17 @@ TargetDiff diff_manifests(const Manifest& source, const Manifest& target,
   return d;
 }
 
-Result<TargetDiff> diff_target(const Manifest& source, const std::string& target_root,
-                               const DiffOptions& options) {
+Result<Manifest> list_target(const std::string& target_root, const DiffOptions& options) {
+  struct stat st;
+  if (::stat(target_root.c_str(), &st) != 0 && errno == ENOENT) return Manifest{};
+  ManifestOptions mo;
+  mo.hash = false;
+  mo.cancel = options.cancel;
+  return build_manifest(target_root, mo);
+}
+
+Result<TargetDiff> diff_listed_target(const Manifest& source, const std::string& target_root,
+                                      Manifest target, const DiffOptions& options) {
   if (options.verify) {
     for (const FileEntry& e : source.files) {
       if (e.sha256.empty()) {
@@ -73,18 +82,6 @@ Result<TargetDiff> diff_target(const Manifest& source, const std::string& target
                                         " has no hash (build it with hash=true)");
       }
     }
-  }
-  Manifest target;
-  struct stat st;
-  if (::stat(target_root.c_str(), &st) == 0 || errno != ENOENT) {
-    ManifestOptions mo;
-    mo.hash = false;
-    mo.cancel = options.cancel;
-    Result<Manifest> listed = build_manifest(target_root, mo);
-    if (!listed.ok()) return listed.status();
-    target = std::move(listed.value());
-  }
-  if (options.verify) {
     // Hash only the target files whose stamp matches; the others are out of date anyway.
     for (FileEntry& t : target.files) {
       const FileEntry* s = source.find(t.path);
@@ -97,6 +94,21 @@ Result<TargetDiff> diff_target(const Manifest& source, const std::string& target
     }
   }
   return diff_manifests(source, target, options);
+}
+
+Result<TargetDiff> diff_target(const Manifest& source, const std::string& target_root,
+                               const DiffOptions& options) {
+  if (options.verify) {
+    for (const FileEntry& e : source.files) {
+      if (e.sha256.empty()) {
+        return Status::invalid_argument("verify needs a hashed source manifest; " + e.path +
+                                        " has no hash (build it with hash=true)");
+      }
+    }
+  }
+  Result<Manifest> target = list_target(target_root, options);
+  if (!target.ok()) return target.status();
+  return diff_listed_target(source, target_root, std::move(target.value()), options);
 }
 
 PruneReport prune(const std::string& target_root, const std::vector<std::string>& paths) {

@@ -46,6 +46,14 @@ TargetDiff diff_manifests(const Manifest& source, const Manifest& target,
 Result<TargetDiff> diff_target(const Manifest& source, const std::string& target_root,
                                const DiffOptions& options = {});
 
+// The two halves of diff_target, so a caller can list the target while it builds the source
+// manifest: list_target lists `target_root` without hashing (an empty manifest when it does
+// not exist); diff_listed_target diffs that listing (hashing stamp-matching target files
+// when verifying).
+Result<Manifest> list_target(const std::string& target_root, const DiffOptions& options = {});
+Result<TargetDiff> diff_listed_target(const Manifest& source, const std::string& target_root,
+                                      Manifest target, const DiffOptions& options = {});
+
 struct PruneReport {
   std::vector<std::string> removed;
   std::vector<RejectedEntry> failed;  // unsafe path, outside the root, or unlink error

@@ -68,9 +68,12 @@ class Walker {
 
   Status walk_entries(const std::string& rel_dir) {
     std::string abs_dir = rel_dir.empty() ? root_ : join_path(root_, rel_dir);
-    DIR* dir = ::opendir(abs_dir.c_str());
+    int fd = ::open(abs_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR* dir = fd < 0 ? nullptr : ::fdopendir(fd);
     if (dir == nullptr) {
-      reject(rel_dir, std::string("cannot read directory: ") + std::strerror(errno));
+      int err = errno;
+      if (fd >= 0) ::close(fd);
+      reject(rel_dir, std::string("cannot read directory: ") + std::strerror(err));
       return Status::ok();
     }
     std::vector<std::string> names;
@@ -79,14 +82,19 @@ class Walker {
       if (name == "." || name == "..") continue;
       names.emplace_back(name);
     }
-    ::closedir(dir);
     std::sort(names.begin(), names.end());
+    // Entries are stat'ed relative to the open folder: no path walk per file.
+    Status out = Status::ok();
     for (const std::string& name : names) {
-      if (cancelled()) return Status::unavailable("manifest of " + root_ + " cancelled");
-      Status s = visit(rel_dir.empty() ? name : rel_dir + "/" + name, name);
-      if (!s.is_ok()) return s;
+      if (cancelled()) {
+        out = Status::unavailable("manifest of " + root_ + " cancelled");
+        break;
+      }
+      out = visit(rel_dir.empty() ? name : rel_dir + "/" + name, name, ::dirfd(dir));
+      if (!out.is_ok()) break;
     }
-    return Status::ok();
+    ::closedir(dir);
+    return out;
   }
 
   Manifest take() { return std::move(manifest_); }
@@ -100,7 +108,7 @@ class Walker {
     manifest_.rejected.push_back({rel.empty() ? "." : rel, std::move(reason)});
   }
 
-  Status visit(const std::string& rel, const std::string& name) {
+  Status visit(const std::string& rel, const std::string& name, int dir_fd) {
     if (is_temp_name(name)) return Status::ok();
     if (Status safe = check_content_path(rel); !safe.is_ok()) {
       reject(rel, safe.message());
@@ -108,7 +116,7 @@ class Walker {
     }
     std::string abs = join_path(root_, rel);
     struct stat st;
-    if (::lstat(abs.c_str(), &st) != 0) {
+    if (::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
       if (errno == ENOENT) return Status::ok();  // removed while we walked
       reject(rel, std::string("cannot stat: ") + std::strerror(errno));
       return Status::ok();

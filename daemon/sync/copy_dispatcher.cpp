@@ -81,6 +81,7 @@ class CopyDispatcher::Impl {
         o.name = "inproc-" + std::to_string(i);
         o.heartbeat = options_.heartbeat;
         o.use_copy_file_range = options_.use_copy_file_range;
+        o.batch_sync = options_.batch_sync;
         (void)run_copy_worker_loop(context_, o, stop_.fd(), limiters_);
       });
     }

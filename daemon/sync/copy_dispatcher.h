@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "daemon/content/atomic_copy.h"
 #include "events/result.h"
 
 namespace distsync {
@@ -59,6 +60,7 @@ struct DispatcherOptions {
   std::chrono::milliseconds worker_timeout{5000};  // silence after which a worker is lost
   std::size_t max_concurrent = 16;
   bool use_copy_file_range = true;
+  BatchSync batch_sync = BatchSync::kSyncfs;  // told to in-process workers
   std::size_t max_batch_files = 512;
   std::uint64_t max_batch_bytes = 256ull << 20;
 };

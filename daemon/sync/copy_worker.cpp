@@ -36,10 +36,13 @@ std::string failure_name(const CopyResult& r) {
 // One task (a batch of files) on a helper thread; signals `done` when the result is ready.
 class RunningCopy {
  public:
-  RunningCopy(TaskMsg task, BandwidthLimiter* limiter, bool use_copy_file_range, const WakeFd& done)
+  RunningCopy(TaskMsg task, BandwidthLimiter* limiter, const CopyWorkerOptions& options,
+              const WakeFd& done)
       : task_(std::move(task)) {
-    thread_ = std::thread([this, limiter, use_copy_file_range, &done] {
+    thread_ = std::thread([this, limiter, use_copy_file_range = options.use_copy_file_range,
+                           batch_sync = options.batch_sync, &done] {
       BatchCopyOptions o;
+      o.sync = batch_sync;
       o.verify = task_.verify;
       o.limiter = limiter;
       o.cancel = &cancel_;
@@ -148,7 +151,7 @@ Status run_copy_worker_loop(zmq::context_t& context, const CopyWorkerOptions& op
           }
           BandwidthLimiter* limiter = limiters.get(task->limit_key, task->bandwidth_bps);
           running =
-              std::make_unique<RunningCopy>(*task, limiter, options.use_copy_file_range, done);
+              std::make_unique<RunningCopy>(*task, limiter, options, done);
         } else if (const auto* cancel = std::get_if<CancelMsg>(&*msg)) {
           if (running && running->dispatch() == cancel->dispatch) running->cancel();
         }

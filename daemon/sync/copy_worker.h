@@ -18,6 +18,7 @@
 #include <string>
 #include <utility>
 
+#include "daemon/content/atomic_copy.h"
 #include "daemon/content/bandwidth_limiter.h"
 #include "events/status.h"
 
@@ -28,6 +29,8 @@ struct CopyWorkerOptions {
   std::string name;      // for the dispatcher's logs; default "worker-<pid>"
   std::chrono::milliseconds heartbeat{1000};
   bool use_copy_file_range = true;
+  // How a batch's temps are made durable before the renames (atomic_copy.h).
+  BatchSync batch_sync = BatchSync::kSyncfs;
 };
 
 // Limiters shared by every worker thread of one process, one per (limit_key, rate).

@@ -1,5 +1,7 @@
 #include "daemon/sync/sync_plan.h"
 
+#include <future>
+
 #include "daemon/content/diff.h"
 #include "daemon/content/durable_file.h"
 #include "daemon/content/manifest.h"
@@ -29,18 +31,27 @@ Result<SyncPlan> build_sync_plan(const std::vector<ComponentRoot>& roots,
     if (!options.cache_dir.empty()) {
       mo.cache_path = join_path(options.cache_dir, root.component + ".hash-cache");
     }
+    DiffOptions d;
+    d.verify = options.verify;
+    d.mtime_tolerance_ns = options.mtime_tolerance_ns;
+    // The target is listed on a second thread while the console side is walked: both are
+    // stat-bound, and a no-op re-sync is nothing but these two walks.
+    std::future<Result<Manifest>> listed =
+        std::async(std::launch::async, [&] { return list_target(root.target_root, d); });
     Result<Manifest> manifest = [&] {
       std::lock_guard<std::mutex> lock(locks.for_path(mo.cache_path));
       return build_manifest(root.source_root, mo);
     }();
+    Result<Manifest> target = listed.get();
     if (!manifest.ok()) {
       return with_context(manifest.status(),
                           "cannot read the console's " + root.component + " folder: ");
     }
-    DiffOptions d;
-    d.verify = options.verify;
-    d.mtime_tolerance_ns = options.mtime_tolerance_ns;
-    Result<TargetDiff> diff = diff_target(*manifest, root.target_root, d);
+    if (!target.ok()) {
+      return with_context(target.status(), "cannot list " + root.target_root + ": ");
+    }
+    Result<TargetDiff> diff =
+        diff_listed_target(*manifest, root.target_root, std::move(target.value()), d);
     if (!diff.ok()) {
       return with_context(diff.status(), "cannot list " + root.target_root + ": ");
     }
