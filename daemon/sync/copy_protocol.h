@@ -1,6 +1,6 @@
 // The copy protocol between the dispatcher (a ZeroMQ ROUTER) and copy workers (DEALERs).
 //
-// Every message is three frames after the ROUTER's identity frame: the tag "DSCOPY1", a verb
+// Every message is three frames after the ROUTER's identity frame: the tag "DSCOPY2", a verb
 // and a JSON object. docs/sync.md gives the grammar and the conversation. This file is the
 // codec only: pure functions over value types, no sockets. Frames come from other processes,
 // so decode() trusts nothing: an unknown verb, bad JSON or a missing or mistyped field is
@@ -17,7 +17,7 @@
 
 namespace distsync {
 
-inline constexpr std::string_view kCopyProtocolTag = "DSCOPY1";
+inline constexpr std::string_view kCopyProtocolTag = "DSCOPY2";
 
 // worker -> dispatcher: ready for a task (sent on connect).
 struct ReadyMsg {

@@ -57,12 +57,8 @@ nlohmann::json SyncService::jobs(bool all) const {
   if (all) {
     // Finished jobs are evicted from memory; read them from the persisted state.
     (void)log_.read_state([&](std::uint64_t, StateTable& table) {
-      table.scan("job/", [&](std::string_view key, std::string_view) {
-        JobRecord rec;
-        std::string id(key.substr(4));
-        if (JobState::read_finished(table, id, &rec) && is_finished(rec.status)) {
-          out.push_back(job_json(rec));
-        }
+      JobState::scan_finished(table, [&](const JobRecord& rec) {
+        out.push_back(job_json(rec));
         return true;
       });
     });
