@@ -13,6 +13,15 @@ std::vector<const DownloadRecord*> DownloadState::running() const {
   return out;
 }
 
+bool DownloadState::read_finished(StateTable& table, const std::string& id, DownloadRecord* out) {
+  return EntityStore<DownloadRecord>::read(table, "download-done/", id, out);
+}
+
+void DownloadState::scan_finished(StateTable& table,
+                                  const std::function<bool(const DownloadRecord&)>& fn) {
+  EntityStore<DownloadRecord>::scan(table, "download-done/", fn);
+}
+
 void apply(DownloadState& state, const Event& e) {
   if (const auto* changed = e.as<DownloadSourceChanged>()) {
     state.sources.put(changed->kind, DownloadSource{changed->kind, changed->source});

@@ -4,6 +4,7 @@
 // downloads are persisted and evicted from memory. Pure fold; value type.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -46,11 +47,15 @@ struct DownloadSource {
 };
 
 struct DownloadState {
-  EntityStore<DownloadRecord> downloads{"download/"};
+  EntityStore<DownloadRecord> downloads{"download/", "download-done/"};
   EntityStore<DownloadSource> sources{"download-source/"};  // by kind; unset = config default
 
   std::vector<const DownloadRecord*> running() const;
   const DownloadRecord* find(const std::string& id) const { return downloads.find(id); }
+  // Finished downloads live only in the table.
+  static bool read_finished(StateTable& table, const std::string& id, DownloadRecord* out);
+  static void scan_finished(StateTable& table,
+                            const std::function<bool(const DownloadRecord&)>& fn);
 };
 
 void apply(DownloadState& state, const Event& e);

@@ -3,7 +3,9 @@
 //
 // Keys in the StateTable are `<prefix><id>`; values are T in cereal portable binary (T must
 // have a versioned serialize()). apply() code calls put()/erase(); save() writes the changed
-// keys and forgets them. Value type; not thread-safe (the ProjectionSet serializes access).
+// keys and forgets them. Records evict()ed from memory move to `<archive_prefix><id>`, so
+// load() reads only the live ones and start-up does not grow with history.
+// Value type; not thread-safe (the ProjectionSet serializes access).
 #pragma once
 
 #include <cereal/archives/portable_binary.hpp>
@@ -19,7 +21,8 @@ namespace distsync {
 template <typename T>
 class EntityStore {
  public:
-  explicit EntityStore(std::string prefix) : prefix_(std::move(prefix)) {}
+  explicit EntityStore(std::string prefix, std::string archive_prefix = "")
+      : prefix_(std::move(prefix)), archive_prefix_(std::move(archive_prefix)) {}
 
   const T* find(const std::string& id) const {
     auto it = items_.find(id);
@@ -39,7 +42,8 @@ class EntityStore {
     items_.erase(id);
     dirty_.insert(id);
   }
-  // Forgets `id` in memory but keeps its persisted record (written first if dirty).
+  // Forgets `id` in memory but keeps its persisted record, under the archive prefix when there
+  // is one.
   void evict(const std::string& id) {
     auto it = items_.find(id);
     if (it == items_.end()) return;
@@ -55,7 +59,14 @@ class EntityStore {
       if (it == items_.end()) table.erase(prefix_ + id);
       else table.put(prefix_ + id, encode(it->second));
     }
-    for (const auto& [id, value] : evicted_) table.put(prefix_ + id, encode(value));
+    for (const auto& [id, value] : evicted_) {
+      if (archive_prefix_.empty()) {
+        table.put(prefix_ + id, encode(value));
+      } else {
+        table.erase(prefix_ + id);
+        table.put(archive_prefix_ + id, encode(value));
+      }
+    }
     dirty_.clear();
     evicted_.clear();
   }
@@ -83,6 +94,15 @@ class EntityStore {
   }
   const std::string& prefix() const { return prefix_; }
 
+  // Calls fn(record) for each archived record until it returns false.
+  template <typename Fn>
+  static void scan(StateTable& table, const std::string& prefix, Fn fn) {
+    table.scan(prefix, [&](std::string_view, std::string_view value) {
+      T v;
+      return !decode(value, &v) || fn(v);
+    });
+  }
+
   static std::string encode(const T& v) {
     std::ostringstream os;
     {
@@ -104,6 +124,7 @@ class EntityStore {
 
  private:
   std::string prefix_;
+  std::string archive_prefix_;
   std::map<std::string, T> items_;
   std::set<std::string> dirty_;
   std::map<std::string, T> evicted_;

@@ -68,7 +68,7 @@ void JobState::save(StateTable& table) {
 }
 
 void JobState::load(StateTable& table) {
-  jobs.load(table, [](const JobRecord& j) { return !is_finished(j.status); });
+  jobs.load(table);
   copied.clear();
   pending_files.clear();
   for (const auto& [id, job] : jobs.items()) {
@@ -81,7 +81,11 @@ void JobState::load(StateTable& table) {
 }
 
 bool JobState::read_finished(StateTable& table, const std::string& id, JobRecord* out) {
-  return EntityStore<JobRecord>::read(table, "job/", id, out);
+  return EntityStore<JobRecord>::read(table, "job-done/", id, out);
+}
+
+void JobState::scan_finished(StateTable& table, const std::function<bool(const JobRecord&)>& fn) {
+  EntityStore<JobRecord>::scan(table, "job-done/", fn);
 }
 
 void apply(JobState& state, const Event& e) {

@@ -6,6 +6,7 @@
 // records a file twice. Pure fold; value type.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <set>
 #include <unordered_set>
@@ -78,7 +79,7 @@ struct JobRecord {
 };
 
 struct JobState {
-  EntityStore<JobRecord> jobs{"job/"};
+  EntityStore<JobRecord> jobs{"job/", "job-done/"};
   // Unfinished jobs only: a 64-bit digest of (path, sha256) of each file copied. A false
   // "already copied" needs two 64-bit digests to collide within one job.
   std::map<std::string, std::unordered_set<std::uint64_t>> copied;
@@ -93,6 +94,8 @@ struct JobState {
   void save(StateTable& table);
   void load(StateTable& table);
   static bool read_finished(StateTable& table, const std::string& id, JobRecord* out);
+  // Calls fn(job) for every finished job, by id, until it returns false.
+  static void scan_finished(StateTable& table, const std::function<bool(const JobRecord&)>& fn);
 };
 
 void apply(JobState& state, const Event& e);

@@ -38,7 +38,7 @@ void ProjectionSet::load(StateTable& table) {
   state_.servers.servers.load(table);
   state_.schedules.schedules.load(table);
   state_.jobs.load(table);
-  state_.downloads.downloads.load(table, [](const DownloadRecord& d) { return d.status == "running"; });
+  state_.downloads.downloads.load(table);
   state_.downloads.sources.load(table);
   state_.history.load(table);
   loaded_ = true;

@@ -55,11 +55,8 @@ nlohmann::json progress_json(const DownloadProgress& p) {
 Result<std::vector<DownloadRecord>> all_downloads(CommandRunner& runner) {
   std::map<std::string, DownloadRecord> by_id;
   Status s = runner.log().read_state([&](std::uint64_t, StateTable& table) {
-    table.scan("download/", [&](std::string_view key, std::string_view value) {
-      DownloadRecord rec;
-      if (EntityStore<DownloadRecord>::decode(value, &rec)) {
-        by_id[std::string(key.substr(std::string_view("download/").size()))] = rec;
-      }
+    DownloadState::scan_finished(table, [&](const DownloadRecord& rec) {
+      by_id[rec.id] = rec;
       return true;
     });
   });
@@ -84,7 +81,7 @@ Result<DownloadRecord> find_download(CommandRunner& runner, const std::string& i
   DownloadRecord rec;
   bool found = false;
   Status s = runner.log().read_state([&](std::uint64_t, StateTable& table) {
-    found = EntityStore<DownloadRecord>::read(table, "download/", id, &rec);
+    found = DownloadState::read_finished(table, id, &rec);
   });
   if (!s.is_ok()) return s;
   if (!found) {
