@@ -204,8 +204,8 @@ class CopyDispatcher::Impl {
             } else {  // the task did not run (or the worker answered short): not copied
               o.ok = false;
               o.failure = r->failure == "none" ? "io_error" : r->failure;
-              o.message = r->message.empty() ? "the worker reported no result for this file"
-                                             : r->message;
+              o.message =
+                  r->message.empty() ? "the worker reported no result for this file" : r->message;
             }
             outcomes.push_back(std::move(o));
           }
@@ -288,8 +288,8 @@ class CopyDispatcher::Impl {
   // tasks, within the batch limits, and no more than an even share of the batchable queue
   // per ready worker so that a short queue still keeps every worker busy.
   std::vector<CopyTask> take_batch(std::deque<CopyTask>::iterator first) {
-    const CopyTask key{0,           first->job, first->server, "", "", 0, 0, "", first->verify,
-                       first->bandwidth_bps, 0};
+    const CopyTask key{0,  first->job,    first->server,        "", "", 0, 0,
+                       "", first->verify, first->bandwidth_bps, 0};
     const std::size_t limit = std::max<std::size_t>(options_.max_batch_files, 1);
     const std::size_t workers = std::max<std::size_t>(ready_.size(), 1);
     std::size_t same = 0;

@@ -12,9 +12,9 @@
 // under a new number, so a late RESULT from the lost worker is ignored).
 //
 // One thread owns every socket; submit() and cancel_job() post messages to it. Outcomes are
-// delivered, all outcomes of one batch in one call, by calling `on_outcome` on that thread: it must be quick and must not call back
-// into the dispatcher. Thread-safe. The destructor stops workers and the thread and joins
-// them; tasks still queued get no outcome.
+// delivered, all outcomes of one batch in one call, by calling `on_outcome` on that thread: it must
+// be quick and must not call back into the dispatcher. Thread-safe. The destructor stops workers
+// and the thread and joins them; tasks still queued get no outcome.
 #pragma once
 
 #include <chrono>

@@ -45,7 +45,7 @@ struct TaskFile {
 // dispatcher -> worker: copy a batch of files (one server, one job) atomically, with one
 // durability barrier for the batch (docs/sync.md).
 struct TaskMsg {
-  std::uint64_t dispatch = 0;  // unique per hand-out; a re-dispatch gets a new one
+  std::uint64_t dispatch = 0;   // unique per hand-out; a re-dispatch gets a new one
   std::vector<TaskFile> files;  // at least one
   bool verify = false;
   std::uint64_t bandwidth_bps = 0;  // 0 = unlimited

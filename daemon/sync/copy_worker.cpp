@@ -146,12 +146,12 @@ Status run_copy_worker_loop(zmq::context_t& context, const CopyWorkerOptions& op
         if (!msg.ok()) continue;
         if (const auto* task = std::get_if<TaskMsg>(&*msg)) {
           if (running) {
-            send(socket, ResultMsg{task->dispatch, "io_error", "worker busy with another task", {}});
+            send(socket,
+                 ResultMsg{task->dispatch, "io_error", "worker busy with another task", {}});
             continue;
           }
           BandwidthLimiter* limiter = limiters.get(task->limit_key, task->bandwidth_bps);
-          running =
-              std::make_unique<RunningCopy>(*task, limiter, options, done);
+          running = std::make_unique<RunningCopy>(*task, limiter, options, done);
         } else if (const auto* cancel = std::get_if<CancelMsg>(&*msg)) {
           if (running && running->dispatch() == cancel->dispatch) running->cancel();
         }

@@ -1,7 +1,7 @@
 // JobMailbox: the one way into a job thread. Internal to distsync_sync.
 //
-// A closed set of messages (a batch of copy outcomes, cancel, stop, a clock jump) and one wait with a
-// deadline. Thread-safe.
+// A closed set of messages (a batch of copy outcomes, cancel, stop, a clock jump) and one wait with
+// a deadline. Thread-safe.
 #pragma once
 
 #include <chrono>

@@ -465,8 +465,8 @@ class JobRunner::Impl {
   // this job already recorded with the same path and hash (checked inside the Command, so
   // two outcomes for one file — a re-dispatched batch — record it once). *copied and *bytes
   // count what was appended.
-  Status record_copied(const std::string& id, const std::vector<PlannedFile>& files,
-                       bool verified, std::uint64_t* copied, std::uint64_t* bytes) {
+  Status record_copied(const std::string& id, const std::vector<PlannedFile>& files, bool verified,
+                       std::uint64_t* copied, std::uint64_t* bytes) {
     std::uint64_t n = 0, b = 0;
     Result<AppendResult> r = log_.execute([&](std::uint64_t, std::vector<EventDraft>* out) {
       n = 0;
@@ -515,9 +515,7 @@ void JobRunner::start() { impl_->start(); }
 Status JobRunner::cancel(const std::string& job_id, const std::string& reason) {
   return impl_->cancel(job_id, reason);
 }
-void JobRunner::deliver(std::vector<CopyOutcome> outcomes) {
-  impl_->deliver(std::move(outcomes));
-}
+void JobRunner::deliver(std::vector<CopyOutcome> outcomes) { impl_->deliver(std::move(outcomes)); }
 std::size_t JobRunner::active_jobs() const { return impl_->active_jobs(); }
 
 }  // namespace distsync

@@ -14,9 +14,11 @@ TEST(CopyProtocolTest, EveryMessageRoundTrips) {
                true,
                1000,
                "srv"};
-  ResultMsg result{7, "none", "", {{false, "no_space", "full", 3, ""}, {true, "none", "", 0, "cd"}}};
-  std::vector<CopyMessage> all = {ReadyMsg{"w", 12}, HeartbeatMsg{3}, task, result,
-                                  ResultMsg{8, "io_error", "worker busy", {}}, CancelMsg{7}};
+  ResultMsg result{
+      7, "none", "", {{false, "no_space", "full", 3, ""}, {true, "none", "", 0, "cd"}}};
+  std::vector<CopyMessage> all = {
+      ReadyMsg{"w", 12}, HeartbeatMsg{3}, task, result, ResultMsg{8, "io_error", "worker busy", {}},
+      CancelMsg{7}};
   for (const auto& m : all) {
     EncodedMessage e = encode_copy_message(m);
     Result<CopyMessage> back = decode_copy_message(e.verb, e.body);
@@ -36,9 +38,9 @@ TEST(CopyProtocolTest, UntrustedFramesAreRefusedNotCrashed) {
                                    R"({"ok":false,"failure":"weird","message":"","bytes":0,)"
                                    R"("sha256":""}]})")
                    .ok());
-  EXPECT_FALSE(decode_copy_message("RESULT",
-                                   R"({"dispatch":1,"failure":"none","message":"","files":[7]})")
-                   .ok());
+  EXPECT_FALSE(
+      decode_copy_message("RESULT", R"({"dispatch":1,"failure":"none","message":"","files":[7]})")
+          .ok());
   const char* no_files = R"({"dispatch":1,"verify":false,"bandwidth_bps":0,"limit_key":"s",)";
   EXPECT_FALSE(decode_copy_message("TASK", std::string(no_files) + R"("files":[]})").ok());
   Result<CopyMessage> empty_source = decode_copy_message(
