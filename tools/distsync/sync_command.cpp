@@ -5,6 +5,7 @@
 // exit 0 when every job completed, 1 with each failed or cancelled job's reason.
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -18,7 +19,9 @@ namespace {
 
 using nlohmann::json;
 
+// Polls start fast, so a sync with nothing to copy returns at once, and back off to this.
 constexpr auto kPollInterval = std::chrono::milliseconds(200);
+constexpr auto kFirstPollInterval = std::chrono::milliseconds(2);
 constexpr auto kPlainLineInterval = std::chrono::seconds(1);
 
 struct SyncFlags {
@@ -66,6 +69,7 @@ int follow(CliContext& ctx, ControlClient& client, const std::vector<std::string
   std::string last_line;
   auto last_print = std::chrono::steady_clock::time_point{};
   bool drawn = false;
+  auto interval = kFirstPollInterval;
   for (;;) {
     bool all_done = true;
     std::string line;
@@ -95,7 +99,8 @@ int follow(CliContext& ctx, ControlClient& client, const std::vector<std::string
         last_print = now;
       }
     }
-    std::this_thread::sleep_for(kPollInterval);
+    std::this_thread::sleep_for(interval);
+    interval = std::min<std::chrono::milliseconds>(interval * 2, kPollInterval);
   }
   if (drawn) ctx.out() << "\n";
   int code = kExitOk;
