@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cereal/archives/portable_binary.hpp>
+#include <deque>
 #include <map>
 #include <set>
 #include <sstream>
@@ -24,9 +25,13 @@ class EntityStore {
   explicit EntityStore(std::string prefix, std::string archive_prefix = "")
       : prefix_(std::move(prefix)), archive_prefix_(std::move(archive_prefix)) {}
 
+  // A live record, or one of the last kRecentEvicted evicted ones: a reader must find a record
+  // that was just evicted even before the transaction that archives it commits.
   const T* find(const std::string& id) const {
     auto it = items_.find(id);
-    return it == items_.end() ? nullptr : &it->second;
+    if (it != items_.end()) return &it->second;
+    auto r = recent_.find(id);
+    return r == recent_.end() ? nullptr : &r->second;
   }
   T* find_mutable(const std::string& id) {
     auto it = items_.find(id);
@@ -47,7 +52,13 @@ class EntityStore {
   void evict(const std::string& id) {
     auto it = items_.find(id);
     if (it == items_.end()) return;
-    evicted_[id] = std::move(it->second);
+    evicted_[id] = it->second;
+    recent_[id] = std::move(it->second);
+    recent_order_.push_back(id);
+    if (recent_order_.size() > kRecentEvicted) {
+      recent_.erase(recent_order_.front());
+      recent_order_.pop_front();
+    }
     items_.erase(it);
     dirty_.erase(id);
   }
@@ -77,6 +88,8 @@ class EntityStore {
     items_.clear();
     dirty_.clear();
     evicted_.clear();
+    recent_.clear();
+    recent_order_.clear();
     table.scan(prefix_, [&](std::string_view key, std::string_view value) {
       T v;
       if (decode(value, &v) && keep(v)) items_[std::string(key.substr(prefix_.size()))] = std::move(v);
@@ -123,8 +136,12 @@ class EntityStore {
   }
 
  private:
+  static constexpr std::size_t kRecentEvicted = 256;
+
   std::string prefix_;
   std::string archive_prefix_;
+  std::map<std::string, T> recent_;        // the last evicted records, for readers
+  std::deque<std::string> recent_order_;
   std::map<std::string, T> items_;
   std::set<std::string> dirty_;
   std::map<std::string, T> evicted_;

@@ -27,6 +27,7 @@ JobProgress job_progress(const JobRecord& job, std::int64_t now_us) {
   p.files_failed = job.files_failed;
   p.files_up_to_date = job.files_up_to_date;
   p.attempt = job.attempt;
+  p.reason = job.reason;
   for (const auto& [path, r] : job.retries) p.retries.push_back(r);
   if (job.started_us > 0) {
     std::int64_t end = is_finished(job.status) && job.finished_us > 0 ? job.finished_us : now_us;
@@ -57,6 +58,7 @@ nlohmann::json progress_json(const JobProgress& p) {
   }
   return {{"job", p.job},
           {"status", p.status},
+          {"reason", p.reason},
           {"files_done", p.files_done},
           {"files_total", p.files_total},
           {"bytes_done", p.bytes_done},

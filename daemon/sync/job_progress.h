@@ -22,6 +22,7 @@ struct JobProgress {
   double rate_bps = 0;      // bytes per second since the job started; 0 before
   std::int64_t eta_s = -1;  // seconds left at that rate; -1 when unknown
   std::vector<FileRetry> retries;
+  std::string reason;  // why a job failed or was cancelled
 };
 
 // `now_us` is the caller's clock (UTC microseconds).

@@ -78,7 +78,9 @@ TEST(JobProjectionTest, LifecycleAndProgressDerivedFromEvents) {
   apply(st, ev(6, "j1", FileCopied{"y", 200, 1, "h2", false}));
   EXPECT_TRUE(st.find("j1")->retries.empty());
   apply(st, ev(7, "j1", SyncCompleted{2, 300, 1, 0, 0}));
-  EXPECT_EQ(st.find("j1"), nullptr) << "finished jobs leave memory";
+  EXPECT_EQ(st.jobs.items().count("j1"), 0u) << "finished jobs leave the live set";
+  ASSERT_NE(st.find("j1"), nullptr) << "readers still find a just-finished job";
+  EXPECT_EQ(st.find("j1")->status, JobStatus::kCompleted);
   EXPECT_EQ(st.active_for("a", "patches"), nullptr);
   MapStateTable table;
   st.save(table);

@@ -53,16 +53,6 @@ std::string progress_line(const json& p) {
   return line;
 }
 
-// The recorded reason of a finished job (sync.job's progress does not carry it).
-std::string job_reason(ControlClient& client, const std::string& job) {
-  auto jobs = client.call("sync.jobs", {{"all", true}});
-  if (!jobs.ok()) return jobs.status().message();
-  for (const json& j : jobs->value("jobs", json::array())) {
-    if (j.value("job", "") == job) return j.value("reason", "");
-  }
-  return "";
-}
-
 int follow(CliContext& ctx, ControlClient& client, const std::vector<std::string>& jobs) {
   const bool tty = !ctx.json() && isatty(STDOUT_FILENO) && &ctx.out() == &std::cout;
   std::map<std::string, json> last;
@@ -108,7 +98,6 @@ int follow(CliContext& ctx, ControlClient& client, const std::vector<std::string
     json p = last[job];
     std::string status = p.value("status", "");
     if (ctx.json()) {
-      if (status != "completed") p["reason"] = job_reason(client, job);
       ctx.print_json_line(p);
     }
     if (status == "completed") {
@@ -119,7 +108,7 @@ int follow(CliContext& ctx, ControlClient& client, const std::vector<std::string
       }
       continue;
     }
-    std::string reason = job_reason(client, job);
+    std::string reason = p.value("reason", "");
     code = ctx.fail(
         Status::unavailable("sync " + job + " " + status + (reason.empty() ? "" : ": " + reason)));
   }
