@@ -45,6 +45,17 @@ Result<std::unique_ptr<ControlClient>> CliContext::connect() const {
   return ControlClient::connect(*endpoint, timeout());
 }
 
+int CliContext::request(const std::string& op, const nlohmann::json& args,
+                        const std::function<void(const nlohmann::json&)>& print) {
+  auto client = connect();
+  if (!client.ok()) return fail(client.status());
+  auto reply = (*client)->call(op, args);
+  if (!reply.ok()) return fail(reply.status());
+  if (json()) print_json_line(*reply);
+  else print(*reply);
+  return kExitOk;
+}
+
 int CliContext::fail(const Status& status) {
   err_ << "distsync: " << status.message() << "\n";
   return kExitFailure;

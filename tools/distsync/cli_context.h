@@ -8,6 +8,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <functional>
 #include <iosfwd>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -47,6 +48,11 @@ class CliContext {
   bool json() const { return options_.json; }
   std::chrono::milliseconds timeout() const;
   std::ostream& out() { return out_; }
+
+  // Sends one request; prints the reply as a JSON line with --json, else through `print`.
+  // Returns the exit code.
+  int request(const std::string& op, const nlohmann::json& args,
+              const std::function<void(const nlohmann::json&)>& print);
 
   // Prints "distsync: <message>" on stderr; returns kExitFailure.
   int fail(const Status& status);

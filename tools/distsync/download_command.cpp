@@ -105,20 +105,6 @@ int run_start(CliContext& ctx, const std::string& kind, const StartFlags& flags)
   return follow(ctx, **client, id);
 }
 
-int run_simple(CliContext& ctx, const std::string& op, const json& args,
-               const std::function<void(const json&)>& print) {
-  auto client = ctx.connect();
-  if (!client.ok()) return ctx.fail(client.status());
-  auto reply = (*client)->call(op, args);
-  if (!reply.ok()) return ctx.fail(reply.status());
-  if (ctx.json()) {
-    ctx.print_json_line(*reply);
-  } else {
-    print(*reply);
-  }
-  return kExitOk;
-}
-
 void print_list(CliContext& ctx, const json& reply) {
   std::vector<std::vector<std::string>> rows{
       {"ID", "KIND", "STATUS", "STARTED", "FETCHED", "SKIPPED", "BYTES", "SOURCE / REASON"}};
@@ -167,7 +153,7 @@ void register_download_commands(CLI::App& app, CliContext& ctx) {
   auto* cancel = download->add_subcommand("cancel", "cancel a running download");
   cancel->add_option("id", *id, "download id")->required();
   cancel->callback([&ctx, id] {
-    ctx.exit_code = run_simple(ctx, "download.cancel", {{"id", *id}}, [&ctx](const json& r) {
+    ctx.exit_code = ctx.request("download.cancel", {{"id", *id}}, [&ctx](const json& r) {
       ctx.out() << "download " << r.value("cancelled", "") << " cancelled\n";
     });
   });
@@ -176,7 +162,7 @@ void register_download_commands(CLI::App& app, CliContext& ctx) {
   auto* list = download->add_subcommand("list", "running and recent downloads");
   list->add_flag("--all", *all, "every finished download, not only the recent ones");
   list->callback([&ctx, all] {
-    ctx.exit_code = run_simple(ctx, "download.list", {{"all", *all}},
+    ctx.exit_code = ctx.request("download.list", {{"all", *all}},
                                [&ctx](const json& r) { print_list(ctx, r); });
   });
 
@@ -184,7 +170,7 @@ void register_download_commands(CLI::App& app, CliContext& ctx) {
   auto* status = download->add_subcommand("status", "one download, with live progress");
   status->add_option("id", *status_id, "download id")->required();
   status->callback([&ctx, status_id] {
-    ctx.exit_code = run_simple(ctx, "download.status", {{"id", *status_id}}, [&](const json& d) {
+    ctx.exit_code = ctx.request("download.status", {{"id", *status_id}}, [&](const json& d) {
       if (d.value("status", "") == "running") {
         ctx.out() << progress_line(*status_id, d) << "\n";
       } else if (d.value("status", "") == "completed") {
@@ -205,7 +191,7 @@ void register_download_commands(CLI::App& app, CliContext& ctx) {
   source->add_option("location", *location, "absolute directory, file:// or http(s):// URL")
       ->required();
   source->callback([&ctx, kind, location] {
-    ctx.exit_code = run_simple(ctx, "download.source", {{"kind", *kind}, {"source", *location}},
+    ctx.exit_code = ctx.request("download.source", {{"kind", *kind}, {"source", *location}},
                                [&ctx](const json& r) {
                                  ctx.out() << r.value("kind", "") << " downloads now come from "
                                            << r.value("source", "") << "\n";
@@ -214,7 +200,7 @@ void register_download_commands(CLI::App& app, CliContext& ctx) {
 
   auto* sources = download->add_subcommand("sources", "where each kind of download comes from");
   sources->callback([&ctx] {
-    ctx.exit_code = run_simple(ctx, "download.sources", json::object(), [&ctx](const json& r) {
+    ctx.exit_code = ctx.request("download.sources", json::object(), [&ctx](const json& r) {
       std::vector<std::vector<std::string>> rows{{"KIND", "SOURCE", "SET BY"}};
       for (const json& s : r.value("sources", json::array())) {
         std::string src = s.value("source", "");

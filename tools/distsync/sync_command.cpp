@@ -138,20 +138,6 @@ int run_sync(CliContext& ctx, const SyncFlags& flags) {
   return follow(ctx, **client, jobs);
 }
 
-int run_simple(CliContext& ctx, const std::string& op, const json& args,
-               const std::function<void(const json&)>& print) {
-  auto client = ctx.connect();
-  if (!client.ok()) return ctx.fail(client.status());
-  auto reply = (*client)->call(op, args);
-  if (!reply.ok()) return ctx.fail(reply.status());
-  if (ctx.json()) {
-    ctx.print_json_line(*reply);
-  } else {
-    print(*reply);
-  }
-  return kExitOk;
-}
-
 void print_jobs(CliContext& ctx, const json& reply) {
   std::vector<std::vector<std::string>> rows{
       {"JOB", "SERVER", "COMPONENT", "TRIGGER", "STATUS", "FILES", "BYTES", "QUEUED", "REASON"}};
@@ -208,7 +194,7 @@ void register_sync_commands(CLI::App& app, CliContext& ctx) {
   auto* cancel = sync->add_subcommand("cancel", "cancel a queued or running sync job");
   cancel->add_option("job", *cancel_job, "job id")->required();
   cancel->callback([&ctx, cancel_job] {
-    ctx.exit_code = run_simple(ctx, "sync.cancel", {{"job", *cancel_job}}, [&ctx](const json& r) {
+    ctx.exit_code = ctx.request("sync.cancel", {{"job", *cancel_job}}, [&ctx](const json& r) {
       ctx.out() << "sync " << r.value("cancelled", "") << " cancelled\n";
     });
   });
@@ -217,7 +203,7 @@ void register_sync_commands(CLI::App& app, CliContext& ctx) {
   auto* jobs = sync->add_subcommand("jobs", "unfinished sync jobs (--all: finished ones too)");
   jobs->add_flag("--all", *all, "finished jobs too");
   jobs->callback([&ctx, all] {
-    ctx.exit_code = run_simple(ctx, "sync.jobs", {{"all", *all}},
+    ctx.exit_code = ctx.request("sync.jobs", {{"all", *all}},
                                [&ctx](const json& r) { print_jobs(ctx, r); });
   });
 
@@ -225,7 +211,7 @@ void register_sync_commands(CLI::App& app, CliContext& ctx) {
   auto* job = sync->add_subcommand("job", "one job's progress and pending retries");
   job->add_option("job", *job_id, "job id")->required();
   job->callback([&ctx, job_id] {
-    ctx.exit_code = run_simple(ctx, "sync.job", {{"job", *job_id}},
+    ctx.exit_code = ctx.request("sync.job", {{"job", *job_id}},
                                [&ctx](const json& p) { print_job(ctx, p); });
   });
 }
