@@ -10,10 +10,12 @@
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <iosfwd>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "daemon/config.h"
+#include "events/log/lmdb_event_log.h"
 
 namespace distsync {
 
@@ -32,6 +34,11 @@ struct AdminCommand {
 };
 
 std::vector<AdminCommand> admin_commands();
+
+// Opens the data dir's event log, which must exist: an admin command never creates one.
+// NotFound names the directory. `folder`, when given, must outlive the log.
+Result<std::unique_ptr<LmdbEventLog>> open_existing_log(const DaemonConfig& config,
+                                                        Folder* folder = nullptr);
 
 // `check`: verifies the whole hash chain of the log and that the stored head matches it.
 AdminCommand make_check_command();

@@ -1,5 +1,4 @@
 // `distsync-admin check`: walks every record of the log through the ChainVerifier.
-#include <filesystem>
 #include <ostream>
 
 #include "events/chain.h"
@@ -10,15 +9,7 @@ namespace distsync {
 namespace {
 
 int run_check(const DaemonConfig& config, AdminIo io) {
-  std::error_code ec;
-  if (!std::filesystem::exists(config.log_dir + "/data.mdb", ec)) {
-    io.err << "distsync-admin: no event log at " << config.log_dir << "; is --data-dir right?\n";
-    return 1;
-  }
-  LmdbLogOptions options;
-  options.dir = config.log_dir;
-  options.console = "distsync-admin";
-  auto log = LmdbEventLog::open(options);
+  auto log = open_existing_log(config);
   if (!log.ok()) {
     io.err << "distsync-admin: " << log.status().message() << "\n";
     return 1;

@@ -3,7 +3,6 @@
 // rebuild folds the whole log into a fresh in-memory state (projections/projection_set.h
 // rebuild()) and compares it, key by key, with the state the daemon persisted beside the log.
 // It reports "projections OK" or the first differing keys; it never writes the data dir.
-#include <filesystem>
 #include <memory>
 #include <ostream>
 
@@ -56,11 +55,7 @@ class ResetFolder : public Folder {
 Status write_rebuild(const DaemonConfig& config) {
   ProjectionSet projections;
   ResetFolder reset(&projections);
-  LmdbLogOptions options;
-  options.dir = config.log_dir;
-  options.console = "distsync-admin";
-  options.folder = &reset;
-  auto log = LmdbEventLog::open(options);
+  auto log = open_existing_log(config, &reset);
   if (!log.ok()) return log.status();
   auto r = (*log)->execute([](std::uint64_t, std::vector<EventDraft>*) { return Status::ok(); });
   (*log)->close();
@@ -76,15 +71,7 @@ int run_rebuild(const DaemonConfig& config, AdminIo io, bool write) {
     }
     io.out << "projections rebuilt from the log and written\n";
   }
-  std::error_code ec;
-  if (!std::filesystem::exists(config.log_dir + "/data.mdb", ec)) {
-    io.err << "distsync-admin: no event log at " << config.log_dir << "; is --data-dir right?\n";
-    return 1;
-  }
-  LmdbLogOptions options;
-  options.dir = config.log_dir;
-  options.console = "distsync-admin";
-  auto log = LmdbEventLog::open(options);
+  auto log = open_existing_log(config);
   if (!log.ok()) {
     io.err << "distsync-admin: " << log.status().message() << "\n";
     return 1;
