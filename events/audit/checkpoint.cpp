@@ -7,9 +7,11 @@
 
 #include <cereal/archives/json.hpp>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "events/json_text.h"
@@ -21,7 +23,8 @@ namespace fs = std::filesystem;
 
 constexpr std::string_view kSecretHeader = "distsync-checkpoint-secret-key ed25519 v1";
 constexpr std::string_view kPublicHeader = "distsync-checkpoint-public-key ed25519 v1";
-constexpr std::string_view kMessagePrefix = "distsync-checkpoint v1\n";
+constexpr std::string_view kMessagePrefixV1 = "distsync-checkpoint v1\n";
+constexpr std::string_view kMessagePrefixV2 = "distsync-checkpoint v2\n";
 
 void ensure_sodium() {
   static const int rc = sodium_init();
@@ -97,15 +100,10 @@ CheckpointKey CheckpointKey::generate() {
   return k;
 }
 
-Checkpoint CheckpointKey::sign(std::uint64_t seq, const Hash256& hash, std::int64_t time_us,
-                               std::string console) const {
-  Checkpoint cp;
-  cp.seq = seq;
-  cp.hash = hash;
-  cp.time_us = time_us;
-  cp.console = std::move(console);
+Checkpoint CheckpointKey::sign(Checkpoint cp) const {
+  DISTSYNC_CHECK(cp.version == 1 || cp.version == 2);
   cp.public_key = public_;
-  std::string msg = checkpoint_message(seq, hash, time_us, cp.console);
+  std::string msg = checkpoint_message(cp);
   crypto_sign_ed25519_detached(cp.signature.data(), nullptr,
                                reinterpret_cast<const unsigned char*>(msg.data()), msg.size(),
                                secret_.data());
@@ -200,17 +198,20 @@ Result<PublicKey> parse_public_key(std::string_view hex_or_path) {
                                   "`distsync-admin public-key` prints)");
 }
 
-std::string checkpoint_message(std::uint64_t seq, const Hash256& hash, std::int64_t time_us,
-                               std::string_view console) {
-  std::string m(kMessagePrefix);
-  m += std::to_string(seq) + "\n" + to_hex(hash) + "\n" + std::to_string(time_us) + "\n";
-  m += console;
+std::string checkpoint_message(const Checkpoint& cp) {
+  std::string m(cp.version == 1 ? kMessagePrefixV1 : kMessagePrefixV2);
+  if (cp.version != 1) {
+    m += std::to_string(cp.first_seq) + "\n" + to_hex(cp.first_prev_hash) + "\n";
+  }
+  m += std::to_string(cp.seq) + "\n" + to_hex(cp.hash) + "\n" + std::to_string(cp.time_us) + "\n";
+  m += cp.console;
   return m;
 }
 
 bool checkpoint_signature_valid(const Checkpoint& cp) {
   ensure_sodium();
-  std::string msg = checkpoint_message(cp.seq, cp.hash, cp.time_us, cp.console);
+  if (cp.version != 1 && cp.version != 2) return false;
+  std::string msg = checkpoint_message(cp);
   return crypto_sign_ed25519_verify_detached(cp.signature.data(),
                                              reinterpret_cast<const unsigned char*>(msg.data()),
                                              msg.size(), cp.public_key.data()) == 0;
@@ -220,7 +221,15 @@ std::string key_to_hex(const PublicKey& key) { return bytes_to_hex(key); }
 std::string signature_to_hex(const Signature& sig) { return bytes_to_hex(sig); }
 
 std::string checkpoint_to_json(const Checkpoint& cp) {
-  std::string s = "{\"checkpoint\":{\"seq\":";
+  std::string s = "{\"checkpoint\":{";
+  if (cp.version != 1) {
+    s += "\"version\":";
+    append_json_int(&s, cp.version);
+    s += ",\"first_seq\":";
+    append_json_int(&s, cp.first_seq);
+    s += ",\"first_prev_hash\":\"" + to_hex(cp.first_prev_hash) + "\",";
+  }
+  s += "\"seq\":";
   append_json_int(&s, cp.seq);
   s += ",\"hash\":\"" + to_hex(cp.hash) + "\",\"time_us\":";
   append_json_int(&s, cp.time_us);
@@ -237,62 +246,85 @@ bool is_checkpoint_json(std::string_view line) {
 
 namespace {
 
-Result<Checkpoint> checkpoint_from_parts(std::uint64_t seq, std::string_view hash,
-                                         std::int64_t time_us, std::string console,
-                                         std::string_view key, std::string_view sig) {
-  Checkpoint cp;
-  cp.seq = seq;
-  cp.time_us = time_us;
-  cp.console = std::move(console);
+// `cp` holds version, first_seq, seq, time_us and console; the rest is hex to decode.
+Result<Checkpoint> checkpoint_from_parts(Checkpoint cp, std::string_view first_prev_hash,
+                                         std::string_view hash, std::string_view key,
+                                         std::string_view sig) {
   auto h = hash_from_hex(hash);
-  if (!h || !hex_to_bytes(key, &cp.public_key) || !hex_to_bytes(sig, &cp.signature)) {
-    return Status::corruption("checkpoint has a malformed hash, public_key or signature");
+  auto first = cp.version == 1 ? std::optional<Hash256>(Hash256{}) : hash_from_hex(first_prev_hash);
+  if (!h || !first || !hex_to_bytes(key, &cp.public_key) || !hex_to_bytes(sig, &cp.signature)) {
+    return Status::corruption(
+        "checkpoint has a malformed first_prev_hash, hash, public_key or signature");
   }
   cp.hash = *h;
+  cp.first_prev_hash = *first;
   return cp;
+}
+
+template <typename Int>
+bool parse_whole(const std::string& s, Int* v) {
+  auto r = std::from_chars(s.data(), s.data() + s.size(), *v);
+  return !s.empty() && r.ec == std::errc() && r.ptr == s.data() + s.size();
 }
 
 }  // namespace
 
 Result<Checkpoint> checkpoint_from_json(std::string_view line) {
-  std::uint64_t seq = 0;
-  std::int64_t time_us = 0;
-  std::string hash, console, key, sig;
+  Checkpoint cp;
+  std::string first_prev, hash, key, sig;
+  // A v2 trailer starts with its version; one without is v1, whose signature covers less
+  // (and whose message prefix differs, so a v2 trailer stripped of it fails to verify).
+  cp.version = line.rfind("{\"checkpoint\":{\"version\":", 0) == 0 ? 0 : 1;
   try {
     std::istringstream is{std::string(line)};
     cereal::JSONInputArchive ar(is);
     ar.setNextName("checkpoint");
     ar.startNode();
-    ar(cereal::make_nvp("seq", seq), cereal::make_nvp("hash", hash),
-       cereal::make_nvp("time_us", time_us), cereal::make_nvp("console", console),
+    if (cp.version != 1) {
+      ar(cereal::make_nvp("version", cp.version), cereal::make_nvp("first_seq", cp.first_seq),
+         cereal::make_nvp("first_prev_hash", first_prev));
+    }
+    ar(cereal::make_nvp("seq", cp.seq), cereal::make_nvp("hash", hash),
+       cereal::make_nvp("time_us", cp.time_us), cereal::make_nvp("console", cp.console),
        cereal::make_nvp("public_key", key), cereal::make_nvp("signature", sig));
     ar.finishNode();
   } catch (const std::exception& ex) {
     return Status::corruption(std::string("undecodable checkpoint: ") + ex.what());
   }
-  return checkpoint_from_parts(seq, hash, time_us, std::move(console), key, sig);
+  if (cp.version != 2 && cp.version != 1) {
+    return Status::corruption("checkpoint version " + std::to_string(cp.version) +
+                              " is not one this build knows (1 or 2); verify with a newer build");
+  }
+  return checkpoint_from_parts(std::move(cp), first_prev, hash, key, sig);
 }
 
 std::vector<std::string> checkpoint_to_csv_fields(const Checkpoint& cp) {
-  return {std::string(kCsvCheckpointTag), std::to_string(cp.seq),  to_hex(cp.hash),
-          std::to_string(cp.time_us),     cp.console,              key_to_hex(cp.public_key),
-          signature_to_hex(cp.signature)};
+  std::vector<std::string> f = {std::string(kCsvCheckpointTag)};
+  if (cp.version != 1) {
+    f.insert(f.end(), {"v" + std::to_string(cp.version), std::to_string(cp.first_seq),
+                       to_hex(cp.first_prev_hash)});
+  }
+  f.insert(f.end(), {std::to_string(cp.seq), to_hex(cp.hash), std::to_string(cp.time_us),
+                     cp.console, key_to_hex(cp.public_key), signature_to_hex(cp.signature)});
+  return f;
 }
 
 Result<Checkpoint> checkpoint_from_csv_fields(const std::vector<std::string>& f) {
-  if (f.size() != 7 || f[0] != kCsvCheckpointTag) {
-    return Status::corruption("checkpoint row needs 7 columns: " + std::string(kCsvCheckpointTag) +
-                              ",seq,hash,time_us,console,public_key,signature");
+  const bool v2 = f.size() >= 2 && f[1] == "v2";
+  if (f.empty() || f[0] != kCsvCheckpointTag || f.size() != (v2 ? 10u : 7u)) {
+    return Status::corruption("checkpoint row needs 10 columns: " + std::string(kCsvCheckpointTag) +
+                              ",v2,first_seq,first_prev_hash,seq,hash,time_us,console,public_key,"
+                              "signature (or the 7 of a version 1 checkpoint)");
   }
-  std::uint64_t seq = 0;
-  std::int64_t time_us = 0;
-  auto p1 = std::from_chars(f[1].data(), f[1].data() + f[1].size(), seq);
-  auto p2 = std::from_chars(f[3].data(), f[3].data() + f[3].size(), time_us);
-  if (p1.ec != std::errc() || p1.ptr != f[1].data() + f[1].size() || p2.ec != std::errc() ||
-      p2.ptr != f[3].data() + f[3].size()) {
-    return Status::corruption("checkpoint row has a malformed seq or time_us");
+  Checkpoint cp;
+  cp.version = v2 ? 2 : 1;
+  const std::size_t o = v2 ? 3 : 0;  // where the fields common to both versions start
+  if ((v2 && !parse_whole(f[2], &cp.first_seq)) || !parse_whole(f[o + 1], &cp.seq) ||
+      !parse_whole(f[o + 3], &cp.time_us)) {
+    return Status::corruption("checkpoint row has a malformed first_seq, seq or time_us");
   }
-  return checkpoint_from_parts(seq, f[2], time_us, f[4], f[5], f[6]);
+  cp.console = f[o + 4];
+  return checkpoint_from_parts(std::move(cp), v2 ? f[3] : "", f[o + 2], f[o + 5], f[o + 6]);
 }
 
 }  // namespace distsync

@@ -87,7 +87,7 @@ Status export_log(EventLog& log, const ExportOptions& opt, std::ostream& out,
   };
 
   std::uint64_t count = 0, last_seq = 0;
-  Hash256 head{};
+  Hash256 head{}, first_prev{};
   Status failure = Status::ok();
   EventJsonWriter json;
   std::string scratch;
@@ -115,6 +115,7 @@ Status export_log(EventLog& log, const ExportOptions& opt, std::ostream& out,
         json.append(&buf, *e);
         buf.push_back('\n');
       }
+      if (count == 0) first_prev = e->prev_hash;
       ++count;
       last_seq = seq;
       head = e->hash;
@@ -138,7 +139,14 @@ Status export_log(EventLog& log, const ExportOptions& opt, std::ostream& out,
   bool signed_ = false;
   if (opt.key != nullptr && count > 0) {
     std::int64_t now = opt.clock_us ? opt.clock_us() : system_now_us();
-    Checkpoint cp = opt.key->sign(last_seq, head, now, opt.console);
+    Checkpoint unsigned_cp;
+    unsigned_cp.first_seq = range->first;
+    unsigned_cp.first_prev_hash = first_prev;
+    unsigned_cp.seq = last_seq;
+    unsigned_cp.hash = head;
+    unsigned_cp.time_us = now;
+    unsigned_cp.console = opt.console;
+    Checkpoint cp = opt.key->sign(std::move(unsigned_cp));
     if (csv) {
       auto fields = checkpoint_to_csv_fields(cp);
       for (std::size_t i = 0; i < fields.size(); ++i) {

@@ -3,12 +3,14 @@
 //
 // JSONL: one line per event, exactly the codec's to_json(event) (events/codec.h), so a verifier
 //   rebuilds the event and recomputes its hash. Then, when signed, the checkpoint line
-//   (events/audit/checkpoint.h).
+//   (events/audit/checkpoint.h), which signs both ends of the range: first seq and its
+//   prev_hash, last seq and its hash.
 // CSV (RFC 4180, CRLF): the header
 //   seq,time,time_us,console,type,correlation,payload,prev_hash,hash
 //   then one row per event: `time` is time_us as ISO 8601 UTC with microseconds (for humans;
 //   the verifier checks it agrees with time_us), `payload` is payload_to_json(payload). Then,
-//   when signed, the row #checkpoint,seq,hash,time_us,console,public_key,signature.
+//   when signed, the row
+//   #checkpoint,v2,first_seq,first_prev_hash,seq,hash,time_us,console,public_key,signature.
 // The range is streamed with scan_records: memory use does not grow with its length. The
 // export reads one consistent range (the head as of the start); appends during it are left
 // out. It refuses to export past a record that breaks the hash chain, so it never signs one.

@@ -57,8 +57,11 @@ class Verifier {
     }
     if (r_.records == 0 && r_.first_seq == 0) {
       r_.first_seq = e.seq;  // a sub-range is anchored at its first record
+      first_line_ = line;
+      first_prev_hash_ = e.prev_hash;
       expected_ = e.seq;
-      last_hash_ = e.prev_hash;
+      // Seq 1 has no predecessor to link to: its prev_hash is the zero hash of every log.
+      last_hash_ = e.seq == 1 ? Hash256{} : e.prev_hash;
     }
     if (e.seq > expected_) {
       missing_seq_ = expected_;
@@ -81,8 +84,11 @@ class Verifier {
     }
     if (e.prev_hash != last_hash_) {
       return fail(line, e.seq, VerifyProblem::kBadPrevLink,
-                  "seq " + std::to_string(e.seq) + ": prev_hash is not the hash of seq " +
-                      std::to_string(e.seq - 1) + " (a record was replaced or re-hashed)");
+                  e.seq == 1
+                      ? std::string("seq 1: prev_hash is not the zero hash every log "
+                                    "starts from (the first record was replaced)")
+                      : "seq " + std::to_string(e.seq) + ": prev_hash is not the hash of seq " +
+                            std::to_string(e.seq - 1) + " (a record was replaced or re-hashed)");
     }
     last_hash_ = e.hash;
     ++expected_;
@@ -107,7 +113,9 @@ class Verifier {
 
   void finish() {
     flush_log_batch();
+    check_signed_range();
     judge_signature();
+    judge_start();
   }
 
  private:
@@ -116,6 +124,79 @@ class Verifier {
     std::uint64_t seq;
     Hash256 hash;
   };
+
+  // True when the checkpoint's statements can be relied on: its signature is valid, and made
+  // by the given key when there is one. A forged checkpoint says nothing about the range.
+  bool checkpoint_trusted() const {
+    return checkpoint_ && checkpoint_signature_valid(*checkpoint_) &&
+           (!opt_.public_key || *opt_.public_key == checkpoint_->public_key);
+  }
+
+  static std::string seqs(std::uint64_t first, std::uint64_t last) {
+    return first == last ? "seq " + std::to_string(first)
+                         : "seqs " + std::to_string(first) + ".." + std::to_string(last);
+  }
+
+  // Holds the file's two ends against the ones the checkpoint signs. Records lost at the
+  // start come before any problem found while streaming, so that report replaces it.
+  void check_signed_range() {
+    if (!checkpoint_trusted()) return;
+    const Checkpoint& cp = *checkpoint_;
+    const std::string signs =
+        "the checkpoint signs " +
+        (cp.version >= 2 ? seqs(cp.first_seq, cp.seq) : "up to seq " + std::to_string(cp.seq));
+    auto replace = [&](std::uint64_t line, std::uint64_t seq, VerifyProblem p, std::string d) {
+      flush_log_batch();
+      r_.problem = p;
+      r_.line = line;
+      r_.seq = seq;
+      r_.detail = std::move(d);
+      missing_seq_.reset();
+    };
+    if (cp.version >= 2 && r_.first_seq != 0 && cp.first_seq != 0) {
+      if (r_.first_seq > cp.first_seq) {
+        return replace(first_line_, cp.first_seq, VerifyProblem::kMissing,
+                       seqs(cp.first_seq, r_.first_seq - 1) + " missing before seq " +
+                           std::to_string(r_.first_seq) +
+                           ", the export's first record (records deleted from its start; " + signs +
+                           ")");
+      }
+      if (r_.first_seq == cp.first_seq && first_prev_hash_ != cp.first_prev_hash) {
+        return replace(first_line_, r_.first_seq, VerifyProblem::kBadPrevLink,
+                       "seq " + std::to_string(r_.first_seq) +
+                           ": prev_hash is not the one the checkpoint signs for the export's "
+                           "start (the first record was replaced)");
+      }
+    }
+    if (failed()) return;
+    if (r_.records == 0 && cp.version >= 2) {
+      return fail(
+          checkpoint_line_, cp.first_seq, VerifyProblem::kMissing,
+          seqs(cp.first_seq, cp.seq) + " missing: the export holds no record (" + signs + ")");
+    }
+    if (r_.records > 0 && r_.last_seq < cp.seq) {
+      fail(checkpoint_line_, r_.last_seq + 1, VerifyProblem::kMissing,
+           seqs(r_.last_seq + 1, cp.seq) + " missing after seq " + std::to_string(r_.last_seq) +
+               ", the export's last record (records deleted from its end; " + signs + ")");
+    }
+  }
+
+  // Whether anything signed vouches for where the export starts: a log starts at seq 1 (its
+  // prev_hash checked above), and a version 2 checkpoint states a sub-range's first seq.
+  void judge_start() {
+    if (r_.records == 0) return;
+    r_.start_covered = r_.first_seq == 1 || (checkpoint_trusted() && checkpoint_->version >= 2 &&
+                                             checkpoint_->first_seq == r_.first_seq &&
+                                             checkpoint_->first_prev_hash == first_prev_hash_);
+    if (r_.start_covered) return;
+    r_.start_detail =
+        "the export starts at seq " + std::to_string(r_.first_seq) + " and " +
+        (checkpoint_ && checkpoint_->version == 1
+             ? std::string("its version 1 checkpoint (an older build's) signs only its end")
+             : std::string("no signed checkpoint states its start")) +
+        ": records deleted from its start would not show; export again with this build, "
+        "signed, or verify with --against-log";
+  }
 
   // Compares the batched records (consecutive seqs) with the log's records of the same seqs.
   void flush_log_batch() {
@@ -172,6 +253,10 @@ class Verifier {
     } else if (failed()) {
       r_.signature = opt_.public_key ? SignatureStatus::kGenuine : SignatureStatus::kSelfSigned;
       r_.signature_detail = "checkpoint signature valid, but the records do not verify";
+    } else if (cp.version >= 2 && r_.records > 0 && cp.first_seq != r_.first_seq) {
+      r_.signature_detail = "the checkpoint signs the export from seq " +
+                            std::to_string(cp.first_seq) + " but it starts at seq " +
+                            std::to_string(r_.first_seq) + " (records added at its start)";
     } else if (r_.records == 0 || cp.seq != r_.last_seq || cp.hash != r_.head_hash) {
       r_.signature_detail =
           "the checkpoint signs seq " + std::to_string(cp.seq) + " hash " + to_hex(cp.hash) +
@@ -194,6 +279,8 @@ class Verifier {
   VerifyReport& r_;
   std::uint64_t expected_ = 0;
   Hash256 last_hash_{};
+  std::uint64_t first_line_ = 0;  // where the first record is
+  Hash256 first_prev_hash_{};     // and its prev_hash
   std::optional<std::uint64_t> missing_seq_;
   std::uint64_t missing_after_ = 0;
   std::uint64_t checkpoint_line_ = 0;
@@ -293,6 +380,7 @@ int VerifyReport::exit_code() const {
   if (problem != VerifyProblem::kNone) return 1;
   if (signature == SignatureStatus::kForged) return 2;
   if (signature == SignatureStatus::kUnsigned && key_required) return 3;
+  if (!start_covered && records > 0 && key_required) return 3;
   return 0;
 }
 
@@ -334,6 +422,7 @@ std::string VerifyReport::summary() const {
     s += ")";
   }
   s += "\nsignature: " + std::string(signature_name(signature)) + ": " + signature_detail;
+  if (!start_detail.empty()) s += "\nstart: not covered: " + start_detail;
   return s;
 }
 

@@ -4,11 +4,15 @@
 //
 // What can be detected from the file alone: an edited record (its hash no longer matches),
 // a deleted record (a seq gap), reordered records, a record replaced with a re-hashed one
-// (the next record's prev_hash no longer links). An export whose chain was recomputed after
-// an edit, or that lost records at its end, verifies as a chain; only the checkpoint catches
-// it (its signed head no longer matches), and only a known public key tells a genuine
-// checkpoint from one made with another key. A sub-range export is anchored at its first
-// record's prev_hash; with `against_log` that anchor is checked too (first record's hash).
+// (the next record's prev_hash no longer links). Records lost at either end leave no gap:
+// the checkpoint (version 2) signs the first seq with its prev_hash and the last seq with its
+// hash, so a trusted one turns a shorter file into a deleted record named by seq; an export
+// starting at seq 1 is anchored by the zero prev_hash of every log. An export whose chain was
+// recomputed after an edit verifies as a chain; only the checkpoint catches it (its signed
+// head no longer matches), and only a known public key tells a genuine checkpoint from one
+// made with another key. Unsigned exports and version 1 checkpoints (older builds) do not
+// state where a sub-range starts: the report says so (start_covered, start_detail), and with
+// a public key given that fails as not fully signed.
 // Streams the input in constant memory. Thread-compatible.
 #pragma once
 
@@ -59,15 +63,18 @@ struct VerifyReport {
   SignatureStatus signature = SignatureStatus::kUnsigned;
   std::string signature_detail;
   bool key_required = false;  // a public key was given, so an unsigned export fails
+  // True when the export starts at seq 1, or a trusted version 2 checkpoint signs its start.
+  bool start_covered = false;
+  std::string start_detail;  // one line when the start is not covered; empty otherwise
 
   std::uint64_t records = 0;  // records that verified before the first problem
   std::uint64_t first_seq = 0, last_seq = 0;
   Hash256 head_hash{};
 
   bool chain_ok() const { return problem == VerifyProblem::kNone; }
-  // 0 intact (and genuine, when a key was given); 1 a record altered, missing, reordered,
-  // malformed or unlike the live log; 2 checkpoint forged; 3 unsigned although a key was
-  // given; 4 input is not an export.
+  // 0 intact (and genuine, when a key was given); 1 a record altered, missing (at either end
+  // too), reordered, malformed or unlike the live log; 2 checkpoint forged; 3 unsigned, or
+  // its start not covered by the signature, although a key was given; 4 not an export.
   int exit_code() const;
   bool ok() const { return exit_code() == 0; }
   // Human-readable, a few lines.

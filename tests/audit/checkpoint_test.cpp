@@ -69,11 +69,34 @@ TEST(CheckpointKeyTest, GarbageKeyFileIsCorruption) {
   EXPECT_EQ(k.status().code(), Status::Code::kCorruption);
 }
 
+Checkpoint sample(const CheckpointKey& key, std::string console, int version = 2) {
+  Checkpoint cp;
+  cp.version = version;
+  if (version >= 2) {
+    cp.first_seq = 7;
+    cp.first_prev_hash = sha256("start");
+  }
+  cp.seq = 42;
+  cp.hash = sha256("head");
+  cp.time_us = 1765432109876543;
+  cp.console = std::move(console);
+  return key.sign(cp);
+}
+
 TEST(CheckpointTest, SignatureCoversEveryField) {
   auto key = CheckpointKey::generate();
-  Checkpoint cp = key.sign(42, sha256("head"), 1765432109876543, "console \"a\"");
+  Checkpoint cp = sample(key, "console \"a\"");
   EXPECT_TRUE(checkpoint_signature_valid(cp));
   Checkpoint c = cp;
+  c.first_seq = 1;
+  EXPECT_FALSE(checkpoint_signature_valid(c));
+  c = cp;
+  c.first_prev_hash = Hash256{};
+  EXPECT_FALSE(checkpoint_signature_valid(c));
+  c = cp;
+  c.version = 1;  // a v2 signature never passes as v1
+  EXPECT_FALSE(checkpoint_signature_valid(c));
+  c = cp;
   c.seq = 43;
   EXPECT_FALSE(checkpoint_signature_valid(c));
   c = cp;
@@ -92,24 +115,52 @@ TEST(CheckpointTest, SignatureCoversEveryField) {
 
 TEST(CheckpointTest, JsonAndCsvTrailersRoundTrip) {
   auto key = CheckpointKey::generate();
-  Checkpoint cp = key.sign(42, sha256("head"), 1765432109876543, "console, \"a\"");
+  Checkpoint cp = sample(key, "console, \"a\"");
   std::string json = checkpoint_to_json(cp);
   EXPECT_TRUE(is_checkpoint_json(json));
-  EXPECT_EQ(json.rfind("{\"checkpoint\":{\"seq\":42,\"hash\":\"", 0), 0u) << json;
+  EXPECT_EQ(json.rfind("{\"checkpoint\":{\"version\":2,\"first_seq\":7,\"first_prev_hash\":\"", 0),
+            0u)
+      << json;
   auto back = checkpoint_from_json(json);
   ASSERT_TRUE(back.ok()) << back.status().to_string();
+  EXPECT_EQ(back->version, 2);
+  EXPECT_EQ(back->first_seq, 7u);
+  EXPECT_EQ(back->first_prev_hash, sha256("start"));
   EXPECT_EQ(back->seq, 42u);
   EXPECT_EQ(back->console, cp.console);
   EXPECT_TRUE(checkpoint_signature_valid(*back));
 
   auto fields = checkpoint_to_csv_fields(cp);
   EXPECT_EQ(fields[0], "#checkpoint");
+  EXPECT_EQ(fields[1], "v2");
+  auto csv_back = checkpoint_from_csv_fields(fields);
+  ASSERT_TRUE(csv_back.ok()) << csv_back.status().to_string();
+  EXPECT_EQ(csv_back->first_seq, 7u);
+  EXPECT_TRUE(checkpoint_signature_valid(*csv_back));
+  fields[2] = "x";
+  EXPECT_FALSE(checkpoint_from_csv_fields(fields).ok());
+  EXPECT_FALSE(checkpoint_from_json("{\"checkpoint\":{\"seq\":1}}").ok());
+  EXPECT_FALSE(checkpoint_from_json("{\"checkpoint\":{\"version\":3,\"first_seq\":1}}").ok());
+}
+
+// Exports signed by older builds still read: their trailer has no version and covers less.
+TEST(CheckpointTest, VersionOneTrailersRoundTrip) {
+  auto key = CheckpointKey::generate();
+  Checkpoint cp = sample(key, "console-a", 1);
+  std::string json = checkpoint_to_json(cp);
+  EXPECT_EQ(json.rfind("{\"checkpoint\":{\"seq\":42,\"hash\":\"", 0), 0u) << json;
+  auto back = checkpoint_from_json(json);
+  ASSERT_TRUE(back.ok()) << back.status().to_string();
+  EXPECT_EQ(back->version, 1);
+  EXPECT_TRUE(checkpoint_signature_valid(*back));
+  auto fields = checkpoint_to_csv_fields(cp);
+  EXPECT_EQ(fields.size(), 7u);
   auto csv_back = checkpoint_from_csv_fields(fields);
   ASSERT_TRUE(csv_back.ok());
+  EXPECT_EQ(csv_back->version, 1);
   EXPECT_TRUE(checkpoint_signature_valid(*csv_back));
   fields[1] = "x";
   EXPECT_FALSE(checkpoint_from_csv_fields(fields).ok());
-  EXPECT_FALSE(checkpoint_from_json("{\"checkpoint\":{\"seq\":1}}").ok());
 }
 
 }  // namespace

@@ -168,7 +168,12 @@ TEST_P(VerifyTest, RecomputedChainIsForged) {
 
   // Re-signing with another key does not help when the auditor holds the real key.
   auto other = CheckpointKey::generate();
-  Checkpoint cp = other.sign(8, events.back().hash, 0, "console-a");
+  Checkpoint unsigned_cp;
+  unsigned_cp.first_seq = 1;
+  unsigned_cp.seq = 8;
+  unsigned_cp.hash = events.back().hash;
+  unsigned_cp.console = "console-a";
+  Checkpoint cp = other.sign(unsigned_cp);
   std::string resigned = forged.substr(0, forged.rfind(lines.back()));
   if (GetParam() == ExportFormat::kJsonl) {
     resigned += checkpoint_to_json(cp) + "\n";
@@ -183,13 +188,134 @@ TEST_P(VerifyTest, RecomputedChainIsForged) {
   EXPECT_EQ(verify_text(resigned).signature, SignatureStatus::kSelfSigned);
 }
 
-TEST_P(VerifyTest, DroppedLastRecordIsCaughtByTheCheckpoint) {
+// The checkpoint signs both ends, so records cut from either end are deleted records, named
+// by seq, however many go.
+TEST_P(VerifyTest, RecordsDeletedFromTheStartAreNamed) {
+  for (std::uint64_t cut : {1u, 3u}) {
+    auto lines = split_lines(export_text(a_.log, options(&key_)));
+    lines.erase(lines.begin() + block_of(lines, 1).first,
+                lines.begin() + block_of(lines, cut).second);
+    for (const VerifyOptions& v : {with_key(key_), VerifyOptions{}}) {
+      VerifyReport r = verify_text(join_lines(lines), v);
+      EXPECT_EQ(r.problem, VerifyProblem::kMissing) << cut << ": " << r.summary();
+      EXPECT_EQ(r.seq, 1u);
+      EXPECT_EQ(r.line, line_of(lines, cut + 1) + 1);  // where the first remaining record is
+      EXPECT_EQ(r.exit_code(), 1);
+      EXPECT_NE(r.detail.find("deleted from its start"), std::string::npos) << r.detail;
+      EXPECT_NE(r.summary().find(cut == 1 ? "seq 1 missing before seq 2"
+                                          : "seqs 1..3 missing before seq 4"),
+                std::string::npos)
+          << r.summary();
+    }
+  }
+}
+
+TEST_P(VerifyTest, RecordsDeletedFromTheEndAreNamed) {
+  for (std::uint64_t cut : {1u, 3u}) {
+    auto lines = split_lines(export_text(a_.log, options(&key_)));
+    lines.erase(lines.begin() + block_of(lines, 9 - cut).first,
+                lines.begin() + block_of(lines, 8).second);
+    VerifyReport r = verify_text(join_lines(lines), with_key(key_));
+    EXPECT_EQ(r.problem, VerifyProblem::kMissing) << cut << ": " << r.summary();
+    EXPECT_EQ(r.seq, 9 - cut);
+    EXPECT_EQ(r.line, lines.size());  // the checkpoint, where the records should have been
+    EXPECT_EQ(r.exit_code(), 1);
+    EXPECT_NE(r.detail.find("deleted from its end"), std::string::npos) << r.detail;
+  }
+}
+
+TEST_P(VerifyTest, EveryRecordDeletedIsNamed) {
   auto lines = split_lines(export_text(a_.log, options(&key_)));
-  auto [b, e] = block_of(lines, 8);
+  lines.erase(lines.begin() + block_of(lines, 1).first, lines.begin() + block_of(lines, 8).second);
+  VerifyReport r = verify_text(join_lines(lines), with_key(key_));
+  EXPECT_EQ(r.problem, VerifyProblem::kMissing) << r.summary();
+  EXPECT_EQ(r.seq, 1u);
+  EXPECT_EQ(r.exit_code(), 1);
+}
+
+TEST_P(VerifyTest, SubRangeExportMissingItsFirstRecordIsNamed) {
+  auto o = options(&key_);
+  o.from_seq = 3;
+  o.to_seq = 6;
+  auto lines = split_lines(export_text(a_.log, o));
+  auto [b, e] = block_of(lines, 3);
   lines.erase(lines.begin() + b, lines.begin() + e);
   VerifyReport r = verify_text(join_lines(lines), with_key(key_));
-  EXPECT_TRUE(r.chain_ok());
-  EXPECT_EQ(r.signature, SignatureStatus::kForged);
+  EXPECT_EQ(r.problem, VerifyProblem::kMissing) << r.summary();
+  EXPECT_EQ(r.seq, 3u);
+  EXPECT_EQ(r.line, b + 1);
+  EXPECT_NE(r.detail.find("the checkpoint signs seqs 3..6"), std::string::npos) << r.detail;
+}
+
+// An unsigned export cannot say where it started: it still verifies as a chain, with the
+// uncovered start said plainly, and fails when the auditor asked for a signed one.
+TEST_P(VerifyTest, UnsignedExportMissingItsStartSaysTheStartIsNotCovered) {
+  auto lines = split_lines(export_text(a_.log, options()));
+  auto [b, e] = block_of(lines, 1);
+  lines.erase(lines.begin() + b, lines.begin() + e);
+  VerifyReport r = verify_text(join_lines(lines));
+  EXPECT_TRUE(r.chain_ok()) << r.summary();
+  EXPECT_FALSE(r.start_covered);
+  EXPECT_NE(r.summary().find("start: not covered: the export starts at seq 2"), std::string::npos)
+      << r.summary();
+  EXPECT_EQ(verify_text(join_lines(lines), with_key(key_)).exit_code(), 3);
+  EXPECT_TRUE(verify_text(export_text(a_.log, options())).start_covered);
+}
+
+// Exports signed by an older build carry a version 1 checkpoint (last seq and hash only).
+TEST_P(VerifyTest, VersionOneCheckpointsVerifyButCoverOnlyTheEnd) {
+  auto v1_signed = [&](ExportOptions o) {
+    std::string text = export_text(a_.log, o);
+    auto events = *a_.log.read(o.from_seq.value_or(1), o.to_seq.value_or(8), 8);
+    Checkpoint cp;
+    cp.version = 1;
+    cp.seq = events.back().seq;
+    cp.hash = events.back().hash;
+    cp.time_us = testing::kT0;
+    cp.console = "console-a";
+    cp = key_.sign(cp);
+    if (GetParam() == ExportFormat::kJsonl) return text + checkpoint_to_json(cp) + "\n";
+    auto f = checkpoint_to_csv_fields(cp);
+    EXPECT_EQ(f.size(), 7u);
+    for (std::size_t i = 0; i < f.size(); ++i) text += (i ? "," : "") + f[i];
+    return text + "\r\n";
+  };
+  VerifyReport whole = verify_text(v1_signed(options()), with_key(key_));
+  EXPECT_EQ(whole.signature, SignatureStatus::kGenuine) << whole.summary();
+  EXPECT_TRUE(whole.start_covered);  // it starts at seq 1
+  EXPECT_EQ(whole.exit_code(), 0);
+
+  auto o = options();
+  o.from_seq = 3;
+  VerifyReport sub = verify_text(v1_signed(o), with_key(key_));
+  EXPECT_TRUE(sub.chain_ok()) << sub.summary();
+  EXPECT_EQ(sub.signature, SignatureStatus::kGenuine);
+  EXPECT_FALSE(sub.start_covered);
+  EXPECT_NE(sub.start_detail.find("version 1 checkpoint"), std::string::npos) << sub.start_detail;
+  EXPECT_EQ(sub.exit_code(), 3);
+
+  // Cut from the end, a version 1 checkpoint still names the deleted records.
+  auto lines = split_lines(v1_signed(options()));
+  auto [b, e] = block_of(lines, 8);
+  lines.erase(lines.begin() + b, lines.begin() + e);
+  VerifyReport cut = verify_text(join_lines(lines), with_key(key_));
+  EXPECT_EQ(cut.problem, VerifyProblem::kMissing) << cut.summary();
+  EXPECT_EQ(cut.seq, 8u);
+}
+
+// Seq 1 links to the zero hash; a chain rebuilt from another start is caught there.
+TEST_P(VerifyTest, FirstRecordOfTheLogMustLinkToTheZeroHash) {
+  auto events = *a_.log.read(1, 8, 8);
+  events[0].prev_hash = sha256("before the log");
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    if (i > 0) events[i].prev_hash = events[i - 1].hash;
+    events[i].hash = compute_hash(events[i].prev_hash, events[i]);
+  }
+  std::string text = GetParam() == ExportFormat::kCsv ? std::string(kCsvHeader) + "\r\n" : "";
+  for (const Event& e : events) text += record_text(e) + "\n";
+  VerifyReport r = verify_text(text);
+  EXPECT_EQ(r.problem, VerifyProblem::kBadPrevLink) << r.summary();
+  EXPECT_EQ(r.seq, 1u);
 }
 
 TEST_P(VerifyTest, TamperedCheckpointSignatureIsForged) {

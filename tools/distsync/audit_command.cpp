@@ -124,6 +124,8 @@ int run_verify(CliContext& ctx, const VerifyFlags& f) {
                          {"detail", report.detail},
                          {"signature", signature_name(report.signature)},
                          {"signature_detail", report.signature_detail},
+                         {"start_covered", report.start_covered},
+                         {"start_detail", report.start_detail},
                          {"records", report.records},
                          {"first_seq", report.first_seq},
                          {"last_seq", report.last_seq},
