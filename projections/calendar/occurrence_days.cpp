@@ -63,18 +63,22 @@ std::optional<greg::date> OccurrenceDays::first_on_or_after(greg::date from) con
     }
 
     case Frequency::kMonthly: {
-      // A delay of up to 31 days lets an occurrence from up to two months back land on `from`.
+      // A delay of up to 31 days lets an occurrence from up to two months back land on `from`
+      // (or on `start`): walk the eligible months from there. Months before start's month are
+      // on the same grid (start's month is month 0, every `interval`-th month is eligible).
       const std::int64_t first = month_index(start);
-      std::int64_t m = std::max(first, month_index(from) - 2);
+      std::int64_t m = month_index(std::max(from, start)) - 2;
       const std::int64_t off = floor_mod(m - first, interval);
       if (off != 0) m += interval - off;
       for (;; m += interval) {
         const int year = static_cast<int>(floor_div(m, 12));
         if (year > 9999) throw std::out_of_range("date outside years 1400-9999");
+        if (year < 1400) continue;  // Boost's calendar starts in 1400; start is never before
         const greg::date base = base_day(year, static_cast<int>(floor_mod(m, 12)) + 1);
-        if (base < start) continue;  // the occurrence belongs to a month before start
         const greg::date d = date_from_epoch_days(epoch_days(base) + delay_days);
-        if (d >= from) return d;
+        // The fire day counts, not the base day: "second Tuesday + 4" added on the Wednesday
+        // after Patch Tuesday fires that Saturday.
+        if (d >= from && d >= start) return d;
       }
     }
   }

@@ -3,8 +3,9 @@
 //
 // Anchoring: daily counts days from `start`; weekly counts ISO (Monday-based) weeks from the
 // week holding `start`; monthly counts months from `start`'s month. No day before `start`
-// occurs. A monthly occurrence belongs to its base month: its base day (before the delay) must
-// be on or after `start`, and the delay then moves it forward, possibly into later months.
+// occurs. A monthly occurrence is found in its base month and the delay then moves it forward,
+// possibly into later months; it occurs when that delayed day is on or after `start`, even if
+// its base day (or base month) is before it.
 // Pure value; thread-safe.
 #pragma once
 

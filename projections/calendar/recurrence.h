@@ -8,6 +8,8 @@
 // 30-day month means the month's last day. A wall time the clocks skip fires at the first
 // instant after the gap; one that occurs twice fires once, at its first occurrence.
 // Intervals count from start_date (its day, its ISO week, its month); nothing fires before it.
+// A monthly occurrence counts when its fire day (base day + delay) is on or after start_date,
+// whatever month its base day is in.
 // docs/recurrence.md has the full model. Functions are pure and thread-safe.
 #pragma once
 

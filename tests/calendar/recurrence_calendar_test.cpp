@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdio>
 #include <vector>
 
 #include "projections/calendar/recurrence.h"
@@ -130,14 +131,56 @@ TEST(RecurrenceCalendarTest, Feb29InLeapAndCommonYears) {
   EXPECT_FALSE(validate(once).is_ok());
 }
 
+// "Patch Tuesday + 4" added on the Wednesday after Patch Tuesday fires that Saturday: the fire
+// day counts, not the base day. Every month of 2026-2030.
+TEST(RecurrenceCalendarTest, SecondTuesdayPlusFourAddedTheWednesdayAfterFiresThatSaturday) {
+  for (int y = 2026; y <= 2030; ++y) {
+    for (unsigned m = 1; m <= 12; ++m) {
+      const sys_days tuesday = nth_weekday_by_loop(year{y}, month{m}, Tuesday, 2);
+      const year_month_day wed{tuesday + days{1}};
+      Recurrence r = nth_weekday_rule(2, "tue", 4);
+      char start[16];
+      std::snprintf(start, sizeof start, "%04d-%02u-%02u", int{wed.year()}, unsigned{wed.month()},
+                    unsigned{wed.day()});
+      r.start_date = start;
+      r.time_of_day = "03:00";
+      // Added at noon on that Wednesday.
+      const std::int64_t added = sys_days{wed}.time_since_epoch().count() * kDayUs + kDayUs / 2;
+      auto next = next_fire_after(r, added);
+      ASSERT_TRUE(next.ok() && next->has_value()) << start;
+      EXPECT_EQ(**next,
+                (tuesday + days{4}).time_since_epoch().count() * kDayUs + 3 * testing::kHourUs)
+          << start;
+    }
+  }
+}
+
 TEST(RecurrenceCalendarTest, DelayCountsFromTheBaseMonth) {
-  // Start 2026-03-12: March's second Tuesday (10th) is before the start, so March's
-  // occurrence (14th) does not fire even though the 14th is after the start.
+  // Start 2026-03-12: March's second Tuesday (10th) is before the start, but its fire day
+  // (14th) is not, so the 14th is the first fire.
   Recurrence r = nth_weekday_rule(2, "tue", 4);
   r.start_date = "2026-03-12";
-  EXPECT_EQ(fire_days(r, utc_us(2026, 1, 1), 1), std::vector<sys_days>{ymd(2026, 4, 18)});
-  r.start_date = "2026-03-10";
+  EXPECT_EQ(fire_days(r, utc_us(2026, 1, 1), 2),
+            (std::vector<sys_days>{ymd(2026, 3, 14), ymd(2026, 4, 18)}));
+  r.start_date = "2026-03-14";  // the fire day itself
   EXPECT_EQ(fire_days(r, utc_us(2026, 1, 1), 1), std::vector<sys_days>{ymd(2026, 3, 14)});
+  r.start_date = "2026-03-15";  // a fire day before the start never fires
+  EXPECT_EQ(fire_days(r, utc_us(2026, 1, 1), 1), std::vector<sys_days>{ymd(2026, 4, 18)});
+  // The base month may be before the start's month: December 2027's last Friday (31st) + 5
+  // is the first fire of a rule started on 2028-01-01.
+  Recurrence last_friday = nth_weekday_rule(-1, "fri", 5);
+  last_friday.start_date = "2028-01-01";
+  EXPECT_EQ(fire_days(last_friday, utc_us(2027, 1, 1), 2),
+            (std::vector<sys_days>{ymd(2028, 1, 5), ymd(2028, 2, 2)}));
+  // With an interval, months before the start stay on the start's grid: every 2 months from
+  // March 2026 means January 2026 (31st + 31 = March 3) counts, February (28th + 31 = March 31)
+  // does not; March's own occurrence is 31 March + 31 = 1 May.
+  Recurrence every_other = monthly_rule("2026-03-01");
+  every_other.day_of_month = 31;
+  every_other.delay_days = 31;
+  every_other.interval = 2;
+  EXPECT_EQ(fire_days(every_other, utc_us(2026, 1, 1), 2),
+            (std::vector<sys_days>{ymd(2026, 3, 3), ymd(2026, 5, 1)}));
   // An occurrence whose delay carries it past `after` still fires, however far back its base.
   Recurrence d31 = monthly_rule("2026-01-01");
   d31.day_of_month = 31;

@@ -81,12 +81,15 @@ bool is_occurrence_day(const Recurrence& r, sc::sys_days d) {
       const sc::year_month_day ymd{d};
       const sc::year_month start_ym{sc::year_month_day{start}.year(),
                                     sc::year_month_day{start}.month()};
+      // The fire day (base + delay) must be on or after the start; the base day and its
+      // month may be before it. Eligible months lie on start's month + k * interval, for any k.
+      if (d < start) return false;
+      const int n = static_cast<int>(r.interval);
       for (int back = 0; back <= 2; ++back) {
         const sc::year_month ym = sc::year_month{ymd.year(), ymd.month()} - sc::months{back};
         const int k = months_between(start_ym, ym);
-        if (k < 0 || k % static_cast<int>(r.interval) != 0) continue;
-        const sc::sys_days base = base_day(r, ym);
-        if (base >= start && base + sc::days{r.delay_days} == d) return true;
+        if ((k % n + n) % n != 0) continue;
+        if (base_day(r, ym) + sc::days{r.delay_days} == d) return true;
       }
       return false;
     }

@@ -128,6 +128,58 @@ TEST_F(SchedulerTest, RestartDoesNotFireTheSameOccurrenceAgain) {
   ASSERT_EQ(console_->scheduler->tick()->started.size(), 1u);
 }
 
+// "Patch Tuesday + 4" added on the Wednesday after Patch Tuesday (Tue 10 Nov 2026) fires on
+// Saturday 14 Nov, once, across a restart, and next on December's Saturday (8th + 4).
+TEST_F(SchedulerTest, MonthlyDelayAddedAfterTheBaseDayFiresThisMonthOnce) {
+  now_ = at("2026-11-11T09:00:00Z");
+  ServerSpec b;  // its own server, so that the daily schedule's jobs never meet this one's
+  b.name = "b";
+  b.root_path = "/srv/b";
+  ASSERT_TRUE(
+      console_
+          ->run([&](const ProjectedState& st, auto* out) { return decide_server_add(st, b, out); })
+          .is_ok());
+  ScheduleSpec spec;
+  spec.id = "patch-tuesday";
+  spec.server = "b";
+  spec.component = "patches";
+  spec.recurrence.frequency = Frequency::kMonthly;
+  spec.recurrence.monthly_mode = MonthlyMode::kNthWeekday;
+  spec.recurrence.nth = 2;
+  spec.recurrence.weekday = "tue";
+  spec.recurrence.delay_days = 4;
+  spec.recurrence.start_date = "2026-11-11";
+  spec.recurrence.time_of_day = "03:00";
+  spec.recurrence.time_zone = "Europe/Berlin";
+  ASSERT_TRUE(console_
+                  ->run([&](const ProjectedState& st, auto* out) {
+                    return decide_schedule_add(st, "c1", spec, now_, out);
+                  })
+                  .is_ok());
+  auto fired = [&](std::uint64_t seq) {
+    std::vector<std::int64_t> out;
+    for (const Event& e : fired_since(seq)) {
+      if (e.correlation != "patch-tuesday") continue;
+      EXPECT_EQ(e.as<ScheduleMissed>(), nullptr);
+      if (const auto* f = e.as<ScheduleFired>()) out.push_back(f->occurrence_us);
+    }
+    return out;
+  };
+  const std::uint64_t seq = console_->log->last_seq();
+  now_ = at("2026-11-14T02:00:30Z");  // 03:00:30 in Berlin, Saturday
+  ASSERT_TRUE(console_->scheduler->tick().ok());
+  EXPECT_EQ(fired(seq), std::vector<std::int64_t>{at("2026-11-14T02:00:00Z")});
+  console_.reset();  // a restart does not fire it again
+  console_ = std::make_unique<Console>(dir_.path(), &now_);
+  now_ = at("2026-11-14T05:00:00Z");
+  ASSERT_TRUE(console_->scheduler->tick().ok());
+  EXPECT_EQ(fired(seq).size(), 1u);
+  now_ = at("2026-12-12T02:00:30Z");
+  ASSERT_TRUE(console_->scheduler->tick().ok());
+  EXPECT_EQ(fired(seq),
+            (std::vector<std::int64_t>{at("2026-11-14T02:00:00Z"), at("2026-12-12T02:00:00Z")}));
+}
+
 TEST_F(SchedulerTest, AnotherConsolesSchedulesAreNotFiredHere) {
   SchedulerOptions so;
   so.console = "c2";
