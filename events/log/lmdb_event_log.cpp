@@ -2,8 +2,11 @@
 
 #include <lmdb.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
@@ -22,6 +25,42 @@ namespace {
 constexpr char kFormat[] = "distsync-eventlog";
 
 std::string mdb_error(int rc) { return mdb_strerror(rc); }
+
+// The mount point holding `dir`: the last ancestor on the same device.
+std::string mount_point_of(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::path p = std::filesystem::weakly_canonical(dir, ec);
+  if (ec) return dir;
+  struct stat st {};
+  if (::stat(p.c_str(), &st) != 0) return dir;
+  while (p.has_parent_path() && p.parent_path() != p) {
+    struct stat up {};
+    if (::stat(p.parent_path().c_str(), &up) != 0 || up.st_dev != st.st_dev) break;
+    p = p.parent_path();
+  }
+  return p.string();
+}
+
+// True when the file system holding `dir` has (almost) no room left for this process.
+bool file_system_full(const std::string& dir) {
+  struct statvfs vfs {};
+  if (::statvfs(dir.c_str(), &vfs) != 0) return false;
+  // root may use the blocks reserved for it; others stop at f_bavail.
+  const unsigned long long blocks = ::geteuid() == 0 ? vfs.f_bfree : vfs.f_bavail;
+  return blocks * vfs.f_frsize < (1ull << 20);
+}
+
+// The Status of a failed LMDB write in `dir`. A full disk is named with its fix: LMDB returns
+// ENOSPC when nothing fitted, and EIO for a short write ("filesystem full?" in its source),
+// so EIO counts as full when the file system has no room left.
+Status write_error(const std::string& dir, int rc, const std::string& what) {
+  const bool full = rc == ENOSPC || rc == EDQUOT || (rc == EIO && file_system_full(dir));
+  if (!full) return Status::io_error(what + ": " + mdb_error(rc));
+  return Status::io_error("event log " + dir + ": the disk is full (" +
+                          (rc == EDQUOT ? "disk quota exceeded" : "no space left on device") +
+                          "), nothing was appended; free space on " + mount_point_of(dir) +
+                          " and retry");
+}
 
 std::string seq_key(std::uint64_t seq) {
   std::string k(8, '\0');
@@ -251,7 +290,7 @@ Status LmdbEventLog::Impl::open() {
   } else if (txn) {
     mdb_txn_abort(txn);
   }
-  if (rc != 0) return Status::io_error("cannot initialise event log " + opt.dir + ": " + mdb_error(rc));
+  if (rc != 0) return write_error(opt.dir, rc, "cannot initialise event log " + opt.dir);
   writer = std::thread([this] { writer_loop(); });
   return Status::ok();
 }
@@ -393,7 +432,7 @@ void LmdbEventLog::Impl::commit_group(std::deque<Pending>& batch) {
       if (g.is_ok()) continue;
       failure = g;
     } else {
-      failure = Status::io_error("event log write failed: " + mdb_error(rc));
+      failure = write_error(opt.dir, rc, "event log write failed");
     }
     break;
   }

@@ -12,6 +12,9 @@
 // daemons may share a directory. The map grows (doubling) when full, and adopts a size grown
 // by another process. Stale reader slots are cleared on open. An environment that is corrupt,
 // foreign (no distsync meta) or of a newer schema is refused and left as it was.
+// A write that fails because the file system is full answers IOError "event log <dir>: the
+// disk is full (...), nothing was appended; free space on <mount point> and retry"; the log
+// keeps serving reads and appends again once there is room.
 // Thread-safe. The Folder, when given, must outlive the log.
 #pragma once
 

@@ -12,6 +12,7 @@
 #include "events/chain.h"
 #include "events/codec.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/tmpfs_mount.h"
 
 namespace distsync {
 namespace {
@@ -172,6 +173,51 @@ TEST(LmdbEventLogTest, MapGrowsFromATinyMap) {
   EXPECT_GT(log->map_bytes(), before);
   EXPECT_EQ(log->last_seq(), 400u);
   EXPECT_TRUE(verify_all(*log).is_ok());
+}
+
+// A full disk is named, with its fix, instead of "Input/output error"; reads go on, and
+// appends resume once space is freed.
+TEST(LmdbEventLogTest, FullDiskIsNamedAndAppendsResumeWhenSpaceIsFreed) {
+  TempDir dir;
+  const std::string mnt = std::filesystem::weakly_canonical(dir.sub("mnt")).string();
+  testing::TmpfsMount tmpfs(mnt, "size=1m");
+  if (!tmpfs.mounted()) GTEST_SKIP() << tmpfs.why();
+  const std::string filler = mnt + "/filler";
+  std::ofstream(filler, std::ios::binary) << std::string(600 << 10, 'f');
+  auto log = open_log(mnt + "/log", 64 << 10);
+  ASSERT_TRUE(log);
+  const std::string big(4000, 'z');
+  Status failure = Status::ok();
+  for (int i = 0; i < 1000 && failure.is_ok(); ++i) {
+    auto r = log->append({{"j", SyncFailed{big, 1, 1}}});
+    if (!r.ok()) failure = r.status();
+  }
+  ASSERT_FALSE(failure.is_ok()) << "1000 appends of 4 KB fitted in a 1 MiB tmpfs";
+  EXPECT_EQ(failure.code(), Status::Code::kIOError);
+  EXPECT_EQ(failure.message(), "event log " + mnt +
+                                   "/log: the disk is full (no space left on device), nothing "
+                                   "was appended; free space on " +
+                                   mnt + " and retry");
+  const std::uint64_t head = log->last_seq();
+  ASSERT_GT(head, 0u);
+  // Nothing was appended, and what was is still read and still verifies.
+  auto again = log->append({{"j", SyncFailed{big, 1, 1}}});
+  EXPECT_FALSE(again.ok());
+  EXPECT_EQ(log->last_seq(), head);
+  auto events = log->read(1, head, 10000);
+  ASSERT_TRUE(events.ok()) << events.status().to_string();
+  EXPECT_EQ(events->size(), head);
+  EXPECT_TRUE(verify_all(*log).is_ok());
+
+  std::filesystem::remove(filler);
+  auto after = log->append({{"j", SyncFailed{big, 1, 1}}});
+  ASSERT_TRUE(after.ok()) << after.status().to_string();
+  EXPECT_EQ(log->last_seq(), head + 1);
+  EXPECT_TRUE(verify_all(*log).is_ok());
+  log.reset();
+  auto reopened = open_log(mnt + "/log");
+  ASSERT_TRUE(reopened);
+  EXPECT_EQ(reopened->last_seq(), head + 1);
 }
 
 TEST(LmdbEventLogTest, TwoProcessesAppendToOneDirectory) {
