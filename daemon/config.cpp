@@ -8,6 +8,9 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <utility>
+
+#include "daemon/endpoint_policy.h"
 
 namespace distsync {
 namespace {
@@ -29,6 +32,8 @@ bool valid_log_level(std::string_view level) {
   return false;
 }
 
+// tcp:// is recognized so that check_endpoint_authentication() can say why it is refused,
+// rather than calling it unknown.
 bool valid_endpoint(std::string_view ep) {
   for (std::string_view scheme : {"ipc://", "tcp://", "inproc://"}) {
     if (ep.substr(0, scheme.size()) == scheme && ep.size() > scheme.size()) return true;
@@ -42,6 +47,12 @@ std::string hostname() {
   std::string name(buf);
   // A fully qualified name keeps only its first label: ids become file names.
   return name.substr(0, name.find('.'));
+}
+
+// `s` with "config FILE: " in front, when it is an error.
+Status in_file(std::string_view file, Status s) {
+  if (s.is_ok()) return s;
+  return Status::invalid_argument("config " + std::string(file) + ": " + s.message());
 }
 
 Status bad_value(std::string_view key, std::string_view file, std::string_view why) {
@@ -112,11 +123,14 @@ Result<DaemonConfig> apply_toml(const DaemonConfig& base, std::string_view toml_
       s = want_string(&c.data_dir);
       if (s.is_ok() && c.data_dir.empty()) s = bad_value(key, file_name, "must not be empty");
     } else if (key == "control_endpoint" || key == "bus_endpoint") {
-      std::string* out = key == "control_endpoint" ? &c.control_endpoint : &c.bus_endpoint;
+      bool control = key == "control_endpoint";
+      std::string* out = control ? &c.control_endpoint : &c.bus_endpoint;
       s = want_string(out);
       if (s.is_ok() && !valid_endpoint(*out)) {
-        s = bad_value(key, file_name, "must be an ipc://, tcp:// or inproc:// endpoint");
+        s = bad_value(key, file_name, "must be an ipc:// or inproc:// endpoint");
       }
+      if (s.is_ok())
+        s = in_file(file_name, check_endpoint_authentication(control ? "control" : "bus", *out));
     } else if (key == "log_level") {
       s = want_string(&c.log_level);
       if (s.is_ok() && !valid_log_level(c.log_level)) {
@@ -150,8 +164,9 @@ Result<DaemonConfig> apply_toml(const DaemonConfig& base, std::string_view toml_
     } else if (key == "copy_endpoint") {
       s = want_string(&c.copy_endpoint);
       if (s.is_ok() && !valid_endpoint(c.copy_endpoint)) {
-        s = bad_value(key, file_name, "must be an ipc:// or tcp:// endpoint");
+        s = bad_value(key, file_name, "must be an ipc:// endpoint");
       }
+      if (s.is_ok()) s = in_file(file_name, check_endpoint_authentication("copy", c.copy_endpoint));
     } else {
       s = Status::invalid_argument("config " + std::string(file_name) + ": unknown key '" + key +
                                    "' (see docs/configuration.md)");
@@ -194,11 +209,16 @@ Result<DaemonConfig> finalize_config(DaemonConfig c) {
     c.control_endpoint = "ipc://" + c.run_dir + "/" + c.console_id + ".control";
   }
   if (c.bus_endpoint.empty()) c.bus_endpoint = "ipc://" + c.run_dir + "/" + c.console_id + ".bus";
-  for (const std::string* ep : {&c.control_endpoint, &c.bus_endpoint}) {
+  // Flags reach here without apply_toml's checks; the file's values are checked again.
+  const std::pair<const char*, const std::string*> endpoints[] = {
+      {"control", &c.control_endpoint}, {"bus", &c.bus_endpoint}, {"copy", &c.copy_endpoint}};
+  for (const auto& [role, ep] : endpoints) {
+    if (ep->empty()) continue;  // only copy_endpoint may be empty (no external workers)
     if (!valid_endpoint(*ep)) {
-      return Status::invalid_argument("endpoint '" + *ep +
-                                      "' must be an ipc://, tcp:// or inproc:// endpoint");
+      return Status::invalid_argument(std::string(role) + " endpoint '" + *ep +
+                                      "' must be an ipc:// or inproc:// endpoint");
     }
+    if (Status s = check_endpoint_authentication(role, *ep); !s.is_ok()) return s;
     // sockaddr_un holds 107 path bytes; zmq would fail later with a vaguer message.
     if (ep->rfind("ipc://", 0) == 0 && ep->size() - 6 > 107) {
       return Status::invalid_argument("ipc socket path '" + ep->substr(6) +

@@ -10,6 +10,7 @@
 #include <zmq.hpp>
 #include <zmq_addon.hpp>
 
+#include "daemon/endpoint_policy.h"
 #include "daemon/sync/copy_protocol.h"
 #include "daemon/sync/copy_worker_loop.h"
 #include "daemon/sync/wake_fd.h"
@@ -61,6 +62,8 @@ class CopyDispatcher::Impl {
         "inproc://distsync-copy-" + std::to_string(reinterpret_cast<std::uintptr_t>(this));
     router_.bind(inproc_endpoint_);
     if (!options_.external_endpoint.empty()) {
+      Status allowed = check_endpoint_authentication("copy", options_.external_endpoint);
+      if (!allowed.is_ok()) return allowed;
       try {
         router_.bind(options_.external_endpoint);
         bound_external_ = router_.get(zmq::sockopt::last_endpoint);

@@ -1,7 +1,7 @@
 // CopyDispatcher: hands file copies to copy workers over ZeroMQ and reports how each ended.
 //
 // It binds a ROUTER on a private inproc:// endpoint, where `inproc_workers` worker threads of
-// its own connect, and optionally on `external_endpoint` (ipc:// or tcp://) for
+// its own connect, and optionally on `external_endpoint` (ipc://) for
 // `distsync-worker` processes; all speak the copy protocol (copy_protocol.h, docs/sync.md).
 // Queued files of one job and server are handed out in batches (one TASK message of up to
 // `max_batch_files` files and `max_batch_bytes` bytes; a file larger than that goes alone,
@@ -91,7 +91,7 @@ class CopyDispatcher {
   // (their RESULT, "cancelled", follows).
   void cancel_job(const std::string& job);
   DispatcherStats stats() const;
-  // The external endpoint as bound (a "tcp://host:*" wildcard resolved to its port).
+  // The external endpoint as bound (ipc://; tcp:// is refused, daemon/endpoint_policy.h).
   std::string external_endpoint() const;
 
   class Impl;

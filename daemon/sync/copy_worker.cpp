@@ -8,6 +8,7 @@
 
 #include <zmq_addon.hpp>
 #include "daemon/content/atomic_copy.h"
+#include "daemon/endpoint_policy.h"
 #include "daemon/sync/copy_protocol.h"
 #include "daemon/sync/copy_worker_loop.h"
 #include "daemon/sync/wake_fd.h"
@@ -167,6 +168,9 @@ Status run_copy_worker_loop(zmq::context_t& context, const CopyWorkerOptions& op
 }
 
 Status run_copy_worker(const CopyWorkerOptions& options, int stop_fd) {
+  // A worker over tcp would take copy tasks from whoever answers on the port; distsyncd never
+  // binds one, so the only tcp peer a worker could meet is not a daemon it can trust.
+  if (Status s = check_endpoint_authentication("copy", options.endpoint); !s.is_ok()) return s;
   zmq::context_t context(1);
   LimiterRegistry limiters;
   return run_copy_worker_loop(context, options, stop_fd, limiters);

@@ -25,7 +25,8 @@
 namespace distsync {
 
 struct CopyWorkerOptions {
-  std::string endpoint;  // the dispatcher's: "ipc:///path", "tcp://host:port", "inproc://..."
+  std::string endpoint;  // the dispatcher's: "ipc:///path" or "inproc://..." (no tcp: see
+                         // daemon/endpoint_policy.h)
   std::string name;      // for the dispatcher's logs; default "worker-<pid>"
   std::chrono::milliseconds heartbeat{1000};
   bool use_copy_file_range = true;

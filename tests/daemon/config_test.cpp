@@ -87,12 +87,61 @@ TEST(ConfigTest, EnvironmentFileIsUsedOnlyWithoutConfigFlag) {
 }
 
 TEST(ConfigTest, ExplicitEndpointsInFileAreKept) {
-  auto c = apply_toml(default_config(), "control_endpoint = \"tcp://127.0.0.1:5555\"\n", "x.toml");
+  auto c =
+      apply_toml(default_config(), "control_endpoint = \"ipc:///srv/ds/c.control\"\n", "x.toml");
   ASSERT_TRUE(c.ok()) << c.status().to_string();
   auto f = finalize_config(*c);
   ASSERT_TRUE(f.ok());
-  EXPECT_EQ(f->control_endpoint, "tcp://127.0.0.1:5555");
+  EXPECT_EQ(f->control_endpoint, "ipc:///srv/ds/c.control");
   EXPECT_FALSE(f->control_endpoint_defaulted);
+}
+
+const char kNoCurve[] =
+    " refused: tcp endpoints need CURVE authentication, which this build does not have yet; "
+    "use ipc://";
+
+TEST(ConfigTest, TcpEndpointsInTheFileAreRefusedNamingWhy) {
+  struct Case {
+    const char* text;
+    const char* line;
+  } cases[] = {
+      {"control_endpoint = \"tcp://127.0.0.1:5555\"\n",
+       "config f.toml: control endpoint tcp://127.0.0.1:5555"},
+      {"bus_endpoint = \"tcp://*:5556\"\n", "config f.toml: bus endpoint tcp://*:5556"},
+      {"copy_endpoint = \"tcp://0.0.0.0:5557\"\n",
+       "config f.toml: copy endpoint tcp://0.0.0.0:5557"},
+  };
+  for (const auto& tc : cases) {
+    auto c = apply_toml(default_config(), tc.text, "f.toml");
+    ASSERT_FALSE(c.ok()) << tc.text;
+    EXPECT_EQ(c.status().code(), Status::Code::kInvalidArgument);
+    EXPECT_EQ(c.status().message(), std::string(tc.line) + kNoCurve);
+  }
+}
+
+TEST(ConfigTest, TcpEndpointsFromFlagsAreRefusedNamingWhy) {
+  testing::TempDir dir;
+  ConfigFlags control;
+  control.data_dir = dir.path();
+  control.control_endpoint = "tcp://127.0.0.1:5555";
+  auto c = load_config(control, "");
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().message(), std::string("control endpoint tcp://127.0.0.1:5555") + kNoCurve);
+  ConfigFlags bus;
+  bus.data_dir = dir.path();
+  bus.bus_endpoint = "tcp://127.0.0.1:5556";
+  c = load_config(bus, "");
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().message(), std::string("bus endpoint tcp://127.0.0.1:5556") + kNoCurve);
+  // finalize_config() checks a config built in code too, copy endpoint included.
+  DaemonConfig built = default_config();
+  built.data_dir = dir.path();
+  built.copy_endpoint = "tcp://127.0.0.1:5557";
+  c = finalize_config(built);
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().message(), std::string("copy endpoint tcp://127.0.0.1:5557") + kNoCurve);
+  built.copy_endpoint = "ipc://" + dir.path() + "/copy.sock";
+  EXPECT_TRUE(finalize_config(built).ok());
 }
 
 TEST(ConfigTest, UnknownKeyIsRefusedNamingKeyAndFile) {

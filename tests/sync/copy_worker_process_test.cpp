@@ -6,6 +6,8 @@
 
 #include <set>
 
+#include "daemon/sync/copy_dispatcher.h"
+#include "daemon/sync/copy_worker.h"
 #include "tests/sync/sync_fixture.h"
 
 extern char** environ;
@@ -43,6 +45,27 @@ class WorkerProcess {
 };
 
 class CopyWorkerProcessTest : public SyncFixture {};
+
+const char kNoCurve[] =
+    " refused: tcp endpoints need CURVE authentication, which this build does not have yet; "
+    "use ipc://";
+
+// A tcp copy endpoint would hand copy tasks to, or take them from, anyone on the port. Neither
+// side of the copy protocol opens one until CURVE lands.
+TEST_F(CopyWorkerProcessTest, NeitherWorkerNorDispatcherUsesTcp) {
+  // What distsync-worker runs; it prints the message after "distsync-worker: " and exits 1.
+  CopyWorkerOptions worker;
+  worker.endpoint = "tcp://127.0.0.1:5557";
+  Status refused = run_copy_worker(worker, -1);
+  EXPECT_EQ(refused.code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(refused.message(), std::string("copy endpoint tcp://127.0.0.1:5557") + kNoCurve);
+  DispatcherOptions o;
+  o.inproc_workers = 0;
+  o.external_endpoint = "tcp://127.0.0.1:*";
+  auto d = CopyDispatcher::start(o, [](std::vector<CopyOutcome>) {});
+  ASSERT_FALSE(d.ok());
+  EXPECT_EQ(d.status().message(), std::string("copy endpoint tcp://127.0.0.1:*") + kNoCurve);
+}
 
 TEST_F(CopyWorkerProcessTest, ExternalWorkersCopyAndAKilledWorkersTaskIsDispatchedAgain) {
   make_bench_tree();

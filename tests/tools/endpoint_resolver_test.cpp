@@ -29,9 +29,10 @@ std::unique_ptr<ConsoleLock> pretend_running(const std::string& data_dir, const 
 
 TEST(EndpointResolverTest, ExplicitEndpointWins) {
   testing::TempDir dir;
-  auto ep = resolve_control_endpoint(config_for(dir.path()), std::string("tcp://127.0.0.1:9"));
+  auto ep =
+      resolve_control_endpoint(config_for(dir.path()), std::string("ipc:///srv/other.control"));
   ASSERT_TRUE(ep.ok());
-  EXPECT_EQ(*ep, "tcp://127.0.0.1:9");
+  EXPECT_EQ(*ep, "ipc:///srv/other.control");
 }
 
 TEST(EndpointResolverTest, TheOnlyRunningConsoleIsFound) {

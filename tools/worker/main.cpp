@@ -27,8 +27,7 @@ int main(int argc, char** argv) {
   int heartbeat_ms = 1000;
   bool no_copy_file_range = false;
   CLI::App app{"distsync-worker: copies files for a distsyncd over its copy endpoint"};
-  app.add_option("--connect", options.endpoint, "the daemon's copy endpoint (ipc:// or tcp://)")
-      ->required();
+  app.add_option("--connect", options.endpoint, "the daemon's copy endpoint (ipc://)")->required();
   app.add_option("--name", options.name, "a name for the daemon's logs");
   app.add_option("--heartbeat-ms", heartbeat_ms, "heartbeat interval")
       ->check(CLI::Range(10, 60000));
