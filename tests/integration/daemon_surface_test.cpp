@@ -1,6 +1,9 @@
 // distsyncd over its real sockets: status, protocol errors, signals, locks, file modes.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <nlohmann/json.hpp>
@@ -9,6 +12,7 @@
 
 #include "tests/support/daemon_harness.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/tmpfs_mount.h"
 #include "tools/client/control_client.h"
 
 namespace distsync {
@@ -252,6 +256,51 @@ TEST(DaemonSurfaceTest, UsageErrorsExitTwo) {
                                          {"--config", dir.sub("missing.toml")}, dir.path());
   EXPECT_EQ(bad_config.exit_code, 2);
   EXPECT_NE(bad_config.err.find("missing.toml"), std::string::npos) << bad_config.err;
+}
+
+// A full log disk answers the one line naming the disk and the fix; the daemon keeps serving
+// reads, and appends again once space is freed.
+TEST(DaemonSurfaceTest, FullLogDiskIsNamedAndTheDaemonRecovers) {
+  TempDir dir;
+  const std::string mnt = std::filesystem::weakly_canonical(dir.sub("mnt")).string();
+  testing::TmpfsMount tmpfs(mnt, "size=2m");
+  if (!tmpfs.mounted()) GTEST_SKIP() << tmpfs.why();
+  DaemonHarness d(mnt + "/data", "east");
+  ASSERT_TRUE(d.ready()) << d.process().stderr_text();
+  auto client = client_for(d);
+  struct statvfs vfs {};
+  ASSERT_EQ(statvfs(mnt.c_str(), &vfs), 0);
+  const std::size_t free_bytes = vfs.f_bfree * vfs.f_frsize;
+  ASSERT_GT(free_bytes, 256u << 10);
+  std::ofstream(mnt + "/filler", std::ios::binary) << std::string(free_bytes - (128 << 10), 'f');
+
+  auto add = [&](int i) {
+    json server = {{"name", "s" + std::to_string(i)}, {"root_path", "/srv/s" + std::to_string(i)}};
+    return client->call("server.add", {{"server", server}});
+  };
+  Status failure = Status::ok();
+  int i = 0;
+  for (; i < 5000 && failure.is_ok(); ++i) {
+    auto r = add(i);
+    if (!r.ok()) failure = r.status();
+  }
+  ASSERT_FALSE(failure.is_ok()) << "5000 servers fitted in 128 KiB";
+  EXPECT_EQ(failure.message(), "event log " + mnt +
+                                   "/data/log: the disk is full (no space left on device), "
+                                   "nothing was appended; free space on " +
+                                   mnt + " and retry");
+  auto status = client->call("status");
+  ASSERT_TRUE(status.ok()) << status.status().to_string();
+  const std::uint64_t head = (*status)["last_seq"];
+  auto events = client->call("events.read", {{"from", head}});
+  ASSERT_TRUE(events.ok()) << events.status().to_string();
+  EXPECT_EQ((*events)["events"].size(), 1u);
+
+  std::filesystem::remove(mnt + "/filler");
+  auto after = add(i);
+  ASSERT_TRUE(after.ok()) << after.status().to_string();
+  EXPECT_EQ((*client->call("status"))["last_seq"], head + 1);
+  EXPECT_EQ(d.terminate(), 0);
 }
 
 // Until CURVE lands, a tcp endpoint is an unauthenticated remote control: refused at start with
