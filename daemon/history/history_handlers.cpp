@@ -16,8 +16,10 @@ void register_history_handlers(RequestRouter& router, EventLog& log, std::string
                nlohmann::json events = nlohmann::json::array();
                for (const Event& e : page->events)
                  events.push_back(nlohmann::json::parse(to_json(e)));
-               return nlohmann::json{
-                   {"events", std::move(events)}, {"head", page->head}, {"more", page->more}};
+               return nlohmann::json{{"events", std::move(events)},
+                                     {"servers", page->servers},
+                                     {"head", page->head},
+                                     {"more", page->more}};
              });
 
   router.add("history.job", [&log](const nlohmann::json& args) -> Result<nlohmann::json> {

@@ -1,6 +1,7 @@
 #include "daemon/history/history_query.h"
 
 #include <algorithm>
+#include <set>
 
 #include "daemon/handlers/as_of.h"
 #include "daemon/history/event_summary.h"
@@ -241,7 +242,38 @@ Result<HistoryPage> query_history(EventLog& log, const HistoryFilter& f) {
     }
   }
   page.events = std::move(found);
+  Status named = servers_of_correlations(log, page.events, &page.servers);
+  if (!named.is_ok()) return named;
   return page;
+}
+
+Status servers_of_correlations(EventLog& log, const std::vector<Event>& events,
+                               std::map<std::string, std::string>* servers) {
+  // Jobs name their server only in SyncQueued, so FileCopied, SyncStarted, SyncCompleted...
+  // learn it from the first event filed under their correlation id.
+  std::set<std::string> wanted;
+  for (const Event& e : events) {
+    if (!e.correlation.empty() && event_server(e).empty() && !servers->count(e.correlation)) {
+      wanted.insert(e.correlation);
+    }
+  }
+  if (wanted.empty()) return Status::ok();
+  std::vector<std::pair<std::string, std::uint64_t>> firsts;
+  Status read = log.read_state([&](std::uint64_t, StateTable& table) {
+    for (const std::string& id : wanted) {
+      auto seqs = HistoryIndex::lookup(table, "idx/job/" + id + "/", 1);
+      if (!seqs.empty()) firsts.emplace_back(id, seqs.front());
+    }
+  });
+  if (!read.is_ok()) return read;
+  for (const auto& [id, seq] : firsts) {
+    auto first = log.read(seq, seq, 1);
+    if (!first.ok()) return first.status();
+    if (first->empty()) continue;
+    std::string server = event_server(first->front());
+    if (!server.empty()) (*servers)[id] = std::move(server);
+  }
+  return Status::ok();
 }
 
 Result<std::vector<Event>> events_of_job(EventLog& log, const std::string& id) {

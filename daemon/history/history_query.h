@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -33,6 +34,10 @@ struct HistoryFilter {
 
 struct HistoryPage {
   std::vector<Event> events;
+  // The server of each job (or schedule) whose events in the page do not name one: the server
+  // named by the first event of that correlation id (a job's SyncQueued, a schedule's
+  // ScheduleAdded). Keyed by correlation id; ids whose first event names no server are absent.
+  std::map<std::string, std::string> servers;
   std::uint64_t head = 0;  // the log head the query saw
   bool more = false;       // more matches lie beyond the limit
 };
@@ -45,6 +50,12 @@ struct HistoryPage {
                                                          const std::string& zone);
 
 [[nodiscard]] Result<HistoryPage> query_history(EventLog& log, const HistoryFilter& filter);
+
+// The server of an event: the one it names itself (event_server), else the one the first
+// event of its correlation id names. Fills `servers` for every correlation id of `events`
+// whose events name none and whose first event does; reads one index key and one event per id.
+[[nodiscard]] Status servers_of_correlations(EventLog& log, const std::vector<Event>& events,
+                                             std::map<std::string, std::string>* servers);
 
 // Every event whose correlation id is `id`, in order (through idx/job/<id>/).
 [[nodiscard]] Result<std::vector<Event>> events_of_job(EventLog& log, const std::string& id);

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <set>
+
 #include "events/log/memory_event_log.h"
 #include "projections/projection_set.h"
 
@@ -117,6 +120,40 @@ TEST_F(HistoryQueryTest, ServerFilterIncludesTheLaterEventsOfItsJobs) {
   EXPECT_EQ(seqs(f), (std::vector<std::uint64_t>{2, 7, 11, 14, 16, 19}));
   f.type = "FileCopied";
   EXPECT_EQ(seqs(f), (std::vector<std::uint64_t>{14}));
+}
+
+// Only SyncQueued names a job's server; the page names it for every later event of the job,
+// finished or not, and for a schedule's events (ScheduleAdded names its server).
+TEST_F(HistoryQueryTest, PageNamesTheServerOfEveryJobEvent) {
+  write_history();
+  append("job-4", SyncQueued{"beta", "patches", "manual", "", false, false});
+  append("job-4", SyncCancelled{"operator"});
+  auto page = query_history(log_, HistoryFilter{});
+  ASSERT_TRUE(page.ok()) << page.status().to_string();
+  std::set<std::string> types;
+  for (const Event& e : page->events) {
+    const auto& s = page->servers;
+    const std::string expected =
+        e.correlation == "job-1" || e.correlation == "job-3" || e.correlation == "sch-1" ? "alpha"
+        : e.correlation == "job-2" || e.correlation == "job-4"                           ? "beta"
+                                                                                         : "";
+    if (expected.empty() || e.as<SyncQueued>() || e.as<ScheduleAdded>()) continue;
+    types.insert(std::string(e.type()));
+    ASSERT_TRUE(s.count(e.correlation)) << e.type() << " of " << e.correlation;
+    EXPECT_EQ(s.at(e.correlation), expected) << e.type() << " of " << e.correlation;
+  }
+  EXPECT_EQ(types, (std::set<std::string>{"ScheduleFired", "SyncDeferred", "SyncStarted",
+                                          "FileCopied", "FileCopyFailed", "SyncCompleted",
+                                          "SyncFailed", "SyncCancelled"}));
+  EXPECT_EQ(page->servers.count("dl-1"), 0u);  // a download has no server
+
+  // A page holding only a job's late events still knows its server (the finished job-2).
+  HistoryFilter completed;
+  completed.type = "SyncCompleted";
+  auto late = query_history(log_, completed);
+  ASSERT_TRUE(late.ok());
+  ASSERT_EQ(late->events.size(), 1u);
+  EXPECT_EQ(late->servers, (std::map<std::string, std::string>{{"job-2", "beta"}}));
 }
 
 TEST_F(HistoryQueryTest, TimeRangeLimitNewestAndAfterSeq) {

@@ -5,6 +5,9 @@
 #include <unistd.h>
 #include <cerrno>
 #include <cstring>
+#include <map>
+#include <set>
+#include <sstream>
 
 #include "tests/sync_daemon/sync_daemon_fixture.h"
 
@@ -122,6 +125,48 @@ TEST_F(SyncCliTest, UnknownJobAndServerAreOneLineErrors) {
   EXPECT_EQ(r.exit_code, 2) << r.err;
   r = cli({"report", "--json", "--csv"});
   EXPECT_EQ(r.exit_code, 2) << r.err;
+}
+
+// `distsync history` names the server of every job event, not only of the SyncQueued that
+// states it: SyncStarted, FileCopied and SyncCompleted of a sync, and SyncFailed of another.
+TEST_F(SyncCliTest, HistoryShowsTheServerOfEveryJobEvent) {
+  ASSERT_EQ(cli({"server", "add", "alpha", "--path", dir_.sub("alpha")}).exit_code, 0);
+  auto ok = cli({"sync", "alpha", "--wait"});
+  ASSERT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+  { std::ofstream(dir_.sub("plain-file")) << "not a folder"; }
+  ASSERT_EQ(cli({"server", "add", "beta", "--path", dir_.sub("plain-file") + "/share"}).exit_code,
+            0);
+  EXPECT_EQ(cli({"sync", "beta", "--wait"}).exit_code, 1);
+
+  auto table = cli({"history", "--limit", "10000"});
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  std::istringstream lines(table.out);
+  std::string header;
+  std::getline(lines, header);
+  const std::size_t event_at = header.find("EVENT"), server_at = header.find("SERVER"),
+                    detail_at = header.find("DETAIL");
+  ASSERT_NE(detail_at, std::string::npos) << header;
+  std::map<std::string, std::set<std::string>> servers_by_type;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.size() < detail_at) continue;
+    auto cell = [&](std::size_t from, std::size_t to) {
+      std::string c = line.substr(from, to - from);
+      return c.substr(0, c.find(' '));
+    };
+    const std::string type = cell(event_at, server_at);
+    if (type.rfind("Sync", 0) == 0 || type.rfind("File", 0) == 0) {
+      servers_by_type[type].insert(cell(server_at, detail_at));
+    }
+  }
+  using Servers = std::set<std::string>;
+  EXPECT_EQ(servers_by_type["SyncQueued"], (Servers{"alpha", "beta"})) << table.out;
+  EXPECT_EQ(servers_by_type["SyncStarted"].count("alpha"), 1u) << table.out;
+  EXPECT_EQ(servers_by_type["FileCopied"], Servers{"alpha"}) << table.out;
+  EXPECT_EQ(servers_by_type["SyncCompleted"], Servers{"alpha"}) << table.out;
+  EXPECT_EQ(servers_by_type["SyncFailed"], Servers{"beta"}) << table.out;
+  for (const auto& [type, servers] : servers_by_type) {
+    EXPECT_EQ(servers.count("-"), 0u) << type << " without its server:\n" << table.out;
+  }
 }
 
 TEST_F(SyncCliTest, TargetUnderARegularFileFailsWithAReasonAndCopiesNothing) {

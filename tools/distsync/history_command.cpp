@@ -1,6 +1,9 @@
 // `distsync history`: the event history, filtered (ops history.query, history.job); with
 // --follow, live events after it through the gap-free EventStream, filtered here the same way
 // the daemon filters (history_matches). `--job J` alone prints the job's timeline.
+#include <map>
+#include <set>
+
 #include "daemon/history/event_summary.h"
 #include "daemon/history/history_query.h"
 #include "events/codec.h"
@@ -39,10 +42,24 @@ json query_args(const HistoryFlags& f, const std::string& zone) {
   return args;
 }
 
+// Rows of the history table. An event that names no server (FileCopied, SyncStarted, ...)
+// shows the server of its job or schedule, as the daemon resolved it (history.query's
+// "servers") or as learned from a SyncQueued seen while following.
 class HistoryPrinter {
  public:
   HistoryPrinter(CliContext& ctx, std::string zone, std::optional<std::string> server)
       : ctx_(ctx), zone_(std::move(zone)), server_(std::move(server)) {}
+
+  void learn(const std::string& correlation, const std::string& server) {
+    if (!correlation.empty() && !server.empty()) servers_[correlation] = server;
+  }
+  void learn_all(const json& servers) {
+    if (!servers.is_object()) return;
+    for (const auto& [id, server] : servers.items()) {
+      if (server.is_string()) learn(id, server.get<std::string>());
+    }
+  }
+  bool knows(const std::string& correlation) const { return servers_.count(correlation) != 0; }
 
   void header() {
     if (!ctx_.json())
@@ -54,6 +71,10 @@ class HistoryPrinter {
       return;
     }
     std::string server = event_server(e);
+    if (server.empty()) {
+      auto it = servers_.find(e.correlation);
+      if (it != servers_.end()) server = it->second;
+    }
     if (server.empty() && server_) server = *server_;  // a job of the filtered server
     rows_.push_back({format_local_minute(e.time_us, zone_), e.console, std::string(e.type()),
                      server.empty() ? "-" : server, summarize_event(e)});
@@ -69,6 +90,7 @@ class HistoryPrinter {
   CliContext& ctx_;
   std::string zone_;
   std::optional<std::string> server_;
+  std::map<std::string, std::string> servers_;  // correlation id -> server
   std::vector<std::vector<std::string>> rows_;
 };
 
@@ -141,6 +163,7 @@ int follow(CliContext& ctx, ControlClient& client, const json& args, std::uint64
   filter->after_seq = after;
   // The server of a job is named only by its SyncQueued; remember it for the job's later events.
   std::map<std::string, std::string> job_servers;
+  std::set<std::string> looked_up;  // correlation ids whose server the printer has asked for
   std::optional<std::string> server = filter->server;
   filter->server.reset();
 
@@ -154,6 +177,20 @@ int follow(CliContext& ctx, ControlClient& client, const json& args, std::uint64
     if (!*next) continue;
     const Event& e = **next;
     if (const auto* q = e.as<SyncQueued>()) job_servers[e.correlation] = q->server;
+    if (event_server(e).empty()) {
+      if (!e.correlation.empty() && looked_up.insert(e.correlation).second &&
+          !printer.knows(e.correlation)) {
+        // A job (or schedule) that began before --follow did: its first event names it.
+        auto first = client.call("history.query", json{{"job", e.correlation}, {"limit", 1}});
+        for (const json& j : first.ok() ? (*first)["events"] : json::array()) {
+          auto fe = from_json(j.dump());
+          if (fe.ok()) printer.learn(e.correlation, event_server(*fe));
+        }
+      }
+    } else if (e.as<SyncQueued>() || e.as<ScheduleAdded>()) {
+      printer.learn(e.correlation, event_server(e));
+      looked_up.insert(e.correlation);
+    }
     if (filter->until_us && e.time_us >= *filter->until_us) return kExitOk;
     if (!history_matches(*filter, e)) continue;
     if (server) {
@@ -178,6 +215,7 @@ int run_history(CliContext& ctx, const HistoryFlags& f) {
   auto reply = (*client)->call("history.query", args);
   if (!reply.ok()) return ctx.fail(reply.status());
   HistoryPrinter printer(ctx, zone, f.server);
+  printer.learn_all((*reply)["servers"]);
   printer.header();
   for (const json& j : (*reply)["events"]) {
     auto e = from_json(j.dump());
