@@ -148,6 +148,21 @@ TEST_F(CliHistoryTest, ExportThenVerifyInBothFormats) {
     std::ofstream(dir_.sub("tampered." + format)) << text;
     auto bad = cli({"verify", dir_.sub("tampered." + format)});
     EXPECT_EQ(bad.exit_code, 1) << bad.out;
+
+    // Delete the first record (line 1, or the CSV row after the header): the checkpoint
+    // signs the export from seq 1, so verify names seq 1 as deleted and exits 1.
+    text = read_file(file);
+    const std::size_t begin = format == "csv" ? text.find('\n') + 1 : 0;
+    text.erase(begin, text.find('\n', begin) + 1 - begin);
+    std::ofstream(dir_.sub("headless." + format)) << text;
+    auto headless = cli({"verify", dir_.sub("headless." + format), "--public-key",
+                         dir_.sub("data") + "/keys/checkpoint.pub"});
+    EXPECT_EQ(headless.exit_code, 1) << headless.out;
+    EXPECT_NE(headless.out.find("chain: deleted record at line " +
+                                std::string(format == "csv" ? "2" : "1") +
+                                ", seq 1: seq 1 missing before seq 2"),
+              std::string::npos)
+        << headless.out;
   }
   auto stdout_export = cli({"export", "--since", "1h"});
   ASSERT_EQ(stdout_export.exit_code, 0) << stdout_export.err;
