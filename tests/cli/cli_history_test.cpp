@@ -126,6 +126,27 @@ TEST_F(CliHistoryTest, FollowPrintsMatchingEventsAsTheyHappen) {
   EXPECT_EQ(json::parse(*third)["payload"]["server"]["name"], "gamma");
 }
 
+// A job's later events name no server; --follow shows the one its SyncQueued named. (The
+// console has no content here, so the job ends in SyncFailed.)
+TEST_F(CliHistoryTest, FollowShowsTheServerOfJobEvents) {
+  add_server("alpha");
+  ASSERT_EQ(cli({"schedule", "add", "--server", "alpha", "--component", "patches", "--daily",
+                 "--at", "03:00", "--id", "nightly"})
+                .exit_code,
+            0);
+  ChildProcess follow(DaemonHarness::cli_path(),
+                      {"--data-dir", dir_.sub("data"), "--console", "east", "history", "--type",
+                       "SyncFailed", "--follow"},
+                      dir_.sub("follow-table.err"));
+  auto header = follow.read_line(20s);
+  ASSERT_TRUE(header) << follow.stderr_text();
+  ASSERT_NE(header->find("SERVER"), std::string::npos) << *header;
+  ASSERT_EQ(cli({"schedule", "run", "nightly"}).exit_code, 0);
+  auto row = follow.read_line(20s);
+  ASSERT_TRUE(row) << follow.stderr_text();
+  EXPECT_NE(row->find("SyncFailed  alpha"), std::string::npos) << *row;
+}
+
 TEST_F(CliHistoryTest, ExportThenVerifyInBothFormats) {
   add_server("alpha");
   add_server("beta");
