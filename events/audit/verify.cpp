@@ -154,7 +154,9 @@ class Verifier {
       missing_seq_.reset();
     };
     if (cp.version >= 2 && r_.first_seq != 0 && cp.first_seq != 0) {
-      if (r_.first_seq > cp.first_seq) {
+      // Unless those first records turned up later in the file: moved, not deleted.
+      const bool moved = r_.problem == VerifyProblem::kReordered && r_.seq < r_.first_seq;
+      if (r_.first_seq > cp.first_seq && !moved) {
         return replace(first_line_, cp.first_seq, VerifyProblem::kMissing,
                        seqs(cp.first_seq, r_.first_seq - 1) + " missing before seq " +
                            std::to_string(r_.first_seq) +

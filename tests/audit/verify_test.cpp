@@ -210,6 +210,21 @@ TEST_P(VerifyTest, RecordsDeletedFromTheStartAreNamed) {
   }
 }
 
+TEST_P(VerifyTest, FirstRecordMovedToTheEndIsReorderedNotDeleted) {
+  auto lines = split_lines(export_text(a_.log, options(&key_)));
+  const std::string cp = lines.back();
+  lines.pop_back();
+  auto [b, e] = block_of(lines, 1);
+  std::vector<std::string> first(lines.begin() + b, lines.begin() + e);
+  lines.erase(lines.begin() + b, lines.begin() + e);
+  lines.insert(lines.end(), first.begin(), first.end());
+  lines.push_back(cp);
+  VerifyReport r = verify_text(join_lines(lines), with_key(key_));
+  EXPECT_EQ(r.problem, VerifyProblem::kReordered) << r.summary();
+  EXPECT_EQ(r.seq, 1u);
+  EXPECT_EQ(r.exit_code(), 1);
+}
+
 TEST_P(VerifyTest, RecordsDeletedFromTheEndAreNamed) {
   for (std::uint64_t cut : {1u, 3u}) {
     auto lines = split_lines(export_text(a_.log, options(&key_)));
