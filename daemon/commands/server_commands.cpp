@@ -118,7 +118,8 @@ Status validate_server_spec(const ServerSpec& spec) {
       return Status::invalid_argument("unknown component '" + shown(component) +
                                       "' in component folders: use patches or core");
     }
-    Result<NormalPath> sub = NormalPath::parse(dir, NormalPath::Kind::kRelative, "component folder");
+    Result<NormalPath> sub =
+        NormalPath::parse(dir, NormalPath::Kind::kRelative, "component folder");
     if (!sub.ok()) {
       return Status::invalid_argument(sub.status().message() +
                                       " (it must be a relative path inside the server root)");

@@ -75,7 +75,8 @@ std::string printable(std::string_view text) {
     }
     // A C1 control is two bytes in UTF-8; escape both so no stray lead byte remains.
     auto b = static_cast<unsigned char>(text[i]);
-    bool c1 = b == 0xc2 && i + 1 < text.size() && (static_cast<unsigned char>(text[i + 1]) & 0xe0) == 0x80;
+    bool c1 = b == 0xc2 && i + 1 < text.size() &&
+              (static_cast<unsigned char>(text[i + 1]) & 0xe0) == 0x80;
     std::size_t bad = c1 ? 2 : 1;
     for (std::size_t k = 0; k < bad; ++k) {
       auto u = static_cast<unsigned char>(text[i + k]);
@@ -121,8 +122,8 @@ Result<NormalPath> NormalPath::parse(std::string_view raw, Kind kind, std::strin
     }
     if (part.size() > kMaxNameBytes) {
       return refuse(what, raw,
-                    "has a component of " + std::to_string(part.size()) +
-                        " bytes; the limit is " + std::to_string(kMaxNameBytes));
+                    "has a component of " + std::to_string(part.size()) + " bytes; the limit is " +
+                        std::to_string(kMaxNameBytes));
     }
     if (absolute || !out.empty()) out.push_back('/');
     out.append(part);

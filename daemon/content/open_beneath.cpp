@@ -31,8 +31,8 @@ Status refusal(int root_fd, std::string_view rel, SymlinkPolicy policy, int err)
   if (policy == SymlinkPolicy::kRefuse && (err == ELOOP || err == EXDEV || err == ENOTDIR)) {
     std::string link = symlink_prefix(root_fd, rel);
     struct stat st {};
-    bool is_link = ::fstatat(root_fd, link.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-                   S_ISLNK(st.st_mode);
+    bool is_link =
+        ::fstatat(root_fd, link.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode);
     if (is_link || err != ENOTDIR) return Status::invalid_argument("symlink " + link);
   }
   if (policy == SymlinkPolicy::kBeneath && (err == ELOOP || err == EXDEV)) {
@@ -62,8 +62,7 @@ UniqueFd::~UniqueFd() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-Result<UniqueFd> open_beneath(int root_fd, std::string_view rel, int flags,
-                              SymlinkPolicy policy) {
+Result<UniqueFd> open_beneath(int root_fd, std::string_view rel, int flags, SymlinkPolicy policy) {
   struct open_how how {};
   how.flags = static_cast<std::uint64_t>(flags | O_CLOEXEC | O_NOCTTY);
   how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;

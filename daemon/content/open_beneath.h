@@ -47,8 +47,7 @@ class UniqueFd {
 // open(2) `flags` (O_CLOEXEC and O_NOCTTY are added). Errors: not_found when a component does
 // not exist; invalid_argument "symlink <prefix of rel>" (kRefuse) or "<rel> leads outside
 // the root" (kBeneath) when the path would follow a symlink it may not; io_error otherwise.
-Result<UniqueFd> open_beneath(int root_fd, std::string_view rel, int flags,
-                              SymlinkPolicy policy);
+Result<UniqueFd> open_beneath(int root_fd, std::string_view rel, int flags, SymlinkPolicy policy);
 
 // The fallback, public so tests run the same cases through it: each folder component is
 // opened with O_DIRECTORY | O_NOFOLLOW, the last with O_NOFOLLOW. For kBeneath it opens the

@@ -18,8 +18,7 @@ Status check_content_path(std::string_view rel) {
     return Status::invalid_argument("backslash in name");
   }
   if (rel.size() > kMaxPathBytes) {
-    return Status::invalid_argument("path longer than " + std::to_string(kMaxPathBytes) +
-                                    " bytes");
+    return Status::invalid_argument("path longer than " + std::to_string(kMaxPathBytes) + " bytes");
   }
   std::size_t start = 0;
   while (start <= rel.size()) {

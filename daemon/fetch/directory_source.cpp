@@ -10,8 +10,8 @@
 #include <cstring>
 #include <vector>
 
-#include "daemon/content/open_beneath.h"
 #include "daemon/content/normal_path.h"
+#include "daemon/content/open_beneath.h"
 #include "daemon/content/sha256_file.h"
 #include "daemon/fetch/retry_policy.h"
 
@@ -75,8 +75,7 @@ class SourceWalk {
       return Status::ok();
     }
     if (S_ISDIR(st.st_mode)) {
-      UniqueFd sub(::openat(dir_fd, name.c_str(),
-                            O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+      UniqueFd sub(::openat(dir_fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
       if (sub.get() < 0) {
         if (errno == ELOOP) {  // swapped for a symlink since the lstat
           out_->symlinks.push_back(rel);

@@ -43,8 +43,8 @@ TEST_F(CliPathsTest, EscapeCharactersAreRefusedAndNeverEchoedRaw) {
     EXPECT_FALSE(has_raw_control(r.err)) << r.err;
     EXPECT_NE(r.err.find("control character"), std::string::npos) << r.err;
   }
-  CommandResult desc = cli({"server", "add", "d", "--path", dir_.sub("d"), "--description",
-                            std::string(2000, 'x')});
+  CommandResult desc =
+      cli({"server", "add", "d", "--path", dir_.sub("d"), "--description", std::string(2000, 'x')});
   EXPECT_EQ(desc.exit_code, 1);
   EXPECT_NE(desc.err.find("the limit is 1024"), std::string::npos) << desc.err;
   nlohmann::json list = cli_json({"server", "list"});

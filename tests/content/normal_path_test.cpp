@@ -41,7 +41,9 @@ TEST(NormalPathTest, RefusesEachDefectWithOneLineNamingTheCause) {
       {"/srv/a\nb", Kind::kAbsolute, "control character 0x0a"},
       {"/srv/\x1b[31mred", Kind::kAbsolute, "control character 0x1b"},
       {"/srv/del\x7f", Kind::kAbsolute, "control character 0x7f"},
-      {"/srv/csi\xc2\x9b" "31m", Kind::kAbsolute, "control character U+009B"},
+      {"/srv/csi\xc2\x9b"
+       "31m",
+       Kind::kAbsolute, "control character U+009B"},
       {"/srv/nel\xc2\x85", Kind::kAbsolute, "control character U+0085"},
       {"/srv/latin1\xe9", Kind::kAbsolute, "byte 0xe9 that is not UTF-8"},
       {"/srv/overlong\xc0\xaf", Kind::kAbsolute, "byte 0xc0 that is not UTF-8"},
@@ -77,8 +79,13 @@ TEST(NormalPathTest, PrintableEscapesWhatATerminalWouldObeyAndKeepsTheRest) {
   EXPECT_EQ(printable("plain /srv/Patch\xc3\xa9s"), "plain /srv/Patch\xc3\xa9s");
   EXPECT_EQ(printable("a\nb\x1b[2Jc"), "a\\x0ab\\x1b[2Jc");
   EXPECT_EQ(printable("csi\xc2\x9b"), "csi\\xc2\\x9b");
-  EXPECT_EQ(printable("bad\xff" "A"), "bad\\xffA");
-  EXPECT_EQ(printable("lead\xc2" "A"), "lead\\xc2A") << "a broken lead byte eats nothing";
+  EXPECT_EQ(printable("bad\xff"
+                      "A"),
+            "bad\\xffA");
+  EXPECT_EQ(printable("lead\xc2"
+                      "A"),
+            "lead\\xc2A")
+      << "a broken lead byte eats nothing";
   EXPECT_EQ(printable(std::string("nul\0", 4)), "nul\\x00");
   EXPECT_EQ(text_defect("ok text"), "");
   EXPECT_EQ(shown(std::string(500, 'x')).size(), 123u);

@@ -54,8 +54,8 @@ class OpenBeneathTest : public ::testing::TestWithParam<OpenFn> {
 };
 
 const char* const kThroughSymlinks[] = {
-    "file_out", "dir_out/secret", "chain",  "dotdot/outside/secret", "abs_in",
-    "rel_in",   "sub_link/f",     "dangling", "magic",
+    "file_out",   "dir_out/secret", "chain", "dotdot/outside/secret", "abs_in", "rel_in",
+    "sub_link/f", "dangling",       "magic",
 };
 
 TEST_P(OpenBeneathTest, RefusePolicyOpensPlainFilesAndNoSymlinkAtAll) {
@@ -86,7 +86,8 @@ TEST_P(OpenBeneathTest, BeneathPolicyNeverOpensAnythingOutsideTheRoot) {
   }
   EXPECT_TRUE(open_fn(root_fd_, "rel_in", O_RDONLY, SymlinkPolicy::kBeneath).ok());
   EXPECT_TRUE(open_fn(root_fd_, "sub_link/f", O_RDONLY, SymlinkPolicy::kBeneath).ok());
-  for (const char* out : {"file_out", "dir_out/secret", "chain", "dotdot/outside/secret", "magic"}) {
+  for (const char* out :
+       {"file_out", "dir_out/secret", "chain", "dotdot/outside/secret", "magic"}) {
     EXPECT_FALSE(open_fn(root_fd_, out, O_RDONLY, SymlinkPolicy::kBeneath).ok()) << out;
   }
 }

@@ -77,8 +77,8 @@ TEST(SourceLocationTest, UrlsThatMayCarryASecretAreRefusedWithoutShowingIt) {
 }
 
 TEST(SourceLocationTest, PathsOfSourcesAreNormalPaths) {
-  for (const char* bad : {"/srv/../etc", "/srv/a\nb", "file:///srv/%2e%2e/etc",
-                          "file:///srv/a%0ab", "file:///srv/%1b[2J", "https://h/a/../b",
+  for (const char* bad : {"/srv/../etc", "/srv/a\nb", "file:///srv/%2e%2e/etc", "file:///srv/a%0ab",
+                          "file:///srv/%1b[2J", "https://h/a/../b",
                           "https://h/a%0d%0aX-Injected: 1", "https://h/a\x1b[31m"}) {
     std::string spec = bad;
     Result<SourceLocation> l = parse_source_location(spec);

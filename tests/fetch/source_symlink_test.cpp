@@ -49,8 +49,7 @@ const Mutation kMutations[] = {
        link("chain2", src + "/chain1");
        link(out + "/shadow", src + "/chain2");
      }},
-    {"symlink to ..", "up/OUTSIDE/shadow", "up",
-     [](auto& src, auto&) { link("..", src + "/up"); }},
+    {"symlink to ..", "up/OUTSIDE/shadow", "up", [](auto& src, auto&) { link("..", src + "/up"); }},
     {"absolute symlink", "abs", "abs",
      [](auto& src, auto&) { link("/etc/hostname", src + "/abs"); }},
     {"relative symlink inside the root", "rel", "rel",
@@ -79,7 +78,8 @@ class SourceSymlinkTest : public ::testing::Test {
       EXPECT_FALSE(S_ISLNK(st.st_mode)) << why << ": installed a symlink " << rel;
       if (!S_ISREG(st.st_mode)) continue;
       EXPECT_TRUE(rel == "Engines/engine.dll" || rel == "defs.dat") << why << ": installed " << rel;
-      EXPECT_EQ(read_file(full).find("outside-the-source"), std::string::npos) << why << ": " << rel;
+      EXPECT_EQ(read_file(full).find("outside-the-source"), std::string::npos)
+          << why << ": " << rel;
       EXPECT_EQ(st.st_mode & 07133, 0u) << why << ": " << rel << " mode " << std::oct << st.st_mode;
     }
   }
@@ -108,8 +108,8 @@ TEST_F(SourceSymlinkTest, DirectoryWalkSkipsEverySymlinkByName) {
     ASSERT_TRUE(r.ok()) << m.name;
     EXPECT_EQ(r->files_fetched, 1u) << m.name;
     std::string first_link = manifest->symlinks.empty() ? "" : manifest->symlinks[0];
-    EXPECT_TRUE(has_failure(*r, "skipped symlink " + first_link +
-                                    ": sources never follow symlinks"))
+    EXPECT_TRUE(
+        has_failure(*r, "skipped symlink " + first_link + ": sources never follow symlinks"))
         << m.name;
     EXPECT_FALSE(r->complete()) << m.name << ": a skipped symlink is reported, not hidden";
     EXPECT_EQ(r->files_total, 1u + manifest->symlinks.size()) << m.name;
@@ -139,8 +139,8 @@ TEST_F(SourceSymlinkTest, ManifestEntriesThroughASymlinkInstallNothing) {
   EXPECT_EQ(r->files_fetched, 1u);
   ASSERT_EQ(r->failures.size(), std::size(kMutations));
   for (const Mutation& m : kMutations) {
-    EXPECT_TRUE(has_failure(*r, "skipped symlink " + std::string(m.symlink) +
-                                    ": sources never follow symlinks"))
+    EXPECT_TRUE(has_failure(
+        *r, "skipped symlink " + std::string(m.symlink) + ": sources never follow symlinks"))
         << m.name << "; first failure: " << r->failures[0];
   }
   expect_nothing_from_outside("manifest");
