@@ -2,8 +2,13 @@
 
 #include <algorithm>
 
+#include "daemon/content/normal_path.h"
+
 namespace distsync {
 namespace {
+
+// Free text an operator types (descriptions) is shown in lists and kept in the log forever.
+constexpr std::size_t kMaxDescriptionBytes = 1024;
 
 bool valid_name(const std::string& name) {
   if (name.empty() || name.size() > 128) return false;
@@ -12,9 +17,17 @@ bool valid_name(const std::string& name) {
   });
 }
 
-std::string normalized(std::string path) {
-  while (path.size() > 1 && path.back() == '/') path.pop_back();
-  return path;
+// An old record's path as the rule compares it. Records from before paths were normalized
+// may not parse; they are compared as written.
+std::string comparable(const std::string& path) {
+  Result<NormalPath> p = NormalPath::parse(path, NormalPath::Kind::kAbsolute, "server path");
+  return p.ok() ? p->str() : path;
+}
+
+bool within(const std::string& a, const std::string& b) {
+  Result<NormalPath> pa = NormalPath::parse(a, NormalPath::Kind::kAbsolute, "");
+  Result<NormalPath> pb = NormalPath::parse(b, NormalPath::Kind::kAbsolute, "");
+  return pa.ok() && pb.ok() && pa->is_within(*pb);
 }
 
 std::string join_ids(const std::vector<const ScheduleRecord*>& schedules) {
@@ -26,16 +39,46 @@ std::string join_ids(const std::vector<const ScheduleRecord*>& schedules) {
   return out;
 }
 
+// One server per folder, and no server inside another's folder: two servers sharing files
+// would let two consoles write the same core folder under different names (R5), and a
+// clean-up of one would delete the other's content. REQUIRES: spec is normalized.
 Status check_unique(const ProjectedState& state, const ServerSpec& spec, const std::string& self) {
   if (spec.name != self && state.servers.find(spec.name)) {
     return Status::conflict("a server named '" + spec.name + "' already exists");
   }
   for (const auto& [name, rec] : state.servers.servers.items()) {
-    if (name != self && normalized(rec.spec.root_path) == normalized(spec.root_path)) {
+    if (name == self) continue;
+    std::string other = comparable(rec.spec.root_path);
+    if (other == spec.root_path) {
       return Status::conflict("server '" + name + "' already uses path " + spec.root_path);
+    }
+    if (within(spec.root_path, other) || within(other, spec.root_path)) {
+      return Status::conflict("server path " + spec.root_path + " overlaps server '" + name +
+                              "' at " + shown(other) +
+                              ": one server per folder, and none inside another's");
     }
   }
   return Status::ok();
+}
+
+// The spec as it is recorded: validated, with root_path and component folders normalized.
+Result<ServerSpec> normalized(const ServerSpec& spec, const std::string& old_credential) {
+  if (Status s = validate_server_spec(spec); !s.is_ok()) return s;
+  // Credentials: no store exists to resolve a name in, so none may be named. A record from
+  // before this rule keeps its name untouched; it can only be cleared.
+  if (!spec.credential_ref.empty() && spec.credential_ref != old_credential) {
+    return Status::invalid_argument(
+        "credentials are not supported yet: distsync has no credential store, so --credential "
+        "cannot name one (the value was not recorded); give the daemon's account read and "
+        "write access to the server folder instead (R7)");
+  }
+  ServerSpec out = spec;
+  out.root_path =
+      NormalPath::parse(spec.root_path, NormalPath::Kind::kAbsolute, "server path")->str();
+  for (auto& [component, dir] : out.component_dirs) {
+    dir = NormalPath::parse(dir, NormalPath::Kind::kRelative, "component folder")->str();
+  }
+  return out;
 }
 
 }  // namespace
@@ -47,15 +90,24 @@ Status validate_server_spec(const ServerSpec& spec) {
     if (colon != std::string::npos && colon < at) {
       return Status::invalid_argument(
           "server path must not carry credentials (user:password@); mount the share and give "
-          "its mount point, or name a credential with --credential");
+          "its mount point");
     }
   }
   if (!valid_name(spec.name)) {
-    return Status::invalid_argument("server name '" + spec.name +
+    return Status::invalid_argument("server name '" + shown(spec.name) +
                                     "' is invalid: use 1-128 letters, digits, '-', '_' or '.'");
   }
-  if (spec.root_path.empty() || spec.root_path.front() != '/') {
-    return Status::invalid_argument("server path '" + spec.root_path + "' is not absolute");
+  Result<NormalPath> root =
+      NormalPath::parse(spec.root_path, NormalPath::Kind::kAbsolute, "server path");
+  if (!root.ok()) return root.status();
+  if (spec.description.size() > kMaxDescriptionBytes) {
+    return Status::invalid_argument("description is " + std::to_string(spec.description.size()) +
+                                    " bytes long; the limit is " +
+                                    std::to_string(kMaxDescriptionBytes));
+  }
+  if (std::string defect = text_defect(spec.description); !defect.empty()) {
+    return Status::invalid_argument("description holds a " + defect +
+                                    "; give one line of plain text");
   }
   if (spec.max_parallel_copies == 0 || spec.max_parallel_copies > 256) {
     return Status::invalid_argument("max parallel copies must be 1-256, not " +
@@ -63,33 +115,36 @@ Status validate_server_spec(const ServerSpec& spec) {
   }
   for (const auto& [component, dir] : spec.component_dirs) {
     if (component != "patches" && component != "core") {
-      return Status::invalid_argument("unknown component '" + component +
+      return Status::invalid_argument("unknown component '" + shown(component) +
                                       "' in component folders: use patches or core");
     }
-    if (dir.empty() || dir.front() == '/' || dir.find("..") != std::string::npos) {
-      return Status::invalid_argument("component folder '" + dir +
-                                      "' must be a relative path inside the server root");
+    Result<NormalPath> sub =
+        NormalPath::parse(dir, NormalPath::Kind::kRelative, "component folder");
+    if (!sub.ok()) {
+      return Status::invalid_argument(sub.status().message() +
+                                      " (it must be a relative path inside the server root)");
     }
   }
   return Status::ok();
 }
 
-Status decide_server_add(const ProjectedState& state, const ServerSpec& spec,
+Status decide_server_add(const ProjectedState& state, const ServerSpec& raw,
                          std::vector<EventDraft>* out) {
-  Status s = validate_server_spec(spec);
-  if (s.is_ok()) s = check_unique(state, spec, "");
-  if (!s.is_ok()) return s;
-  out->push_back({"", ServerAdded{spec}});
+  Result<ServerSpec> spec = normalized(raw, "");
+  if (!spec.ok()) return spec.status();
+  if (Status s = check_unique(state, *spec, ""); !s.is_ok()) return s;
+  out->push_back({"", ServerAdded{*spec}});
   return Status::ok();
 }
 
 Status decide_server_edit(const ProjectedState& state, const std::string& name,
-                          const ServerSpec& spec, std::vector<EventDraft>* out) {
+                          const ServerSpec& raw, std::vector<EventDraft>* out) {
   const ServerRecord* current = state.servers.find(name);
-  if (!current) return Status::not_found("no server named '" + name + "'");
-  Status s = validate_server_spec(spec);
-  if (s.is_ok()) s = check_unique(state, spec, name);
-  if (!s.is_ok()) return s;
+  if (!current) return Status::not_found("no server named '" + shown(name) + "'");
+  Result<ServerSpec> normal = normalized(raw, current->spec.credential_ref);
+  if (!normal.ok()) return normal.status();
+  const ServerSpec& spec = *normal;
+  if (Status s = check_unique(state, spec, name); !s.is_ok()) return s;
   auto schedules = state.schedules.for_server(name);
   if (spec.download_source && !schedules.empty()) {
     return Status::conflict("server '" + name +
@@ -107,7 +162,9 @@ Status decide_server_edit(const ProjectedState& state, const std::string& name,
 
 Status decide_server_remove(const ProjectedState& state, const std::string& name, bool force,
                             std::vector<EventDraft>* out) {
-  if (!state.servers.find(name)) return Status::not_found("no server named '" + name + "'");
+  if (!state.servers.find(name)) {
+    return Status::not_found("no server named '" + shown(name) + "'");
+  }
   auto schedules = state.schedules.for_server(name);
   if (!schedules.empty() && !force) {
     return Status::conflict("server '" + name + "' still has schedules: " + join_ids(schedules) +

@@ -4,6 +4,13 @@
 // refuses with a one-line Status or fills `out` with the events to append. The daemon runs
 // them inside the log's write transaction (see events/log/event_log.h), so the checks and the
 // append are atomic across threads and processes.
+//
+// What is recorded is normalized: the root path and component folders as NormalPath
+// (daemon/content/normal_path.h) writes them, so "/srv/a/zz/../d6" is refused and "/srv//a/"
+// is recorded as "/srv/a". One server per folder: a path equal to, inside or around another
+// server's path is refused. Descriptions are at most 1024 bytes of text without control
+// characters. `credential_ref` must stay empty (no credential store exists yet); a name
+// recorded before that rule is kept through edits, and may be cleared.
 #pragma once
 
 #include <vector>
@@ -13,7 +20,8 @@
 
 namespace distsync {
 
-// Field checks that need no state: name, absolute path, limits, component sub-folders.
+// Field checks that need no state: name, path (a valid absolute NormalPath, no user info),
+// description, limits, component sub-folders (valid relative NormalPaths).
 Status validate_server_spec(const ServerSpec& spec);
 
 Status decide_server_add(const ProjectedState& state, const ServerSpec& spec,

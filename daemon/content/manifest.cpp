@@ -197,7 +197,10 @@ class Walker {
     ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
     struct stat before, after;
     Status out = Status::ok();
-    if (::fstat(fd, &before) != 0) {
+    if (!beneath_root(fd)) {
+      // A symlink swapped in since visit() checked it: hash nothing from outside the root.
+      out = Status::io_error("symlink leaves the content root");
+    } else if (::fstat(fd, &before) != 0) {
       out = Status::io_error(std::string("cannot stat: ") + std::strerror(errno));
     } else {
       Result<std::string> h = sha256_fd(fd, abs, options_.cancel);
@@ -215,6 +218,17 @@ class Walker {
     }
     ::close(fd);
     return out;
+  }
+
+  // True when the open `fd` is a file beneath the real root (checked on the descriptor, so
+  // no rename after the check changes the answer). True when /proc cannot tell.
+  bool beneath_root(int fd) const {
+    char buf[PATH_MAX];
+    std::string link = "/proc/self/fd/" + std::to_string(fd);
+    ssize_t n = ::readlink(link.c_str(), buf, sizeof buf);
+    if (n <= 0) return true;
+    std::string_view real(buf, static_cast<std::size_t>(n));
+    return real_root_ == "/" || real.starts_with(real_root_ + "/");
   }
 
   std::string root_;

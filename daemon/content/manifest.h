@@ -5,8 +5,11 @@
 // settling (modified within the quiet period), and refuses — reports in `rejected`, never
 // lists — names unsafe on a target (see check_content_path), symlinks that leave the root,
 // dangling symlinks and special files. Symlinks inside the root are followed to the file or
-// directory they name. Hashes come from an optional persisted HashCache and are recomputed
-// only for files whose size, mtime or inode changed.
+// directory they name (the console's own folders; download sources follow none, see
+// daemon/fetch/directory_source.h); a file is hashed only after its open descriptor is seen
+// to lie beneath the root, so a symlink swapped in after the check hashes nothing outside. Hashes
+// come from an optional persisted HashCache and are recomputed only for files whose size, mtime or
+// inode changed.
 //
 // Functions are thread-safe as long as two calls do not share a cache_path.
 #pragma once

@@ -1,6 +1,6 @@
 #include "daemon/content/safe_path.h"
 
-#include <cstdio>
+#include "daemon/content/normal_path.h"
 
 namespace distsync {
 
@@ -11,13 +11,14 @@ bool is_temp_name(std::string_view name) {
 Status check_content_path(std::string_view rel) {
   if (rel.empty()) return Status::invalid_argument("empty path");
   if (rel.front() == '/') return Status::invalid_argument("absolute path");
-  for (unsigned char c : rel) {
-    if (c < 0x20 || c == 0x7f) {
-      char buf[48];
-      std::snprintf(buf, sizeof buf, "control character 0x%02x in name", c);
-      return Status::invalid_argument(buf);
-    }
-    if (c == '\\') return Status::invalid_argument("backslash in name");
+  if (std::string defect = text_defect(rel); !defect.empty()) {
+    return Status::invalid_argument(defect + " in name");
+  }
+  if (rel.find('\\') != std::string_view::npos) {
+    return Status::invalid_argument("backslash in name");
+  }
+  if (rel.size() > kMaxPathBytes) {
+    return Status::invalid_argument("path longer than " + std::to_string(kMaxPathBytes) + " bytes");
   }
   std::size_t start = 0;
   while (start <= rel.size()) {
@@ -27,8 +28,13 @@ Status check_content_path(std::string_view rel) {
     if (part.empty()) return Status::invalid_argument("empty path component");
     if (part == ".") return Status::invalid_argument("'.' component");
     if (part == "..") return Status::invalid_argument("'..' component");
+    if (part.size() > kMaxNameBytes) {
+      return Status::invalid_argument("name longer than " + std::to_string(kMaxNameBytes) +
+                                      " bytes");
+    }
     start = end + 1;
   }
+  // What passes is exactly a relative NormalPath already in normal form.
   return Status::ok();
 }
 

@@ -2,7 +2,9 @@
 //
 // A source is recorded in the log (DownloadSourceChanged), and the log is replicated to
 // every reader of the history, so it must never carry a secret. Accepted: an absolute local
-// directory, a file:// URL, or an http(s):// URL without user info. Pure; thread-safe.
+// directory, a file:// URL, or an http(s):// URL without user info, query string or fragment
+// (any of them may hold a secret: "?token=..."), whose path is a valid NormalPath.
+// Pure; thread-safe.
 #pragma once
 
 #include <string>
@@ -16,7 +18,8 @@ namespace distsync {
 bool valid_download_kind(std::string_view kind);
 
 // ok, or invalid_argument naming `spec` and what to do instead: a relative directory, another
-// scheme, or a URL with credentials ("user:pass@host") is refused.
+// scheme, a path with "..", control characters or over-long names, or a URL that may carry a
+// secret is refused. The refusal of a secret shows the URL without the refused part.
 Status check_download_source(std::string_view spec);
 
 }  // namespace distsync

@@ -4,6 +4,13 @@
 // walking the directory and hashing every regular file, skipping the names fetchers reserve
 // (".distsync-*" and "*.distsync-tmp") so a directory that is itself a fetch destination can
 // serve as a source. Reads only; thread-compatible.
+//
+// Symlink policy: a source never follows a symlink, wherever it points (docs/downloads.md).
+// The walk lists symlinks in SourceManifest::symlinks instead of following them, and every
+// file (and the manifest itself) is opened beneath the root with no symlink allowed on the
+// way (open_beneath, kRefuse), so a manifest entry that names one, or a symlink swapped in
+// after the listing, is refused too: "skipped symlink X: sources never follow symlinks".
+// The root itself is the operator's choice and may be reached through a symlink.
 #pragma once
 
 #include <string>
@@ -12,9 +19,13 @@
 
 namespace distsync {
 
-// The manifest of the files under `root`, in path order. io_error naming the path if the
-// walk or a read fails; not_found if `root` is not a directory.
+// The manifest of the files under `root`, in path order, with the symlinks it skipped.
+// io_error naming the path if the walk or a read fails; not_found if `root` is not a
+// directory.
 Result<SourceManifest> build_directory_manifest(const std::string& root);
+
+// "skipped symlink <rel>: sources never follow symlinks", with rel shown escaped.
+std::string skipped_symlink_message(std::string_view rel);
 
 class DirectorySource final : public Source {
  public:

@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <set>
 
+#include "daemon/content/normal_path.h"
+#include "daemon/fetch/directory_source.h"
 #include "daemon/fetch/entry_fetcher.h"
 #include "daemon/fetch/retry_policy.h"
 
@@ -10,20 +12,8 @@ namespace distsync {
 namespace {
 
 // Manifest paths come from outside: show control characters escaped in messages.
-std::string printable(std::string_view path) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (char c : path) {
-    auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f) {
-      out += "\\x";
-      out.push_back(kHex[u >> 4]);
-      out.push_back(kHex[u & 0xf]);
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out.empty() ? "(empty path)" : out;
+std::string shown_path(std::string_view path) {
+  return path.empty() ? "(empty path)" : printable(path);
 }
 
 // Progress reports during a transfer are spaced at least this far apart.
@@ -40,12 +30,21 @@ FetchReport fetch_manifest(Source& source, const SourceManifest& manifest,
     selected.push_back(&e);
     report.bytes_total += e.size;
   }
-  report.files_total = selected.size();
+  std::vector<std::string> symlinks;
+  for (const std::string& link : manifest.symlinks) {
+    if (entry_selected(options.only, link)) symlinks.push_back(skipped_symlink_message(link));
+  }
+  report.files_total = selected.size() + symlinks.size();
 
   FetchProgress progress{0, report.files_total, 0, report.bytes_total};
   auto notify = [&] {
     if (options.on_progress) options.on_progress(progress);
   };
+  // A symlink is an entry the source will not serve: it counts as a failed file.
+  for (std::string& failure : symlinks) {
+    report.failures.push_back(std::move(failure));
+    ++progress.files_done;
+  }
   notify();
   std::set<std::string> seen;
   for (const SourceEntry* e : selected) {
@@ -73,7 +72,7 @@ FetchReport fetch_manifest(Source& source, const SourceManifest& manifest,
       report.cancelled = true;
       break;
     } else {
-      report.failures.push_back(printable(e->path) + ": " + fetched.status().message());
+      report.failures.push_back(shown_path(e->path) + ": " + fetched.status().message());
     }
     // A failed entry counts as dealt with, so progress still ends at its totals.
     ++progress.files_done;

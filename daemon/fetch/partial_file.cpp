@@ -144,6 +144,13 @@ std::string PartialFile::take_digest() {
 
 Status PartialFile::install() {
   DISTSYNC_CHECK(fd_ >= 0);
+  // Installed content is plain data, at most rw-r--r--, whatever mode a temp left by an
+  // earlier run (or planted in its place) carried: never executable, never group-writable.
+  struct stat st {};
+  if (::fstat(fd_, &st) != 0) return errno_status("cannot stat temp file", temp_path_);
+  if ((st.st_mode & 07777 & ~0644) != 0 && ::fchmod(fd_, st.st_mode & 0644) != 0) {
+    return errno_status("cannot set the mode of temp file", temp_path_);
+  }
   if (::fsync(fd_) != 0) return errno_status("cannot fsync temp file", temp_path_);
   ::close(fd_);
   fd_ = -1;

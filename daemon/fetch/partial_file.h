@@ -4,8 +4,9 @@
 // same name on every run, so a later run finds and resumes what an interrupted one left.
 // Opening hashes the bytes already there; appends extend the hash; install() syncs the file,
 // renames it over the final name and syncs the directory, so the final name only ever holds a
-// complete, checked file. Parent directories are created under the destination, refusing any
-// component that is a symlink or not a directory, so nothing outside it is written.
+// complete, checked file, with a mode of at most 0644 (the umask still applies). Parent
+// directories are created under the destination, refusing any component that is a symlink
+// or not a directory, so nothing outside it is written.
 // Move-only; one thread at a time. Destroying an uninstalled PartialFile keeps the temp file.
 #pragma once
 

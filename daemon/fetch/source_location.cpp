@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "daemon/content/normal_path.h"
+
 namespace distsync {
 namespace {
 
@@ -41,12 +43,48 @@ std::string lower_scheme(std::string_view spec) {
 
 }  // namespace
 
+Status check_source_url_secrets(std::string_view spec) {
+  std::size_t sep = spec.find("://");
+  if (sep == std::string_view::npos) return Status::ok();
+  std::string_view rest = spec.substr(sep + 3);
+  std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
+  // What the refusal may show: scheme, host and path, never the part that was refused.
+  std::string_view host = authority.substr(authority.rfind('@') + 1);
+  std::string_view path = rest.substr(authority.size());
+  std::string where = lower_scheme(spec.substr(0, sep)) + "://" + std::string(host) +
+                      std::string(path.substr(0, path.find_first_of("?#")));
+  const std::string why =
+      ": secrets never go into the log; publish the files where they need no credentials "
+      "(this version supports only such sources)";
+  if (authority.find('@') != std::string_view::npos) {
+    return Status::invalid_argument("source URL " + shown(where) +
+                                    " may not carry user info (user:password@)" + why);
+  }
+  if (path.find('?') != std::string_view::npos) {
+    return Status::invalid_argument("source URL " + shown(where) +
+                                    " may not carry a query string (...?token=)" + why);
+  }
+  if (path.find('#') != std::string_view::npos) {
+    return Status::invalid_argument("source URL " + shown(where) +
+                                    " may not carry a fragment (...#token)" + why);
+  }
+  return Status::ok();
+}
+
 Result<SourceLocation> parse_source_location(std::string_view spec) {
   if (spec.empty())
     return Status::invalid_argument("download source is empty; give a directory or URL");
+  // Before anything echoes the spec: a refused secret must not reach a message either.
+  if (Status s = check_source_url_secrets(spec); !s.is_ok()) return s;
   std::size_t sep = spec.find("://");
   if (sep == std::string_view::npos) {
+    auto kind = spec.front() == '/' ? NormalPath::Kind::kAbsolute : NormalPath::Kind::kRelative;
+    Result<NormalPath> dir = NormalPath::parse(spec, kind, "download source");
+    if (!dir.ok()) return dir.status();
     return SourceLocation{SourceLocation::Kind::kDirectory, std::string(spec)};
+  }
+  if (std::string defect = text_defect(spec); !defect.empty()) {
+    return Status::invalid_argument("source URL '" + shown(spec) + "' holds a " + defect);
   }
   std::string scheme = lower_scheme(spec.substr(0, sep));
   std::string_view rest = spec.substr(sep + 3);
@@ -62,11 +100,19 @@ Result<SourceLocation> parse_source_location(std::string_view spec) {
     }
     Result<std::string> path = percent_decode(rest.substr(slash), spec);
     if (!path.ok()) return path.status();
+    Result<NormalPath> dir = NormalPath::parse(*path, NormalPath::Kind::kAbsolute, "file URL path");
+    if (!dir.ok()) return dir.status();
     return SourceLocation{SourceLocation::Kind::kDirectory, std::move(path).value()};
   }
   if (scheme == "http" || scheme == "https") {
     if (rest.empty() || rest.front() == '/') {
       return Status::invalid_argument("source URL " + std::string(spec) + " has no host");
+    }
+    if (std::size_t slash = rest.find('/'); slash != std::string_view::npos) {
+      Result<std::string> path = percent_decode(rest.substr(slash), spec);
+      if (!path.ok()) return path.status();
+      Result<NormalPath> p = NormalPath::parse(*path, NormalPath::Kind::kAbsolute, "URL path");
+      if (!p.ok()) return p.status();
     }
     std::string root(spec);
     while (root.ends_with('/')) root.pop_back();

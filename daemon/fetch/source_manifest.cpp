@@ -4,6 +4,8 @@
 
 #include <cereal/archives/json.hpp>  // brings rapidjson, with assertions that throw
 
+#include "daemon/content/safe_path.h"
+
 namespace distsync {
 namespace {
 
@@ -124,11 +126,8 @@ std::string render_source_manifest(const SourceManifest& manifest) {
 }
 
 bool is_safe_relative_path(std::string_view path) {
-  if (path.empty() || path.front() == '/') return false;
-  for (char c : path) {
-    auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f || c == '\\' || c == ':') return false;
-  }
+  if (!check_content_path(path).is_ok()) return false;
+  if (path.find(':') != std::string_view::npos) return false;
   std::size_t start = 0;
   while (start <= path.size()) {
     std::size_t slash = path.find('/', start);
@@ -144,7 +143,7 @@ Status check_source_entry(const SourceEntry& e) {
   if (!is_safe_relative_path(e.path)) {
     return Status::invalid_argument(
         "unsafe path refused: it must be relative, '/'-separated, without '..', '.', empty or "
-        "reserved components, backslashes, colons or control characters");
+        "reserved components, backslashes, colons, control characters or over-long names");
   }
   if (!is_hex_digest(e.sha256)) {
     return Status::invalid_argument("sha256 must be 64 hex characters");

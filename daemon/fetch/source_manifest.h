@@ -29,6 +29,9 @@ struct SourceEntry {
 
 struct SourceManifest {
   std::vector<SourceEntry> files;
+  // Paths of symlinks a directory source found and did not follow, sorted. Not part of the
+  // on-wire manifest: each is reported as a failed entry of the fetch.
+  std::vector<std::string> symlinks;
 
   bool operator==(const SourceManifest&) const = default;
 };
@@ -40,9 +43,11 @@ Result<SourceManifest> parse_source_manifest(std::string_view json);
 // The manifest as a JSON document that parse_source_manifest() reads back unchanged.
 std::string render_source_manifest(const SourceManifest& manifest);
 
-// True if `path` may be joined under a destination directory without escaping it: non-empty,
-// relative, '/'-separated, with no empty, "." or ".." component, no backslash, no control
-// character, and no component a fetcher reserves for itself (".distsync-*", "*.distsync-tmp").
+// True if `path` may be joined under a destination directory without escaping it: it passes
+// check_content_path (daemon/content/safe_path.h: relative, '/'-separated, already normal, no
+// "..", no backslash, control character or non-UTF-8 byte, components up to 255 and the path
+// up to 4096 bytes), has no colon, and no component a fetcher reserves for itself
+// (".distsync-*", "*.distsync-tmp").
 bool is_safe_relative_path(std::string_view path);
 
 // ok, or invalid_argument naming the entry and what is wrong with its path or digest.

@@ -82,7 +82,7 @@ TEST(DownloadSurfaceTest, RefreshWaitFetchesFromHttpThenFailsNamingABadFile) {
 
   auto secret = cli(dir, {"download", "source", "refresh", "http://op:pw@127.0.0.1/x"});
   EXPECT_EQ(secret.exit_code, 1);
-  EXPECT_NE(secret.err.find("secrets never go into events"), std::string::npos) << secret.err;
+  EXPECT_NE(secret.err.find("secrets never go into the log"), std::string::npos) << secret.err;
 
   ASSERT_EQ(cli(dir, {"download", "source", "refresh", server.url()}).exit_code, 0);
   auto sources = cli(dir, {"--json", "download", "sources"});
@@ -127,7 +127,7 @@ TEST(DownloadSurfaceTest, AConfiguredSourceWithCredentialsIsRefusedAtStart) {
   EXPECT_FALSE(d.ready());
   EXPECT_EQ(d.process().wait_exit(), 1);
   const std::string err = d.process().stderr_text();
-  EXPECT_NE(err.find("secrets never go into events"), std::string::npos) << err;
+  EXPECT_NE(err.find("secrets never go into the log"), std::string::npos) << err;
   EXPECT_EQ(err.find("pw@"), std::string::npos) << err;
 }
 

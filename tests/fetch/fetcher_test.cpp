@@ -123,7 +123,7 @@ TEST_F(FetcherTest, HashMismatchIsNamedAndLeavesNoFinalOrTempFile) {
 }
 
 TEST_F(FetcherTest, SizeMismatchIsNamed) {
-  SourceManifest m{{{"Definitions/defs.dat", 5, sha256_hex("defin")}}};
+  SourceManifest m{{{"Definitions/defs.dat", 5, sha256_hex("defin")}}, {}};
   publish(m);
   Result<FetchReport> r = fetch_all(src_.path(), dest_, options_);
   ASSERT_TRUE(r.ok());

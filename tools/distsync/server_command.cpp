@@ -3,6 +3,7 @@
 // use, a server that schedules still name), and its one-line refusal is printed as is.
 #include <cstdlib>
 
+#include "daemon/content/normal_path.h"
 #include "tools/distsync/cli_context.h"
 #include "tools/distsync/cli_time.h"
 
@@ -110,7 +111,7 @@ void add_spec_flags(CLI::App* cmd, ServerFlags& f, bool edit) {
                   "bytes per second: 1048576, 512K, 10M; 0 = unlimited");
   cmd->add_flag("--verify", f.verify, "re-hash every copied file on the server");
   cmd->add_option("--credential", f.credential,
-                  "name of a credential held outside the log (never the secret itself)");
+                  "not supported yet: refused until distsync has a credential store");
   cmd->add_option("--dir", f.dirs, "component folder: patches=SUBDIR or core=SUBDIR")
       ->allow_extra_args(false);
   if (edit) {
@@ -180,18 +181,23 @@ int run_list(CliContext& ctx, const ServerFlags& f) {
   auto reply = (*client)->call("server.list", args);
   if (!reply.ok()) return ctx.fail(reply.status());
   if (ctx.json()) {
-    ctx.print_json_line(*reply);
+    // ASCII only: JSON escapes C0 controls itself, but a C1 control (U+009B, CSI) is valid
+    // UTF-8 it would pass through to a terminal.
+    ctx.out() << reply->dump(-1, ' ', true, json::error_handler_t::replace) << "\n";
     return kExitOk;
   }
   std::vector<std::vector<std::string>> rows = {{"NAME", "PATH", "ENABLED", "SOURCE", "PARALLEL",
                                                  "BANDWIDTH", "VERIFY", "SCHEDULES", "ADDED BY"}};
+  // Records from before paths were validated may hold control characters: never print them
+  // raw, or a path could rewrite the operator's terminal.
+  auto text = [](const json& s, const char* key) { return printable(s.value(key, "")); };
   for (const json& s : (*reply)["servers"]) {
-    rows.push_back({s.value("name", ""), s.value("root_path", ""), yes_no(s["enabled"]),
+    rows.push_back({text(s, "name"), text(s, "root_path"), yes_no(s["enabled"]),
                     yes_no(s["download_source"]),
                     std::to_string(s.value("max_parallel_copies", 0u)),
                     bandwidth_text(s.value("bandwidth_limit_bps", std::uint64_t{0})),
                     yes_no(s["verify_after_copy"]), std::to_string(s.value("schedules", 0u)),
-                    s.value("added_by", "")});
+                    text(s, "added_by")});
   }
   ctx.print_table(rows);
   if (f.as_of) ctx.out() << "as of seq " << reply->value("as_of_seq", std::uint64_t{0}) << "\n";
