@@ -8,11 +8,9 @@
 #include <thread>
 #include <vector>
 
-#include "daemon/content/atomic_copy.h"
-#include "daemon/content/diff.h"
-#include "daemon/content/preflight.h"
 #include "daemon/sync/job_mailbox.h"
 #include "daemon/sync/sync_plan.h"
+#include "daemon/targets/local_target.h"
 
 namespace distsync {
 namespace {
@@ -265,8 +263,11 @@ class JobRunner::Impl {
         (void)append_for_job(id, SyncFailed{roots.status().message(), 0, 0});
         return;
       }
+      std::unique_ptr<Target> target = options_.make_target
+                                           ? options_.make_target(server)
+                                           : std::make_unique<LocalTarget>(server.root_path);
       for (const auto& root : *roots) {
-        PreflightReport p = preflight_target(root.target_root);
+        PreflightReport p = target->preflight(root.target_dir, 0);
         if (!p.ok()) {
           (void)append_for_job(id, SyncFailed{p.status.message(), 0, 0});
           return;
@@ -274,7 +275,7 @@ class JobRunner::Impl {
       }
       // 3. A job that started before left temps behind only if it was interrupted.
       if (job.attempt > 0) {
-        for (const auto& root : *roots) (void)remove_stale_temps(root.target_root);
+        for (const auto& root : *roots) (void)target->remove_stale_temps(root.target_dir);
       }
       // 4. Plan, check the space, start.
       PlanOptions po;
@@ -286,7 +287,7 @@ class JobRunner::Impl {
         return projections_.with_state(
             [&](const ProjectedState& s) { return s.jobs.was_copied(id, rel, sha); });
       };
-      Result<SyncPlan> plan = build_sync_plan(*roots, po, locks_);
+      Result<SyncPlan> plan = build_sync_plan(*roots, *target, po, locks_);
       if (!plan.ok()) {
         (void)append_for_job(id, SyncFailed{plan.status().message(), 0, 0});
         return;
@@ -294,13 +295,11 @@ class JobRunner::Impl {
       for (const auto& root : *roots) {
         std::uint64_t need = 0;
         for (const auto& f : plan->to_copy) {
-          if (f.target.compare(0, root.target_root.size() + 1, root.target_root + "/") == 0) {
+          if (f.rel.compare(0, root.target_dir.size() + 1, root.target_dir + "/") == 0) {
             need += f.size;
           }
         }
-        PreflightOptions o;
-        o.min_free_bytes = need;
-        PreflightReport p = preflight_target(root.target_root, o);
+        PreflightReport p = target->preflight(root.target_dir, need);
         if (!p.ok()) {
           (void)append_for_job(id, SyncFailed{p.status.message(), 0, 0});
           return;
@@ -328,7 +327,7 @@ class JobRunner::Impl {
       });
       if (!r.ok() || gone) return;
       if (!started) continue;  // a download began while we planned: wait for it again
-      copy_files(id, job, server, *roots, std::move(plan.value()), mb);
+      copy_files(id, job, server, *target, *roots, std::move(plan.value()), mb);
       return;
     }
   }
@@ -340,7 +339,8 @@ class JobRunner::Impl {
   };
 
   void copy_files(const std::string& id, const JobRecord& job, const ServerSpec& server,
-                  const std::vector<ComponentRoot>& roots, SyncPlan plan, JobMailbox& mb) {
+                  Target& target, const std::vector<ComponentRoot>& roots, SyncPlan plan,
+                  JobMailbox& mb) {
     std::map<std::uint64_t, std::pair<PlannedFile, std::uint32_t>> outstanding;  // task id
     std::vector<Retry> retries;
     std::uint64_t copied = 0, bytes = 0, failed = 0;
@@ -441,14 +441,15 @@ class JobRunner::Impl {
       }
       flush();
     }
-    for (const auto& root : roots) (void)remove_stale_temps(root.target_root);
+    for (const auto& root : roots) (void)target.remove_stale_temps(root.target_dir);
     if (cancelling) {
       (void)append_for_job(id, SyncCancelled{cancel_reason});
       return;
     }
     std::uint64_t pruned = 0;
     if (job.prune) {
-      for (const auto& [root, paths] : plan.extras) pruned += prune(root, paths).removed.size();
+      for (const auto& [dir, paths] : plan.extras)
+        pruned += target.remove(dir, paths).removed.size();
     }
     if (failed > 0) {
       (void)append_for_job(id, SyncFailed{std::to_string(failed) + " file(s) failed after " +

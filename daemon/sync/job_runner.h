@@ -5,7 +5,8 @@
 // ("all" overlaps both) is running; jobs of different servers run concurrently. A job:
 //   1. waits while any download runs (R6): SyncDeferred once per download, then waits for the
 //      log to show it ended;
-//   2. preflights each target folder (R7): reachable, readable, writable, enough free space;
+//   2. preflights each target folder (R7) through the server's Target (daemon/targets):
+//      reachable, readable, writable, enough free space;
 //      a failure is SyncFailed with the operator's fix, and nothing is copied;
 //   3. if it had started before (a crash or stop), removes stale temps on the target first;
 //   4. plans (sync_plan.h) and appends SyncStarted {attempt = previous + 1} in a Command that
@@ -27,6 +28,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -35,6 +37,7 @@
 #include "daemon/sync/copy_dispatcher.h"
 #include "daemon/sync/retry_policy.h"
 #include "daemon/sync/sync_clock.h"
+#include "daemon/targets/target.h"
 #include "events/log/event_log.h"
 #include "projections/projection_set.h"
 
@@ -49,6 +52,8 @@ struct JobRunnerOptions {
   std::chrono::milliseconds poll{200};
   std::int64_t mtime_tolerance_ns = 0;
   std::int64_t quiet_period_ns = 0;
+  // The Target a server's files go to; empty = a LocalTarget at the server's root path.
+  std::function<std::unique_ptr<Target>(const ServerSpec&)> make_target;
 };
 
 class JobRunner {
