@@ -74,22 +74,32 @@ struct DispatcherStats {
   std::uint64_t lost_workers = 0;
 };
 
-class CopyDispatcher {
+// Where a job's copies go: the CopyDispatcher, or an in-process twin in unit tests. Outcomes
+// come back through whatever callback the executor was made with. Thread-safe.
+class CopyExecutor {
+ public:
+  virtual ~CopyExecutor() = default;
+  virtual void submit(std::vector<CopyTask> tasks) = 0;
+  // Drops the job's queued tasks and stops its running ones; each gets a "cancelled" outcome.
+  virtual void cancel_job(const std::string& job) = 0;
+};
+
+class CopyDispatcher : public CopyExecutor {
  public:
   using OutcomeFn = std::function<void(std::vector<CopyOutcome>)>;
 
   // invalid_argument when external_endpoint cannot be bound.
   static Result<std::unique_ptr<CopyDispatcher>> start(DispatcherOptions options,
                                                        OutcomeFn on_outcome);
-  ~CopyDispatcher();
+  ~CopyDispatcher() override;
   CopyDispatcher(const CopyDispatcher&) = delete;
   CopyDispatcher& operator=(const CopyDispatcher&) = delete;
 
   void submit(CopyTask task);
-  void submit(std::vector<CopyTask> tasks);
+  void submit(std::vector<CopyTask> tasks) override;
   // Drops the job's queued tasks (outcome "cancelled") and sends CANCEL for its running ones
   // (their RESULT, "cancelled", follows).
-  void cancel_job(const std::string& job);
+  void cancel_job(const std::string& job) override;
   DispatcherStats stats() const;
   // The external endpoint as bound (a "tcp://host:*" wildcard resolved to its port).
   std::string external_endpoint() const;

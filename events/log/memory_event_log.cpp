@@ -29,7 +29,19 @@ std::future<Result<AppendResult>> MemoryEventLog::submit(Command command) {
     }
   }
   group_.clear();
+  const LogHead before = head_;
   Result<AppendResult> result = group_.run(command, clock_us_(), &head_);
+  if (fail_times_ > 0 && result.ok()) {
+    for (const StampedEvent& s : group_.stamped()) {
+      if (!fail_matching_(s.event)) continue;
+      --fail_times_;
+      group_.clear();
+      head_ = before;
+      if (folder_) folder_->discard();
+      result = fail_error_;
+      break;
+    }
+  }
   for (const StampedEvent& s : group_.stamped()) records_.push_back(s.record);
   if (folder_ && !group_.stamped().empty()) folder_->save(table);
   promise.set_value(std::move(result));
@@ -60,8 +72,9 @@ Result<std::vector<Event>> MemoryEventLog::read(std::uint64_t from, std::uint64_
   return out;
 }
 
-Status MemoryEventLog::scan_records(std::uint64_t from, std::uint64_t to,
-                                    const std::function<bool(std::uint64_t, std::string_view)>& fn) {
+Status MemoryEventLog::scan_records(
+    std::uint64_t from, std::uint64_t to,
+    const std::function<bool(std::uint64_t, std::string_view)>& fn) {
   std::lock_guard<std::mutex> lock(mu_);
   if (from == 0) from = 1;
   for (std::uint64_t seq = from; seq <= to && seq <= records_.size(); ++seq) {
@@ -103,6 +116,18 @@ void MemoryEventLog::overwrite_record(std::uint64_t seq, std::string record) {
   std::lock_guard<std::mutex> lock(mu_);
   DISTSYNC_CHECK(seq >= 1 && seq <= records_.size());
   records_[seq - 1] = std::move(record);
+}
+
+}  // namespace distsync
+
+namespace distsync {
+
+void MemoryEventLog::fail_commits(std::function<bool(const Event&)> matches, Status error,
+                                  int times) {
+  std::lock_guard<std::mutex> lock(mu_);
+  fail_matching_ = std::move(matches);
+  fail_error_ = std::move(error);
+  fail_times_ = times;
 }
 
 }  // namespace distsync
