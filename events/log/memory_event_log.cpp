@@ -72,9 +72,8 @@ Result<std::vector<Event>> MemoryEventLog::read(std::uint64_t from, std::uint64_
   return out;
 }
 
-Status MemoryEventLog::scan_records(
-    std::uint64_t from, std::uint64_t to,
-    const std::function<bool(std::uint64_t, std::string_view)>& fn) {
+Status MemoryEventLog::scan_records(std::uint64_t from, std::uint64_t to,
+                                    const std::function<bool(std::uint64_t, std::string_view)>& fn) {
   std::lock_guard<std::mutex> lock(mu_);
   if (from == 0) from = 1;
   for (std::uint64_t seq = from; seq <= to && seq <= records_.size(); ++seq) {
@@ -117,10 +116,6 @@ void MemoryEventLog::overwrite_record(std::uint64_t seq, std::string record) {
   DISTSYNC_CHECK(seq >= 1 && seq <= records_.size());
   records_[seq - 1] = std::move(record);
 }
-
-}  // namespace distsync
-
-namespace distsync {
 
 void MemoryEventLog::fail_commits(std::function<bool(const Event&)> matches, Status error,
                                   int times) {

@@ -28,8 +28,7 @@ class MemoryEventLog : public EventLog {
                       const std::function<bool(std::uint64_t, std::string_view)>& fn) override;
   Result<std::uint64_t> seq_at_time(std::int64_t time_us) override;
   Status read_state(const std::function<void(std::uint64_t, StateTable&)>& fn) override;
-  std::uint64_t wait_for_append(std::uint64_t after_seq,
-                                std::chrono::milliseconds timeout) override;
+  std::uint64_t wait_for_append(std::uint64_t after_seq, std::chrono::milliseconds timeout) override;
   void close() override {}
 
   // Test hook: later appends carry this console id, as if another console shared the log.
