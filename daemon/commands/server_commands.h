@@ -8,12 +8,14 @@
 
 #include <vector>
 
+#include "daemon/commands/server_limits.h"
 #include "events/event.h"
 #include "projections/projection_set.h"
 
 namespace distsync {
 
-// Field checks that need no state: name, absolute path, limits, component sub-folders.
+// Field checks that need no state: name, absolute path, limits (server_limits.h: parallel
+// copies 1-kMaxParallelCopies, bandwidth 0-kMaxBandwidthBps), component sub-folders.
 Status validate_server_spec(const ServerSpec& spec);
 
 Status decide_server_add(const ProjectedState& state, const ServerSpec& spec,
