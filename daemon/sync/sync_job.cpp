@@ -182,15 +182,12 @@ class SyncJob {
     t.size = f.size;
     t.mtime_ns = f.mtime_ns;
     t.sha256 = f.sha256;
-    t.verify = verify_;
-    t.bandwidth_bps = server_.bandwidth_limit_bps;
-    t.max_parallel = server_.max_parallel_copies;
     outstanding_[t.id] = {f, attempt};
     to_submit_.push_back(std::move(t));
   }
 
   void flush() {
-    if (!to_submit_.empty()) env_.copies.submit(std::move(to_submit_));
+    if (!to_submit_.empty()) env_.copies.submit(id_, policy_, std::move(to_submit_));
     to_submit_.clear();
   }
 
@@ -237,6 +234,7 @@ class SyncJob {
   // kCopy, then kEnd.
   void copy() {
     verify_ = job_.verify || server_.verify_after_copy;
+    policy_ = ServerPolicy{server_.bandwidth_limit_bps, server_.max_parallel_copies, verify_};
     for (const auto& f : plan_.to_copy) submit(f, 1);
     flush();
     bool stopping = false;
@@ -319,6 +317,7 @@ class SyncJob {
   SyncPlan plan_;
 
   bool verify_ = false;
+  ServerPolicy policy_;  // once per job, to the executor
   bool cancelling_ = false;
   std::map<std::uint64_t, std::pair<PlannedFile, std::uint32_t>> outstanding_;  // by task id
   std::vector<CopyTask> to_submit_;

@@ -27,7 +27,9 @@ class InlineExecutor : public CopyExecutor {
       : target_(target), batch_files_(batch_files) {}
   void set_runner(JobRunner* runner) { runner_ = runner; }
 
-  void submit(std::vector<CopyTask> tasks) override {
+  void submit(const std::string&, const ServerPolicy& policy,
+              std::vector<CopyTask> tasks) override {
+    policies_.push_back(policy);
     for (std::size_t i = 0; i < tasks.size(); i += batch_files_) {
       std::size_t end = std::min(tasks.size(), i + batch_files_);
       std::vector<TargetFile> files;
@@ -35,7 +37,7 @@ class InlineExecutor : public CopyExecutor {
         files.push_back({tasks[k].source, tasks[k].target, tasks[k].sha256});
       }
       BatchCopyOptions o;
-      o.verify = tasks[i].verify;
+      o.verify = policy.verify;
       std::vector<CopyResult> results = target_.write_batch(files, o);
       std::vector<CopyOutcome> outcomes;
       for (std::size_t k = i; k < end; ++k) {
@@ -48,11 +50,13 @@ class InlineExecutor : public CopyExecutor {
     }
   }
   void cancel_job(const std::string&) override {}
+  std::vector<ServerPolicy> policies() const { return policies_; }
 
  private:
   MemoryTarget& target_;
   const std::size_t batch_files_;
   JobRunner* runner_ = nullptr;
+  std::vector<ServerPolicy> policies_;  // one per submit
 };
 
 class SyncJobTest : public ::testing::Test {
@@ -71,6 +75,7 @@ class SyncJobTest : public ::testing::Test {
     s.name = "berlin";
     s.root_path = "/srv/dist/berlin";  // never touched: the target is in memory
     s.max_parallel_copies = 4;
+    s.bandwidth_limit_bps = 1 << 20;
     EXPECT_TRUE(log_.append({{"", ServerAdded{s}}}).ok());
   }
   ~SyncJobTest() override { runner_.reset(); }
@@ -169,6 +174,12 @@ TEST_F(SyncJobTest, AWholeSyncDefersStartsCopiesTwoBatchesRetriesOnceAndComplete
   auto files = target_->files();
   ASSERT_EQ(files.size(), 4u);
   EXPECT_EQ(files.at("Patches/c.msu").data, "patch c.msu");
+  ASSERT_EQ(copies_.policies().size(), 2u) << "the first submit and the retry";
+  for (const ServerPolicy& p : copies_.policies()) {
+    EXPECT_EQ(p.bandwidth_bps, 1u << 20);
+    EXPECT_EQ(p.max_parallel, 4u);
+    EXPECT_FALSE(p.verify);
+  }
 }
 
 TEST_F(SyncJobTest, AFinalEventWhoseCommitFailsLeavesTheJobUnfinishedAndTheNextStartEndsIt) {
