@@ -109,9 +109,15 @@ Status validate_server_spec(const ServerSpec& spec) {
     return Status::invalid_argument("description holds a " + defect +
                                     "; give one line of plain text");
   }
-  if (spec.max_parallel_copies == 0 || spec.max_parallel_copies > 256) {
-    return Status::invalid_argument("max parallel copies must be 1-256, not " +
+  if (spec.max_parallel_copies == 0 || spec.max_parallel_copies > kMaxParallelCopies) {
+    return Status::invalid_argument("max parallel copies must be 1-" +
+                                    std::to_string(kMaxParallelCopies) + ", not " +
                                     std::to_string(spec.max_parallel_copies));
+  }
+  if (spec.bandwidth_limit_bps > kMaxBandwidthBps) {
+    return Status::invalid_argument("bandwidth limit must be 0 (unlimited) to " +
+                                    std::to_string(kMaxBandwidthBps) + " bytes/s (1024G), not " +
+                                    std::to_string(spec.bandwidth_limit_bps));
   }
   for (const auto& [component, dir] : spec.component_dirs) {
     if (component != "patches" && component != "core") {

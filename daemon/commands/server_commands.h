@@ -15,13 +15,15 @@
 
 #include <vector>
 
+#include "daemon/commands/server_limits.h"
 #include "events/event.h"
 #include "projections/projection_set.h"
 
 namespace distsync {
 
 // Field checks that need no state: name, path (a valid absolute NormalPath, no user info),
-// description, limits, component sub-folders (valid relative NormalPaths).
+// description, limits (server_limits.h: parallel copies 1-kMaxParallelCopies, bandwidth
+// 0-kMaxBandwidthBps), component sub-folders (valid relative NormalPaths).
 Status validate_server_spec(const ServerSpec& spec);
 
 Status decide_server_add(const ProjectedState& state, const ServerSpec& spec,

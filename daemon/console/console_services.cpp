@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "daemon/content/durable_file.h"
 #include "daemon/downloads/download_handlers.h"
 #include "daemon/downloads/download_service.h"
 #include "daemon/downloads/download_source_check.h"
@@ -52,6 +53,17 @@ Status ConsoleServices::attach(Daemon& daemon) {
     if (source->empty()) continue;
     Status ok = check_download_source(*source);
     if (!ok.is_ok()) return Status::invalid_argument("config: " + ok.message());
+  }
+  // A fresh install has no console content yet: its folders exist, empty, so the File Status
+  // Report and a sync see "0 patches" instead of a missing folder.
+  for (const std::string* dir : {&d.config.patches_dir, &d.config.datafiles_dir}) {
+    Status made = make_dirs_durable(*dir);
+    if (!made.is_ok()) {  // not fatal: reports and syncs name the folder when they need it
+      spdlog::warn(
+          "cannot create the console folder {}: {}; create it or fix patches_dir / "
+          "datafiles_dir in the config",
+          *dir, made.message());
+    }
   }
   d.runner = std::make_unique<CommandRunner>(log, d.projections);
   Status loaded = d.projections.refresh(log);

@@ -21,6 +21,8 @@ namespace {
 using SteadyClock = std::chrono::steady_clock;
 
 struct SubmitCmd {
+  std::string job;
+  ServerPolicy policy;
   std::vector<CopyTask> tasks;
 };
 struct CancelJobCmd {
@@ -38,10 +40,9 @@ struct InFlight {
   std::string worker;
 };
 
-// Tasks that may share one TASK message.
+// Tasks that may share one TASK message: one job's, so one policy.
 bool batchable(const CopyTask& a, const CopyTask& b) {
-  return a.job == b.job && a.server == b.server && a.verify == b.verify &&
-         a.bandwidth_bps == b.bandwidth_bps;
+  return a.job == b.job && a.server == b.server;
 }
 
 }  // namespace
@@ -143,6 +144,7 @@ class CopyDispatcher::Impl {
 
   void handle(Inbox& cmd) {
     if (auto* s = std::get_if<SubmitCmd>(&cmd)) {
+      policies_[s->job] = s->policy;
       for (auto& t : s->tasks) pending_.push_back(std::move(t));
       return;
     }
@@ -165,6 +167,24 @@ class CopyDispatcher::Impl {
     for (const auto& [dispatch, f] : in_flight_) {
       if (f.tasks.front().job == job) send(f.worker, CancelMsg{dispatch});
     }
+    forget_if_idle(job);
+  }
+
+  const ServerPolicy& policy_of(const std::string& job) const {
+    static const ServerPolicy kNone;
+    auto it = policies_.find(job);
+    return it == policies_.end() ? kNone : it->second;
+  }
+
+  // A job with nothing queued or in flight needs its policy no more.
+  void forget_if_idle(const std::string& job) {
+    for (const auto& t : pending_) {
+      if (t.job == job) return;
+    }
+    for (const auto& [dispatch, f] : in_flight_) {
+      if (f.tasks.front().job == job) return;
+    }
+    policies_.erase(job);
   }
 
   void receive() {
@@ -213,7 +233,9 @@ class CopyDispatcher::Impl {
             outcomes.push_back(std::move(o));
           }
           --per_server_[tasks.front().server];
+          std::string job = tasks.front().job;
           in_flight_.erase(it);
+          forget_if_idle(job);
           on_outcome_(std::move(outcomes));
         }
         if (w.busy == r->dispatch || !known) {
@@ -260,7 +282,8 @@ class CopyDispatcher::Impl {
     while (!ready_.empty() && in_flight_.size() < options_.max_concurrent) {
       auto task = pending_.end();
       for (auto it = pending_.begin(); it != pending_.end(); ++it) {
-        if (it->max_parallel == 0 || per_server_[it->server] < it->max_parallel) {
+        std::uint32_t max_parallel = policy_of(it->job).max_parallel;
+        if (max_parallel == 0 || per_server_[it->server] < max_parallel) {
           task = it;
           break;
         }
@@ -271,8 +294,9 @@ class CopyDispatcher::Impl {
       std::uint64_t dispatch = next_dispatch_++;
       TaskMsg m;
       m.dispatch = dispatch;
-      m.verify = batch.front().verify;
-      m.bandwidth_bps = batch.front().bandwidth_bps;
+      const ServerPolicy& policy = policy_of(batch.front().job);
+      m.verify = policy.verify;
+      m.bandwidth_bps = policy.bandwidth_bps;
       m.limit_key = batch.front().server;
       m.files.reserve(batch.size());
       for (const CopyTask& t : batch) {
@@ -291,8 +315,7 @@ class CopyDispatcher::Impl {
   // tasks, within the batch limits, and no more than an even share of the batchable queue
   // per ready worker so that a short queue still keeps every worker busy.
   std::vector<CopyTask> take_batch(std::deque<CopyTask>::iterator first) {
-    const CopyTask key{0,  first->job,    first->server,        "", "", 0, 0,
-                       "", first->verify, first->bandwidth_bps, 0};
+    const CopyTask key{0, first->job, first->server, "", "", 0, 0, ""};
     const std::size_t limit = std::max<std::size_t>(options_.max_batch_files, 1);
     const std::size_t workers = std::max<std::size_t>(ready_.size(), 1);
     std::size_t same = 0;
@@ -354,6 +377,7 @@ class CopyDispatcher::Impl {
   std::deque<CopyTask> pending_;
   std::map<std::uint64_t, InFlight> in_flight_;
   std::map<std::string, std::uint32_t> per_server_;
+  std::map<std::string, ServerPolicy> policies_;  // by job, while it has tasks here
   std::uint64_t next_dispatch_ = 1;
   std::uint64_t stats_dispatched_ = 0, stats_redispatched_ = 0, stats_lost_ = 0;
 };
@@ -369,13 +393,9 @@ Result<std::unique_ptr<CopyDispatcher>> CopyDispatcher::start(DispatcherOptions 
 
 CopyDispatcher::CopyDispatcher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 CopyDispatcher::~CopyDispatcher() = default;
-void CopyDispatcher::submit(CopyTask task) {
-  std::vector<CopyTask> tasks;
-  tasks.push_back(std::move(task));
-  submit(std::move(tasks));
-}
-void CopyDispatcher::submit(std::vector<CopyTask> tasks) {
-  if (!tasks.empty()) impl_->post(SubmitCmd{std::move(tasks)});
+void CopyDispatcher::submit(const std::string& job, const ServerPolicy& policy,
+                            std::vector<CopyTask> tasks) {
+  if (!tasks.empty()) impl_->post(SubmitCmd{job, policy, std::move(tasks)});
 }
 void CopyDispatcher::cancel_job(const std::string& job) { impl_->post(CancelJobCmd{job}); }
 DispatcherStats CopyDispatcher::stats() const { return impl_->stats(); }

@@ -7,7 +7,7 @@
 // `max_batch_files` files and `max_batch_bytes` bytes; a file larger than that goes alone,
 // and a short queue is split across the ready workers), so a worker makes a whole batch
 // durable with one barrier. Batches go to the least recently ready worker, at most
-// `max_concurrent` at once in all and at most CopyTask::max_parallel per server. A worker
+// `max_concurrent` at once in all and at most ServerPolicy::max_parallel per server. A worker
 // silent for longer than `worker_timeout` is dropped and its batch queued again (dispatched
 // under a new number, so a late RESULT from the lost worker is ignored).
 //
@@ -29,6 +29,14 @@
 
 namespace distsync {
 
+// How every copy of one job runs, fixed when the job starts: its server's limits and
+// whether to verify. It travels once per submit, not on every file.
+struct ServerPolicy {
+  std::uint64_t bandwidth_bps = 0;  // the server's limit, shared by its tasks; 0 = unlimited
+  std::uint32_t max_parallel = 0;   // batches in flight per server; 0 = no per-server limit
+  bool verify = false;              // re-hash each temp against the manifest before the rename
+};
+
 struct CopyTask {
   std::uint64_t id = 0;  // the caller's, unique among its tasks in flight
   std::string job;
@@ -38,9 +46,6 @@ struct CopyTask {
   std::uint64_t size = 0;
   std::int64_t mtime_ns = 0;
   std::string sha256;
-  bool verify = false;
-  std::uint64_t bandwidth_bps = 0;  // the server's limit, shared by its tasks; 0 = unlimited
-  std::uint32_t max_parallel = 0;   // per server; 0 = no per-server limit
 };
 
 struct CopyOutcome {
@@ -74,22 +79,34 @@ struct DispatcherStats {
   std::uint64_t lost_workers = 0;
 };
 
-class CopyDispatcher {
+// Where a job's copies go: the CopyDispatcher, or an in-process twin in unit tests. Outcomes
+// come back through whatever callback the executor was made with. Thread-safe.
+class CopyExecutor {
+ public:
+  virtual ~CopyExecutor() = default;
+  // Every task is of `job`, which copies under `policy` (the same for each of its submits).
+  virtual void submit(const std::string& job, const ServerPolicy& policy,
+                      std::vector<CopyTask> tasks) = 0;
+  // Drops the job's queued tasks and stops its running ones; each gets a "cancelled" outcome.
+  virtual void cancel_job(const std::string& job) = 0;
+};
+
+class CopyDispatcher : public CopyExecutor {
  public:
   using OutcomeFn = std::function<void(std::vector<CopyOutcome>)>;
 
   // invalid_argument when external_endpoint cannot be bound.
   static Result<std::unique_ptr<CopyDispatcher>> start(DispatcherOptions options,
                                                        OutcomeFn on_outcome);
-  ~CopyDispatcher();
+  ~CopyDispatcher() override;
   CopyDispatcher(const CopyDispatcher&) = delete;
   CopyDispatcher& operator=(const CopyDispatcher&) = delete;
 
-  void submit(CopyTask task);
-  void submit(std::vector<CopyTask> tasks);
+  void submit(const std::string& job, const ServerPolicy& policy,
+              std::vector<CopyTask> tasks) override;
   // Drops the job's queued tasks (outcome "cancelled") and sends CANCEL for its running ones
   // (their RESULT, "cancelled", follows).
-  void cancel_job(const std::string& job);
+  void cancel_job(const std::string& job) override;
   DispatcherStats stats() const;
   // The external endpoint as bound (ipc://; tcp:// is refused, daemon/endpoint_policy.h).
   std::string external_endpoint() const;

@@ -7,11 +7,11 @@
 #include <vector>
 
 #include <zmq_addon.hpp>
-#include "daemon/content/atomic_copy.h"
 #include "daemon/endpoint_policy.h"
 #include "daemon/sync/copy_protocol.h"
 #include "daemon/sync/copy_worker_loop.h"
 #include "daemon/sync/wake_fd.h"
+#include "daemon/targets/local_target.h"
 
 namespace distsync {
 namespace {
@@ -49,10 +49,12 @@ class RunningCopy {
       o.cancel = &cancel_;
       o.use_copy_file_range = use_copy_file_range;
       if (limiter != nullptr) o.chunk_bytes = limiter->chunk_bytes(o.chunk_bytes);
-      std::vector<CopyRequest> requests;
-      requests.reserve(task_.files.size());
-      for (const auto& f : task_.files) requests.push_back({f.source, f.target, f.sha256});
-      std::vector<CopyResult> results = copy_files_atomic(requests, o);
+      // The TASK frame carries full paths: the worker's target is this host's file system.
+      std::vector<TargetFile> files;
+      files.reserve(task_.files.size());
+      for (const auto& f : task_.files) files.push_back({f.source, f.target, f.sha256});
+      LocalTarget target("");
+      std::vector<CopyResult> results = target.write_batch(files, o);
       result_.dispatch = task_.dispatch;
       for (const CopyResult& r : results) {
         FileResult f;

@@ -1,6 +1,7 @@
 // A copy worker: a ZeroMQ DEALER that takes TASK messages (batches of files) from the
-// dispatcher, copies each batch with the content library's batch atomic copy (one durability
-// barrier per batch), and answers RESULT with one result per file (docs/sync.md).
+// dispatcher, writes each batch through a LocalTarget (daemon/targets: the atomic batch
+// protocol, one durability barrier per batch), and answers RESULT with one result per file
+// (docs/sync.md).
 //
 // The worker announces itself with READY, sends HEARTBEAT every `heartbeat` while connected
 // (idle or busy), runs one task at a time on a helper thread so that heartbeats and CANCEL

@@ -5,12 +5,14 @@
 // ("all" overlaps both) is running; jobs of different servers run concurrently. A job:
 //   1. waits while any download runs (R6): SyncDeferred once per download, then waits for the
 //      log to show it ended;
-//   2. preflights each target folder (R7): reachable, readable, writable, enough free space;
+//   2. preflights each target folder (R7) through the server's Target (daemon/targets):
+//      reachable, readable, writable, enough free space;
 //      a failure is SyncFailed with the operator's fix, and nothing is copied;
 //   3. if it had started before (a crash or stop), removes stale temps on the target first;
 //   4. plans (sync_plan.h) and appends SyncStarted {attempt = previous + 1} in a Command that
 //      re-checks the downloads, so a download that started meanwhile defers it again;
-//   5. hands the files to the CopyDispatcher, which copies them in batches; the successes of
+//   5. hands the files to the CopyExecutor (the CopyDispatcher), which copies them in
+//      batches; the successes of
 //      one batch are FileCopied events appended in one Command (one group commit; the Command
 //      checks the projection's was_copied, so a path+hash is never recorded twice in one job);
 //      each failure is FileCopyFailed with attempt k of n and the next retry time from the
@@ -21,12 +23,18 @@
 // cancel() stops a job's copies (temps removed) and appends SyncCancelled. The destructor
 // stops every job without a final event: they resume on the next start, as after a crash.
 //
-// Threads share nothing but messages (job mailboxes); the dispatcher's outcome callback
-// posts to them via deliver(). `log`, `projections` (the log's Folder), `dispatcher` and
+// This file supervises; the steps of a job are sync_job.h, and every event they append is a
+// decide_* function (daemon/commands/job_commands.h) run through CommandRunner. A job whose
+// append fails (a commit error) ends its thread without a final event, so it stays
+// unfinished in the projection and the supervisor starts it again, as after a stop.
+//
+// Threads share nothing but messages (job mailboxes); the executor's outcome callback
+// posts to them via deliver(). `log`, `projections` (the log's Folder), `copies` and
 // `clock` must outlive the runner. Thread-safe.
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -35,6 +43,7 @@
 #include "daemon/sync/copy_dispatcher.h"
 #include "daemon/sync/retry_policy.h"
 #include "daemon/sync/sync_clock.h"
+#include "daemon/targets/target.h"
 #include "events/log/event_log.h"
 #include "projections/projection_set.h"
 
@@ -49,12 +58,14 @@ struct JobRunnerOptions {
   std::chrono::milliseconds poll{200};
   std::int64_t mtime_tolerance_ns = 0;
   std::int64_t quiet_period_ns = 0;
+  // The Target a server's files go to; empty = a LocalTarget at the server's root path.
+  std::function<std::shared_ptr<Target>(const ServerSpec&)> make_target;
 };
 
 class JobRunner {
  public:
-  JobRunner(EventLog& log, const ProjectionSet& projections, CopyDispatcher& dispatcher,
-            SyncClock& clock, JobRunnerOptions options);
+  JobRunner(EventLog& log, ProjectionSet& projections, CopyExecutor& copies, SyncClock& clock,
+            JobRunnerOptions options);
   ~JobRunner();
   JobRunner(const JobRunner&) = delete;
   JobRunner& operator=(const JobRunner&) = delete;

@@ -17,7 +17,27 @@ std::mutex& ManifestLocks::for_path(const std::string& cache_path) {
   return *slot;
 }
 
-Result<SyncPlan> build_sync_plan(const std::vector<ComponentRoot>& roots,
+namespace {
+
+// With verify, a target file whose size and mtime match needs its hash to be judged: take
+// the one the listing gave, else have the target re-hash it. An unreadable file keeps an
+// empty hash and so counts as out of date.
+void hash_stamp_matches(const Manifest& source, const std::string& dir, Target& target,
+                        const DiffOptions& d, Manifest* listed) {
+  for (FileEntry& t : listed->files) {
+    if (!t.sha256.empty()) continue;
+    const FileEntry* s = source.find(t.path);
+    if (s == nullptr || s->size != t.size) continue;
+    std::int64_t skew = s->mtime_ns - t.mtime_ns;
+    if ((skew < 0 ? -skew : skew) > d.mtime_tolerance_ns) continue;
+    Result<std::string> h = target.read_sha256(join_path(dir, t.path));
+    if (h.ok()) t.sha256 = std::move(h.value());
+  }
+}
+
+}  // namespace
+
+Result<SyncPlan> build_sync_plan(const std::vector<ComponentRoot>& roots, Target& target,
                                  const PlanOptions& options, ManifestLocks& locks) {
   SyncPlan plan;
   if (!options.cache_dir.empty()) {
@@ -37,24 +57,28 @@ Result<SyncPlan> build_sync_plan(const std::vector<ComponentRoot>& roots,
     // The target is listed on a second thread while the console side is walked: both are
     // stat-bound, and a no-op re-sync is nothing but these two walks.
     std::future<Result<Manifest>> listed =
-        std::async(std::launch::async, [&] { return list_target(root.target_root, d); });
+        std::async(std::launch::async, [&] { return target.list(root.target_dir, d.cancel); });
     Result<Manifest> manifest = [&] {
       std::lock_guard<std::mutex> lock(locks.for_path(mo.cache_path));
       return build_manifest(root.source_root, mo);
     }();
-    Result<Manifest> target = listed.get();
+    Result<Manifest> on_target = listed.get();
     if (!manifest.ok()) {
       return with_context(manifest.status(),
                           "cannot read the console's " + root.component + " folder: ");
     }
-    if (!target.ok()) {
-      return with_context(target.status(), "cannot list " + root.target_root + ": ");
+    const std::string where = join_path(target.describe(), root.target_dir);
+    if (!on_target.ok()) return with_context(on_target.status(), "cannot list " + where + ": ");
+    if (d.verify) {
+      for (const FileEntry& e : manifest->files) {
+        if (e.sha256.empty()) {
+          return Status::invalid_argument("cannot verify " + where + ": " + e.path +
+                                          " of the console has no hash");
+        }
+      }
+      hash_stamp_matches(*manifest, root.target_dir, target, d, &on_target.value());
     }
-    Result<TargetDiff> diff =
-        diff_listed_target(*manifest, root.target_root, std::move(target.value()), d);
-    if (!diff.ok()) {
-      return with_context(diff.status(), "cannot list " + root.target_root + ": ");
-    }
+    TargetDiff diff = diff_manifests(*manifest, *on_target, d);
     auto add = [&](const std::string& path) {
       const FileEntry* e = manifest->find(path);
       if (e == nullptr) return;
@@ -63,16 +87,15 @@ Result<SyncPlan> build_sync_plan(const std::vector<ComponentRoot>& roots,
         ++plan.up_to_date;
         return;
       }
-      plan.to_copy.push_back(PlannedFile{rel, join_path(root.source_root, path),
-                                         join_path(root.target_root, path), e->size, e->mtime_ns,
-                                         e->sha256});
+      plan.to_copy.push_back(PlannedFile{rel, join_path(root.source_root, path), target.locate(rel),
+                                         e->size, e->mtime_ns, e->sha256});
       plan.bytes_to_copy += e->size;
     };
-    for (const auto& p : diff->missing) add(p);
-    for (const auto& p : diff->out_of_date) add(p);
-    plan.up_to_date += diff->up_to_date.size();
-    plan.extras_total += diff->extra.size();
-    if (!diff->extra.empty()) plan.extras[root.target_root] = diff->extra;
+    for (const auto& p : diff.missing) add(p);
+    for (const auto& p : diff.out_of_date) add(p);
+    plan.up_to_date += diff.up_to_date.size();
+    plan.extras_total += diff.extra.size();
+    if (!diff.extra.empty()) plan.extras[root.target_dir] = diff.extra;
   }
   return plan;
 }

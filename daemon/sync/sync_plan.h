@@ -1,9 +1,10 @@
-// SyncPlan: what one job must copy, found by diffing the console's folders against the
-// server's (manifest with hash cache, then diff_target), minus what the job already copied
-// before a restart.
+// SyncPlan: what one job must copy, found by diffing the console's folders (manifest with
+// hash cache) against the server's, listed through its Target, minus what the job already
+// copied before a restart.
 //
-// build_sync_plan touches the file system (it reads both trees and the hash cache); the
-// ManifestLocks serialise builds that share a cache file. Thread-safe.
+// build_sync_plan reads the console's trees and the hash cache from the file system and the
+// server only through `target`; the ManifestLocks serialise builds that share a cache file.
+// Thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -15,14 +16,15 @@
 #include <vector>
 
 #include "daemon/sync/component_layout.h"
+#include "daemon/targets/target.h"
 #include "events/result.h"
 
 namespace distsync {
 
 struct PlannedFile {
   std::string rel;     // relative to the server root: "Patches/a.msu"
-  std::string source;  // full paths
-  std::string target;
+  std::string source;  // full path on the console
+  std::string target;  // where the copy worker writes it: Target::locate(rel)
   std::uint64_t size = 0;
   std::int64_t mtime_ns = 0;
   std::string sha256;
@@ -32,8 +34,8 @@ struct SyncPlan {
   std::vector<PlannedFile> to_copy;
   std::uint64_t bytes_to_copy = 0;
   std::uint64_t up_to_date = 0;  // including files this job copied before a restart
-  // Per component root: files on the server the console does not have (relative to it).
-  std::map<std::string, std::vector<std::string>> extras;  // target_root -> paths
+  // Per component folder: files on the server the console does not have (relative to it).
+  std::map<std::string, std::vector<std::string>> extras;  // target_dir -> paths
   std::uint64_t extras_total = 0;
 };
 
@@ -56,7 +58,8 @@ struct PlanOptions {
   std::function<bool(const std::string& rel, const std::string& sha256)> already_copied;
 };
 
-Result<SyncPlan> build_sync_plan(const std::vector<ComponentRoot>& roots,
+// `target` is the server the roots' target_dir live on.
+Result<SyncPlan> build_sync_plan(const std::vector<ComponentRoot>& roots, Target& target,
                                  const PlanOptions& options, ManifestLocks& locks);
 
 }  // namespace distsync

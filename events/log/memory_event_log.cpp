@@ -29,7 +29,19 @@ std::future<Result<AppendResult>> MemoryEventLog::submit(Command command) {
     }
   }
   group_.clear();
+  const LogHead before = head_;
   Result<AppendResult> result = group_.run(command, clock_us_(), &head_);
+  if (fail_times_ > 0 && result.ok()) {
+    for (const StampedEvent& s : group_.stamped()) {
+      if (!fail_matching_(s.event)) continue;
+      --fail_times_;
+      group_.clear();
+      head_ = before;
+      if (folder_) folder_->discard();
+      result = fail_error_;
+      break;
+    }
+  }
   for (const StampedEvent& s : group_.stamped()) records_.push_back(s.record);
   if (folder_ && !group_.stamped().empty()) folder_->save(table);
   promise.set_value(std::move(result));
@@ -103,6 +115,14 @@ void MemoryEventLog::overwrite_record(std::uint64_t seq, std::string record) {
   std::lock_guard<std::mutex> lock(mu_);
   DISTSYNC_CHECK(seq >= 1 && seq <= records_.size());
   records_[seq - 1] = std::move(record);
+}
+
+void MemoryEventLog::fail_commits(std::function<bool(const Event&)> matches, Status error,
+                                  int times) {
+  std::lock_guard<std::mutex> lock(mu_);
+  fail_matching_ = std::move(matches);
+  fail_error_ = std::move(error);
+  fail_times_ = times;
 }
 
 }  // namespace distsync

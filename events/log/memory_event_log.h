@@ -37,6 +37,11 @@ class MemoryEventLog : public EventLog {
   // Test hook: replaces the stored record of `seq` (to simulate tampering).
   void overwrite_record(std::uint64_t seq, std::string record);
 
+  // Test hook: the next `times` commands that decide an event `matches` accepts fail at
+  // commit, as on a full disk: nothing is appended, the folder discards what it folded, and
+  // the caller gets `error`.
+  void fail_commits(std::function<bool(const Event&)> matches, Status error, int times = 1);
+
  private:
   std::mutex mu_;
   std::condition_variable appended_;
@@ -46,6 +51,9 @@ class MemoryEventLog : public EventLog {
   LogHead head_;
   std::vector<std::string> records_;  // records_[seq - 1]
   MapStateTable state_;
+  std::function<bool(const Event&)> fail_matching_;  // GUARDED_BY(mu_)
+  Status fail_error_;                                // GUARDED_BY(mu_)
+  int fail_times_ = 0;                               // GUARDED_BY(mu_)
 };
 
 }  // namespace distsync

@@ -1,5 +1,7 @@
 // `distsync server ...` and `distsync schedule ...` against a real daemon: happy paths, --as-of
 // against a known history, and bad input (each one line, exit 1 or 2, the log unchanged).
+#include <filesystem>
+
 #include "tests/cli/cli_fixture.h"
 
 namespace distsync::testing {
@@ -8,6 +10,15 @@ namespace {
 using nlohmann::json;
 
 class CliRegistryTest : public CliFixture {};
+
+TEST_F(CliRegistryTest, AFreshInstallHasItsConsoleFoldersAndReportsNoPatches) {
+  EXPECT_TRUE(std::filesystem::is_directory(dir_.sub("data/console/Patches")));
+  EXPECT_TRUE(std::filesystem::is_directory(dir_.sub("data/console/DataFiles")));
+  ASSERT_EQ(cli({"server", "add", "east-1", "--path", dir_.sub("share1")}).exit_code, 0);
+  auto report = cli({"report"});
+  EXPECT_EQ(report.exit_code, 0) << report.err;
+  EXPECT_NE(report.out.find("no patches"), std::string::npos) << report.out;
+}
 
 TEST_F(CliRegistryTest, ServerAddEditListRemove) {
   auto add =
@@ -120,6 +131,8 @@ TEST_F(CliRegistryTest, BadInputIsOneLineAndLeavesTheLogUnchanged) {
       {"schedule", "run", "no-such-id"},
       {"server", "add", "east-1", "--path", dir_.sub("again")},  // name in use
       {"server", "add", "east-3", "--path", dir_.sub("x"), "--bandwidth", "fast"},
+      {"server", "add", "east-3", "--path", dir_.sub("x"), "--bandwidth", "99999999999G"},
+      {"server", "add", "east-3", "--path", dir_.sub("x"), "--max-parallel", "65"},
       {"server", "add", "east-3", "--path", dir_.sub("x"), "--dir", "movies=M"},
       {"server", "add", "east-3"},  // no --path
       {"server", "edit", "nobody", "--disable"},

@@ -33,5 +33,22 @@ TEST(MemoryEventLogTest, StaleExpectationIsAConflict) {
   EXPECT_EQ(log.last_seq(), 1u);
 }
 
+TEST(MemoryEventLogTest, AnInjectedCommitFailureAppendsNothingAndTheChainGoesOn) {
+  MemoryEventLog log;
+  log.fail_commits([](const Event& e) { return e.type() == "SyncCompleted"; },
+                   Status::io_error("disk full"));
+  ASSERT_TRUE(log.append({{"job-1", SyncQueued{"s", "all", "cli", "", false, false}}}).ok());
+  auto failed = log.append({{"job-1", SyncCompleted{}}});
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.status().code(), Status::Code::kIOError);
+  EXPECT_EQ(log.last_seq(), 1u);
+  ASSERT_TRUE(log.append({{"job-1", SyncCompleted{}}}).ok()) << "only as often as asked";
+  auto events = log.read(1, 10, 10);
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->size(), 2u);
+  ChainVerifier v(1, kGenesisHash);
+  for (const Event& e : *events) EXPECT_TRUE(v.add(e).is_ok());
+}
+
 }  // namespace
 }  // namespace distsync

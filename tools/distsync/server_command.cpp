@@ -3,6 +3,7 @@
 // use, a server that schedules still name), and its one-line refusal is printed as is.
 #include <cstdlib>
 
+#include "daemon/commands/server_limits.h"
 #include "daemon/content/normal_path.h"
 #include "tools/distsync/cli_context.h"
 #include "tools/distsync/cli_time.h"
@@ -52,10 +53,13 @@ std::optional<std::uint64_t> parse_bandwidth(const std::string& text) {
   }
   if (unit != 1) digits.pop_back();
   if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos ||
-      digits.size() > 12) {
+      digits.size() > 13) {
     return std::nullopt;
   }
-  return std::stoull(digits) * unit;
+  // Refused, never wrapped: the daemon's range is the only one (kMaxBandwidthBps).
+  std::uint64_t n = std::stoull(digits);
+  if (n > kMaxBandwidthBps / unit) return std::nullopt;
+  return n * unit;
 }
 
 // The spec fields the flags set, as a JSON object (ServerSpec's field names).
@@ -73,7 +77,8 @@ json spec_changes(const ServerFlags& f) {
     if (!bps) {
       throw CLI::ValidationError(
           "--bandwidth",
-          "'" + *f.bandwidth + "' is not a byte rate; use e.g. 1048576, 512K, 10M or 0");
+          "'" + *f.bandwidth +
+              "' is not a byte rate from 0 (unlimited) to 1024G; use e.g. 1048576, 512K, 10M or 0");
     }
     j["bandwidth_limit_bps"] = *bps;
   }
@@ -105,10 +110,11 @@ void add_spec_flags(CLI::App* cmd, ServerFlags& f, bool edit) {
   cmd->add_flag("--download-source", f.download_source,
                 "the server is the patch download source (no scheduled syncs, R3)");
   cmd->add_flag("--disabled,--disable", f.disabled, "registered but not synced");
-  cmd->add_option("--max-parallel", f.max_parallel, "parallel file copies (1-64)")
-      ->check(CLI::Range(1, 64));
+  cmd->add_option("--max-parallel", f.max_parallel,
+                  "parallel file copies (1-" + std::to_string(kMaxParallelCopies) + ")")
+      ->check(CLI::Range(std::uint32_t{1}, kMaxParallelCopies));
   cmd->add_option("--bandwidth", f.bandwidth,
-                  "bytes per second: 1048576, 512K, 10M; 0 = unlimited");
+                  "bytes per second: 1048576, 512K, 10M, up to 1024G; 0 = unlimited");
   cmd->add_flag("--verify", f.verify, "re-hash every copied file on the server");
   cmd->add_option("--credential", f.credential,
                   "not supported yet: refused until distsync has a credential store");

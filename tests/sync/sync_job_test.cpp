@@ -1,0 +1,225 @@
+// The job runner as a unit: a whole sync against the in-memory log and the in-memory target,
+// with an injected clock and copies run inline, so nothing here sleeps or touches a server
+// folder (the console's files are a temp dir, read as the daemon reads them).
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+
+#include "daemon/sync/job_runner.h"
+#include "daemon/targets/memory_target.h"
+#include "events/log/memory_event_log.h"
+#include "projections/projection_set.h"
+#include "tests/support/temp_dir.h"
+
+namespace distsync::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Copies batches of `batch_files` on the submitting thread, against a MemoryTarget, and hands
+// each batch's outcomes to the runner, as the dispatcher's callback would.
+class InlineExecutor : public CopyExecutor {
+ public:
+  InlineExecutor(MemoryTarget& target, std::size_t batch_files)
+      : target_(target), batch_files_(batch_files) {}
+  void set_runner(JobRunner* runner) { runner_ = runner; }
+
+  void submit(const std::string&, const ServerPolicy& policy,
+              std::vector<CopyTask> tasks) override {
+    policies_.push_back(policy);
+    for (std::size_t i = 0; i < tasks.size(); i += batch_files_) {
+      std::size_t end = std::min(tasks.size(), i + batch_files_);
+      std::vector<TargetFile> files;
+      for (std::size_t k = i; k < end; ++k) {
+        files.push_back({tasks[k].source, tasks[k].target, tasks[k].sha256});
+      }
+      BatchCopyOptions o;
+      o.verify = policy.verify;
+      std::vector<CopyResult> results = target_.write_batch(files, o);
+      std::vector<CopyOutcome> outcomes;
+      for (std::size_t k = i; k < end; ++k) {
+        const CopyResult& r = results[k - i];
+        outcomes.push_back({tasks[k].id, tasks[k].job, r.ok(),
+                            std::string(copy_failure_name(r.failure)), r.status.message(), r.bytes,
+                            r.sha256});
+      }
+      runner_->deliver(std::move(outcomes));
+    }
+  }
+  void cancel_job(const std::string&) override {}
+  std::vector<ServerPolicy> policies() const { return policies_; }
+
+ private:
+  MemoryTarget& target_;
+  const std::size_t batch_files_;
+  JobRunner* runner_ = nullptr;
+  std::vector<ServerPolicy> policies_;  // one per submit
+};
+
+class SyncJobTest : public ::testing::Test {
+ protected:
+  static constexpr std::int64_t kT0 = 1'700'000'000'000'000;
+
+  SyncJobTest()
+      : clock_(kT0),
+        log_("console-1", &projections_, [this] { return clock_.now_us(); }),
+        target_(std::make_shared<MemoryTarget>("mem:/berlin")),
+        copies_(*target_, 2) {
+    for (const char* name : {"a.msu", "b.msu", "c.msu", "d.msu"}) {
+      write(std::string("Patches/") + name, std::string("patch ") + name);
+    }
+    ServerSpec s;
+    s.name = "berlin";
+    s.root_path = "/srv/dist/berlin";  // never touched: the target is in memory
+    s.max_parallel_copies = 4;
+    s.bandwidth_limit_bps = 1 << 20;
+    EXPECT_TRUE(log_.append({{"", ServerAdded{s}}}).ok());
+  }
+  ~SyncJobTest() override { runner_.reset(); }
+
+  void write(const std::string& rel, const std::string& data) {
+    fs::create_directories(fs::path(dir_.sub("console/" + rel)).parent_path());
+    std::ofstream(dir_.sub("console/" + rel), std::ios::binary) << data;
+  }
+
+  void start_runner() {
+    JobRunnerOptions o;
+    o.console = "console-1";
+    o.layout = {dir_.sub("console/Patches"), dir_.sub("console/DataFiles")};
+    o.retry.max_attempts = 3;
+    o.poll = std::chrono::milliseconds(20);
+    o.make_target = [target = target_](const ServerSpec&) { return target; };
+    runner_ = std::make_unique<JobRunner>(log_, projections_, copies_, clock_, o);
+    copies_.set_runner(runner_.get());
+    runner_->start();
+  }
+
+  std::vector<Event> events_of(const std::string& job) {
+    std::vector<Event> out;
+    auto r = log_.read(1, log_.last_seq(), 1'000'000);
+    EXPECT_TRUE(r.ok());
+    for (auto& e : r.value()) {
+      if (e.correlation == job) out.push_back(std::move(e));
+    }
+    return out;
+  }
+
+  // The nth event of `type` for `job`, waiting on the log (with a deadline, never a sleep).
+  std::optional<Event> wait_for(const std::string& job, std::string_view type,
+                                std::size_t nth = 1) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    for (;;) {
+      std::size_t seen = 0;
+      for (auto& e : events_of(job)) {
+        if (e.type() == type && ++seen == nth) return e;
+      }
+      if (std::chrono::steady_clock::now() > deadline) {
+        for (const auto& e : events_of(job)) ADD_FAILURE() << "seen: " << e.seq << " " << e.type();
+        return std::nullopt;
+      }
+      log_.wait_for_append(log_.last_seq(), std::chrono::milliseconds(100));
+    }
+  }
+
+  static std::vector<std::string> types(const std::vector<Event>& events) {
+    std::vector<std::string> out;
+    for (const auto& e : events) out.emplace_back(e.type());
+    return out;
+  }
+
+  TempDir dir_;
+  ManualClock clock_;
+  ProjectionSet projections_;
+  MemoryEventLog log_;
+  std::shared_ptr<MemoryTarget> target_;
+  InlineExecutor copies_;
+  std::unique_ptr<JobRunner> runner_;
+};
+
+TEST_F(SyncJobTest, AWholeSyncDefersStartsCopiesTwoBatchesRetriesOnceAndCompletes) {
+  ASSERT_TRUE(log_.append({{"dl-1", DownloadStarted{"patches", "dir", {}, "manual", ""}}}).ok());
+  target_->fail_writes("Patches/c.msu", CopyFailure::kIOError, 1);
+  start_runner();
+  ASSERT_TRUE(
+      log_.append({{"job-1", SyncQueued{"berlin", "patches", "cli", "", false, false}}}).ok());
+
+  ASSERT_TRUE(wait_for("job-1", "SyncDeferred"));
+  ASSERT_TRUE(log_.append({{"dl-1", DownloadCompleted{1, 1, 0, 7}}}).ok());
+
+  auto failed = wait_for("job-1", "FileCopyFailed");
+  ASSERT_TRUE(failed);
+  const auto* f = failed->as<FileCopyFailed>();
+  EXPECT_EQ(f->path, "Patches/c.msu");
+  EXPECT_EQ(f->attempt, 1u);
+  EXPECT_EQ(f->max_attempts, 3u);
+  EXPECT_EQ(f->next_retry_us, kT0 + 1'000'000);
+  ASSERT_TRUE(wait_for("job-1", "FileCopied", 3)) << "a, b and d land in the first two batches";
+  EXPECT_EQ(target_->batches_written(), 2u);
+  EXPECT_FALSE(target_->files().count("Patches/c.msu"));
+
+  clock_.advance(1'000'000);  // the retry falls due
+  auto done = wait_for("job-1", "SyncCompleted");
+  ASSERT_TRUE(done);
+  EXPECT_EQ(done->as<SyncCompleted>()->files_copied, 4u);
+  EXPECT_EQ(done->as<SyncCompleted>()->bytes_copied, 4 * std::string("patch a.msu").size());
+  EXPECT_EQ(target_->batches_written(), 3u);
+
+  std::vector<Event> events = events_of("job-1");
+  EXPECT_EQ(types(events), (std::vector<std::string>{"SyncQueued", "SyncDeferred", "SyncStarted",
+                                                     "FileCopied", "FileCopied", "FileCopyFailed",
+                                                     "FileCopied", "FileCopied", "SyncCompleted"}));
+  auto files = target_->files();
+  ASSERT_EQ(files.size(), 4u);
+  EXPECT_EQ(files.at("Patches/c.msu").data, "patch c.msu");
+  ASSERT_EQ(copies_.policies().size(), 2u) << "the first submit and the retry";
+  for (const ServerPolicy& p : copies_.policies()) {
+    EXPECT_EQ(p.bandwidth_bps, 1u << 20);
+    EXPECT_EQ(p.max_parallel, 4u);
+    EXPECT_FALSE(p.verify);
+  }
+}
+
+TEST_F(SyncJobTest, AFinalEventWhoseCommitFailsLeavesTheJobUnfinishedAndTheNextStartEndsIt) {
+  log_.fail_commits([](const Event& e) { return e.type() == "SyncCompleted"; },
+                    Status::io_error("injected: no space left on the log's disk"));
+  start_runner();
+  ASSERT_TRUE(
+      log_.append({{"job-1", SyncQueued{"berlin", "patches", "cli", "", false, false}}}).ok());
+
+  auto done = wait_for("job-1", "SyncCompleted");
+  ASSERT_TRUE(done);
+  std::vector<Event> events = events_of("job-1");
+  std::vector<std::uint32_t> attempts;
+  std::size_t copied = 0, completed = 0;
+  for (const auto& e : events) {
+    if (const auto* s = e.as<SyncStarted>()) attempts.push_back(s->attempt);
+    copied += e.as<FileCopied>() != nullptr;
+    completed += e.as<SyncCompleted>() != nullptr;
+  }
+  EXPECT_EQ(attempts, (std::vector<std::uint32_t>{1, 2})) << "resumed after the failed commit";
+  EXPECT_EQ(copied, 4u) << "no file recorded twice";
+  EXPECT_EQ(completed, 1u);
+  EXPECT_EQ(done->as<SyncCompleted>()->files_up_to_date, 4u);
+  EXPECT_EQ(target_->batches_written(), 2u) << "the resumed attempt copies nothing";
+}
+
+TEST_F(SyncJobTest, APreflightFailureNamesTheTargetAndCopiesNothing) {
+  PreflightReport denied;
+  denied.failure = PreflightFailure::kNotWritable;
+  denied.status =
+      Status::io_error("target mem:/berlin/Patches is not writable; grant write access");
+  target_->fail_preflight(denied);
+  start_runner();
+  ASSERT_TRUE(
+      log_.append({{"job-1", SyncQueued{"berlin", "patches", "cli", "", false, false}}}).ok());
+  auto failed = wait_for("job-1", "SyncFailed");
+  ASSERT_TRUE(failed);
+  EXPECT_NE(failed->as<SyncFailed>()->reason.find("mem:/berlin/Patches"), std::string::npos);
+  EXPECT_EQ(target_->batches_written(), 0u);
+}
+
+}  // namespace
+}  // namespace distsync::testing
