@@ -45,9 +45,27 @@ void ProjectionSet::load(StateTable& table) {
 }
 
 std::uint64_t ProjectionSet::sync(std::uint64_t head, StateTable& table) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    writing_ = true;
+    writer_ = std::this_thread::get_id();
+    ++transactions_;
+  }
+  return sync_to(head, table);
+}
+
+std::uint64_t ProjectionSet::sync_to(std::uint64_t head, StateTable& table) {
   std::lock_guard<std::mutex> lock(mu_);
   if (!loaded_ || state_.seq != head) load(table);
   return state_.seq;
+}
+
+void ProjectionSet::committed() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    writing_ = false;
+  }
+  settled_.notify_all();
 }
 
 void ProjectionSet::apply(const Event& e) {
@@ -69,7 +87,7 @@ Status ProjectionSet::refresh(EventLog& log) {
   std::uint64_t at = 0, head = 0;
   Status s = log.read_state([&](std::uint64_t h, StateTable& table) {
     head = h;
-    at = sync(h, table);
+    at = sync_to(h, table);
   });
   if (!s.is_ok() || at >= head) return s;
   Status bad = Status::ok();

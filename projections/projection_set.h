@@ -7,11 +7,16 @@
 // since, sync() reloads it.
 //
 // Readers use with_state(); commands run by the log's writer read through the same call.
+// Readers see only committed state: while a write transaction is open (from sync() to
+// committed()), a reader on any thread but the writer's waits for it to end, so no reply
+// ever reports an event that a failed commit then rolls back.
 // Thread-safe: one mutex guards all state.
 #pragma once
 
+#include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <thread>
 #include <string>
 
 #include "events/log/event_log.h"
@@ -44,6 +49,7 @@ class ProjectionSet : public Folder {
   void apply(const Event& e) override;
   void save(StateTable& table) override;
   void discard() override;
+  void committed() override;
 
   // Brings memory up to the log's head if another process appended (one read transaction),
   // folding in memory any events the persisted state lacks.
@@ -52,16 +58,26 @@ class ProjectionSet : public Folder {
   // Runs fn with the current state. fn must not call back into this set.
   template <typename Fn>
   auto with_state(Fn&& fn) const {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::unique_lock<std::mutex> lock(mu_);
+    if (writing_ && std::this_thread::get_id() != writer_) {
+      const std::uint64_t transaction = transactions_;
+      settled_.wait(lock, [&] { return !writing_ || transactions_ != transaction; });
+    }
     return fn(static_cast<const ProjectedState&>(state_));
   }
 
  private:
   void load(StateTable& table);
+  std::uint64_t sync_to(std::uint64_t head, StateTable& table);
 
   mutable std::mutex mu_;
   ProjectedState state_;     // GUARDED_BY(mu_)
   bool loaded_ = false;      // GUARDED_BY(mu_)
+  // The open write transaction: state_ may hold events not yet durable.
+  bool writing_ = false;               // GUARDED_BY(mu_)
+  std::thread::id writer_;             // GUARDED_BY(mu_)
+  std::uint64_t transactions_ = 0;     // GUARDED_BY(mu_): write transactions begun
+  mutable std::condition_variable settled_;
 };
 
 // Folds events [1, to_seq] of `log` into a fresh state and writes it into `out`, the way the

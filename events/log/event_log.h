@@ -56,8 +56,13 @@ class Folder {
   virtual void apply(const Event& e) = 0;
   // Persist what apply() changed. Called once per write transaction, after the last apply().
   virtual void save(StateTable& table) = 0;
-  // The transaction failed: in-memory state is ahead of what is persisted; drop it.
+  // The transaction failed: in-memory state is ahead of what is persisted; drop it. The log
+  // then calls sync() again (in a read transaction) and committed().
   virtual void discard() = 0;
+  // In-memory state equals the durable state again: after a commit, or after discard() and
+  // the sync() that follows it. From here on readers may see what apply() folded; until
+  // then it may still be rolled back.
+  virtual void committed() {}
 };
 
 struct AppendResult {

@@ -215,6 +215,7 @@ class LmdbEventLog::Impl {
   Status grow_map();
   int catch_up(MDB_txn* txn, std::uint64_t after, std::uint64_t head);
   Result<LogHead> read_head(MDB_txn* txn);
+  void resync_folder_after_abort();
   void stop();
 
   // A read transaction, held shared against map resizes.
@@ -327,6 +328,22 @@ int LmdbEventLog::Impl::catch_up(MDB_txn* txn, std::uint64_t after, std::uint64_
   return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
+// A write transaction was aborted: the folder drops what it folded and reloads the durable
+// state at once, so that readers never see events that were not committed.
+void LmdbEventLog::Impl::resync_folder_after_abort() {
+  opt.folder->discard();
+  Status s = with_read([&](MDB_txn* txn) {
+    auto head = read_head(txn);
+    if (!head.ok()) return head.status();
+    LmdbStateTable table(txn, state_dbi);
+    const std::uint64_t at = opt.folder->sync(head->seq, table);
+    int rc = at < head->seq ? catch_up(txn, at, head->seq) : 0;
+    return rc == 0 ? Status::ok() : Status::io_error("cannot reload the projections: " + mdb_error(rc));
+  });
+  (void)s;  // a failed reload leaves the folder unloaded; the next write transaction reloads it
+  opt.folder->committed();
+}
+
 Status LmdbEventLog::Impl::grow_map() {
   std::unique_lock<std::shared_mutex> guard(resize_mu);
   MDB_envinfo info;
@@ -424,9 +441,10 @@ void LmdbEventLog::Impl::commit_group(std::deque<Pending>& batch) {
         if (!group.stamped().empty()) local_head = group.stamped().back().event.seq;
       }
       appended.notify_all();
+      if (opt.folder) opt.folder->committed();
       break;
     }
-    if (opt.folder) opt.folder->discard();
+    if (opt.folder) resync_folder_after_abort();
     if (rc == MDB_MAP_FULL && attempt < 40) {
       Status g = grow_map();
       if (g.is_ok()) continue;

@@ -37,13 +37,17 @@ std::future<Result<AppendResult>> MemoryEventLog::submit(Command command) {
       --fail_times_;
       group_.clear();
       head_ = before;
-      if (folder_) folder_->discard();
+      if (folder_) {
+        folder_->discard();
+        folder_->sync(head_.seq, table);
+      }
       result = fail_error_;
       break;
     }
   }
   for (const StampedEvent& s : group_.stamped()) records_.push_back(s.record);
   if (folder_ && !group_.stamped().empty()) folder_->save(table);
+  if (folder_) folder_->committed();
   promise.set_value(std::move(result));
   appended_.notify_all();
   return promise.get_future();

@@ -46,6 +46,7 @@ class ResetFolder : public Folder {
   void apply(const Event& e) override { projections_->apply(e); }
   void save(StateTable& table) override { projections_->save(table); }
   void discard() override { projections_->discard(); }
+  void committed() override { projections_->committed(); }
 
  private:
   ProjectionSet* projections_;
