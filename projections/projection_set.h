@@ -11,10 +11,10 @@
 #pragma once
 
 #include <functional>
-#include <mutex>
 #include <string>
 
 #include "events/log/event_log.h"
+#include "events/mutex.h"
 #include "projections/download_projection.h"
 #include "projections/history_index.h"
 #include "projections/job_projection.h"
@@ -52,16 +52,16 @@ class ProjectionSet : public Folder {
   // Runs fn with the current state. fn must not call back into this set.
   template <typename Fn>
   auto with_state(Fn&& fn) const {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     return fn(static_cast<const ProjectedState&>(state_));
   }
 
  private:
-  void load(StateTable& table);
+  void load(StateTable& table) REQUIRES(mu_);
 
-  mutable std::mutex mu_;
-  ProjectedState state_;     // GUARDED_BY(mu_)
-  bool loaded_ = false;      // GUARDED_BY(mu_)
+  mutable Mutex mu_;
+  ProjectedState state_ GUARDED_BY(mu_);
+  bool loaded_ GUARDED_BY(mu_) = false;
 };
 
 // Folds events [1, to_seq] of `log` into a fresh state and writes it into `out`, the way the

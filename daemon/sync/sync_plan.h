@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "daemon/sync/component_layout.h"
+#include "events/mutex.h"
 #include "events/result.h"
 
 namespace distsync {
@@ -43,8 +44,8 @@ class ManifestLocks {
   std::mutex& for_path(const std::string& cache_path);
 
  private:
-  std::mutex mu_;
-  std::map<std::string, std::unique_ptr<std::mutex>> locks_;  // GUARDED_BY(mu_)
+  Mutex mu_;
+  std::map<std::string, std::unique_ptr<std::mutex>> locks_ GUARDED_BY(mu_);
 };
 
 struct PlanOptions {
