@@ -93,8 +93,9 @@ Result<DaemonConfig> apply_toml(const DaemonConfig& base, std::string_view toml_
                                     std::string(e.description()));
   }
   DaemonConfig c = base;
-  for (const auto& [key_node, node] : table) {
-    std::string key(key_node.str());
+  for (const auto& entry : table) {
+    const auto& node = entry.second;  // not a structured binding: clang 14 cannot capture one
+    std::string key(entry.first.str());
     auto want_string = [&](std::string* out) -> Status {
       auto v = node.value<std::string>();
       if (!node.is_string() || !v) return bad_value(key, file_name, "must be a string");

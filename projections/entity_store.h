@@ -39,28 +39,30 @@ class EntityStore {
     dirty_.insert(id);
     return &it->second;
   }
-  void put(const std::string& id, T value) {
-    items_[id] = std::move(value);
+  // The mutators take their key by value: callers pass a record's own id (`evict(job->id)`),
+  // which would dangle once the record is moved or erased.
+  void put(std::string id, T value) {
     dirty_.insert(id);
+    items_[std::move(id)] = std::move(value);
   }
-  void erase(const std::string& id) {
+  void erase(std::string id) {
     items_.erase(id);
-    dirty_.insert(id);
+    dirty_.insert(std::move(id));
   }
   // Forgets `id` in memory but keeps its persisted record, under the archive prefix when there
   // is one.
-  void evict(const std::string& id) {
+  void evict(std::string id) {
     auto it = items_.find(id);
     if (it == items_.end()) return;
     evicted_[id] = it->second;
     recent_[id] = std::move(it->second);
-    recent_order_.push_back(id);
+    items_.erase(it);
+    dirty_.erase(id);
+    recent_order_.push_back(std::move(id));
     if (recent_order_.size() > kRecentEvicted) {
       recent_.erase(recent_order_.front());
       recent_order_.pop_front();
     }
-    items_.erase(it);
-    dirty_.erase(id);
   }
   const std::map<std::string, T>& items() const { return items_; }
 

@@ -71,7 +71,8 @@ void JobState::load(StateTable& table) {
   jobs.load(table);
   copied.clear();
   pending_files.clear();
-  for (const auto& [id, job] : jobs.items()) {
+  for (const auto& item : jobs.items()) {
+    const std::string& id = item.first;  // not a structured binding: clang 14 cannot capture one
     std::string prefix = kFilePrefix + id + "/";
     table.scan(prefix, [&](std::string_view key, std::string_view value) {
       copied[id].insert(copied_digest(key.substr(prefix.size()), value));

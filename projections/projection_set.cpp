@@ -46,7 +46,7 @@ void ProjectionSet::load(StateTable& table) {
 
 std::uint64_t ProjectionSet::sync(std::uint64_t head, StateTable& table) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     writing_ = true;
     writer_ = std::this_thread::get_id();
     ++transactions_;
@@ -55,31 +55,31 @@ std::uint64_t ProjectionSet::sync(std::uint64_t head, StateTable& table) {
 }
 
 std::uint64_t ProjectionSet::sync_to(std::uint64_t head, StateTable& table) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   if (!loaded_ || state_.seq != head) load(table);
   return state_.seq;
 }
 
 void ProjectionSet::committed() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     writing_ = false;
   }
   settled_.notify_all();
 }
 
 void ProjectionSet::apply(const Event& e) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   distsync::apply(state_, e);
 }
 
 void ProjectionSet::save(StateTable& table) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   save_changes(state_, table);
 }
 
 void ProjectionSet::discard() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   loaded_ = false;  // the next sync() reloads what is persisted
 }
 
@@ -98,7 +98,7 @@ Status ProjectionSet::refresh(EventLog& log) {
       return false;
     }
     // The log's writer may fold or reload concurrently; fold only the very next event.
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     if (e->seq == state_.seq + 1) distsync::apply(state_, *e);
     return true;
   });

@@ -13,13 +13,12 @@
 // Thread-safe: one mutex guards all state.
 #pragma once
 
-#include <condition_variable>
 #include <functional>
-#include <mutex>
 #include <thread>
 #include <string>
 
 #include "events/log/event_log.h"
+#include "events/mutex.h"
 #include "projections/download_projection.h"
 #include "projections/history_index.h"
 #include "projections/job_projection.h"
@@ -58,26 +57,26 @@ class ProjectionSet : public Folder {
   // Runs fn with the current state. fn must not call back into this set.
   template <typename Fn>
   auto with_state(Fn&& fn) const {
-    std::unique_lock<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     if (writing_ && std::this_thread::get_id() != writer_) {
       const std::uint64_t transaction = transactions_;
-      settled_.wait(lock, [&] { return !writing_ || transactions_ != transaction; });
+      while (writing_ && transactions_ == transaction) settled_.wait(&mu_);
     }
     return fn(static_cast<const ProjectedState&>(state_));
   }
 
  private:
-  void load(StateTable& table);
+  void load(StateTable& table) REQUIRES(mu_);
   std::uint64_t sync_to(std::uint64_t head, StateTable& table);
 
-  mutable std::mutex mu_;
-  ProjectedState state_;     // GUARDED_BY(mu_)
-  bool loaded_ = false;      // GUARDED_BY(mu_)
+  mutable Mutex mu_;
+  ProjectedState state_ GUARDED_BY(mu_);
+  bool loaded_ GUARDED_BY(mu_) = false;
   // The open write transaction: state_ may hold events not yet durable.
-  bool writing_ = false;               // GUARDED_BY(mu_)
-  std::thread::id writer_;             // GUARDED_BY(mu_)
-  std::uint64_t transactions_ = 0;     // GUARDED_BY(mu_): write transactions begun
-  mutable std::condition_variable settled_;
+  bool writing_ GUARDED_BY(mu_) = false;
+  std::thread::id writer_ GUARDED_BY(mu_);
+  std::uint64_t transactions_ GUARDED_BY(mu_) = 0;  // write transactions begun
+  mutable CondVar settled_;
 };
 
 // Folds events [1, to_seq] of `log` into a fresh state and writes it into `out`, the way the

@@ -20,7 +20,17 @@ packages=(
   nlohmann-json3-dev              # JSON bodies of control requests and replies
   python3 python3-zmq             # example subscriber and its test; test HTTP server
   rsync                           # benchmark baseline
+  clang libclang-rt-14-dev        # scripts/sanitize.sh: ASan/UBSan/TSan, -Wthread-safety
 )
+
+# As root (CI), permission tests drop to this unprivileged user (tests/support/test_user.h).
+test_user=distsync-test
+ensure_test_user() {
+  [ "$(id -u)" -eq 0 ] || return 0
+  getent passwd "$test_user" >/dev/null && return 0
+  useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$test_user"
+  echo "setup: created the test user $test_user"
+}
 
 missing=()
 for p in "${packages[@]}"; do
@@ -29,6 +39,7 @@ done
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup: all ${#packages[@]} packages present"
+  ensure_test_user
   exit 0
 fi
 
@@ -38,3 +49,4 @@ echo "setup: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+ensure_test_user

@@ -1,18 +1,25 @@
 #include "daemon/commands/ids.h"
 
 #include <cstdio>
-#include <mutex>
 #include <random>
+
+#include "events/mutex.h"
 
 namespace distsync {
 
+namespace {
+struct IdSource {
+  Mutex mu;
+  std::mt19937_64 rng GUARDED_BY(mu){std::random_device{}()};
+};
+}  // namespace
+
 std::string new_id(const std::string& prefix) {
-  static std::mutex mu;
-  static std::mt19937_64 rng{std::random_device{}()};
+  static IdSource source;
   std::uint64_t r;
   {
-    std::lock_guard<std::mutex> lock(mu);
-    r = rng();
+    MutexLock lock(&source.mu);
+    r = source.rng();
   }
   char buf[16];
   std::snprintf(buf, sizeof buf, "%012llx", static_cast<unsigned long long>(r & 0xffffffffffffULL));

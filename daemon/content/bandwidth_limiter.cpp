@@ -27,7 +27,7 @@ BandwidthLimiter::BandwidthLimiter(std::uint64_t bytes_per_second, std::uint64_t
 
 std::int64_t BandwidthLimiter::reserve(std::uint64_t bytes, std::int64_t now_ns) {
   if (rate_ == 0) return 0;
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   if (last_ns_ >= 0 && now_ns > last_ns_) {
     double refill = static_cast<double>(rate_) * static_cast<double>(now_ns - last_ns_) / 1e9;
     tokens_ = std::min(burst_, tokens_ + refill);

@@ -12,7 +12,8 @@
 
 #include <atomic>
 #include <cstdint>
-#include <mutex>
+
+#include "events/mutex.h"
 
 namespace distsync {
 
@@ -42,9 +43,9 @@ class BandwidthLimiter {
  private:
   const std::uint64_t rate_;
   const double burst_;
-  std::mutex mu_;
-  double tokens_;         // guarded by mu_; negative = debt
-  std::int64_t last_ns_;  // guarded by mu_; time tokens_ was last refilled (-1 = never)
+  Mutex mu_;
+  double tokens_ GUARDED_BY(mu_);         // negative = debt
+  std::int64_t last_ns_ GUARDED_BY(mu_);  // time tokens_ was last refilled (-1 = never)
 };
 
 }  // namespace distsync

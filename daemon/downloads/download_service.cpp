@@ -4,12 +4,12 @@
 
 #include <atomic>
 #include <map>
-#include <mutex>
 #include <thread>
 #include <vector>
 
 #include "daemon/downloads/download_outcome.h"
 #include "daemon/fetch/fetcher.h"
+#include "events/mutex.h"
 
 namespace distsync {
 namespace {
@@ -19,8 +19,8 @@ struct Slot {
   std::atomic<bool> cancel{false};              // stops the fetch (stop() or cancel())
   std::atomic<bool> operator_cancelled{false};  // the cancel is an outcome, not a stop
   std::atomic<bool> done{false};
-  mutable std::mutex mu;
-  ProgressMeter meter;  // GUARDED_BY(mu)
+  mutable Mutex mu;
+  ProgressMeter meter GUARDED_BY(mu);
   std::thread thread;
 };
 
@@ -39,14 +39,14 @@ class DownloadService::Impl {
 
   void stop() {
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(&mu_);
       stopping_ = true;
       for (auto& [id, slot] : slots_) slot->cancel = true;
     }
     if (supervisor_.joinable()) supervisor_.join();
     std::map<std::string, std::shared_ptr<Slot>> slots;
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(&mu_);
       slots.swap(slots_);
     }
     for (auto& [id, slot] : slots) {
@@ -57,7 +57,7 @@ class DownloadService::Impl {
   Status cancel(const std::string& id) {
     // Under mu_ so the supervisor cannot give the download a thread between our look and our
     // append (it re-reads the projection under mu_ too).
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     Status known = projections_.with_state([&](const ProjectedState& s) -> Status {
       const DownloadRecord* d = s.downloads.find(id);
       if (d == nullptr || d->status != "running") {
@@ -81,10 +81,10 @@ class DownloadService::Impl {
   }
 
   std::optional<DownloadProgress> progress(const std::string& id) const {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     auto it = slots_.find(id);
     if (it == slots_.end()) return std::nullopt;
-    std::lock_guard<std::mutex> slot_lock(it->second->mu);
+    MutexLock slot_lock(&it->second->mu);
     return it->second->meter.snapshot();
   }
 
@@ -97,7 +97,7 @@ class DownloadService::Impl {
     std::uint64_t seen = 0;
     for (;;) {
       {
-        std::lock_guard<std::mutex> lock(mu_);
+        MutexLock lock(&mu_);
         if (stopping_) return;
       }
       reap();
@@ -109,7 +109,7 @@ class DownloadService::Impl {
   void reap() {
     std::vector<std::shared_ptr<Slot>> finished;
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(&mu_);
       for (auto it = slots_.begin(); it != slots_.end();) {
         if (it->second->done) {
           finished.push_back(it->second);
@@ -123,16 +123,17 @@ class DownloadService::Impl {
   }
 
   void start_running_downloads() {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     std::vector<DownloadRecord> runnable = projections_.with_state([&](const ProjectedState& s) {
       std::vector<DownloadRecord> out;
       for (const DownloadRecord* d : s.downloads.running()) {
-        if (d->console == options_.console && slots_.count(d->id) == 0) out.push_back(*d);
+        if (d->console == options_.console) out.push_back(*d);
       }
       return out;
     });
     for (DownloadRecord& d : runnable) {
       if (stopping_) return;
+      if (slots_.count(d.id) != 0) continue;  // not in the lambda: clang cannot see mu_ held there
       auto slot = std::make_shared<Slot>();
       slots_[d.id] = slot;
       first_pass_
@@ -152,7 +153,7 @@ class DownloadService::Impl {
     fetch.only = d.only;
     fetch.cancel = &slot.cancel;
     fetch.on_progress = [&slot](const FetchProgress& p) {
-      std::lock_guard<std::mutex> lock(slot.mu);
+      MutexLock lock(&slot.mu);
       slot.meter.update(p, ProgressMeter::Clock::now());
     };
     Result<FetchReport> fetched = fetch_all(d.source, destination(d.kind), fetch);
@@ -186,10 +187,10 @@ class DownloadService::Impl {
   EventLog& log_;
   const ProjectionSet& projections_;
   const DownloadServiceOptions options_;
-  mutable std::mutex mu_;
-  bool stopping_ = false;                               // GUARDED_BY(mu_)
-  bool first_pass_ = true;                              // GUARDED_BY(mu_)
-  std::map<std::string, std::shared_ptr<Slot>> slots_;  // GUARDED_BY(mu_)
+  mutable Mutex mu_;
+  bool stopping_ GUARDED_BY(mu_) = false;
+  bool first_pass_ GUARDED_BY(mu_) = true;
+  std::map<std::string, std::shared_ptr<Slot>> slots_ GUARDED_BY(mu_);
   std::thread supervisor_;
 };
 

@@ -5,6 +5,11 @@
 #include <cereal/archives/json.hpp>  // brings rapidjson, with assertions that throw
 
 #include "daemon/content/safe_path.h"
+// rapidjson's MemberIterator == is a template with a non-const `this`, which C++20's reversed
+// candidates make ambiguous; clang says so for every `it == doc.MemberEnd()`, GCC does not.
+#if defined(__clang__)
+#pragma clang diagnostic ignored "-Wambiguous-reversed-operator"
+#endif
 
 namespace distsync {
 namespace {

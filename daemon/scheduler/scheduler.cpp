@@ -30,7 +30,7 @@ void Scheduler::start() {
 
 void Scheduler::wake() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     woken_ = true;
   }
   cv_.notify_all();
@@ -38,7 +38,7 @@ void Scheduler::wake() {
 
 void Scheduler::stop() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     stopping_ = true;
   }
   cv_.notify_all();
@@ -56,8 +56,10 @@ void Scheduler::run() {
             [&](const ProjectedState& s) { return next_due(s, options_.console); })) {
       wait_us = std::clamp<std::int64_t>(*due - now, 0, kMaxWaitUs);
     }
-    std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait_for(lock, std::chrono::microseconds(wait_us), [&] { return stopping_ || woken_; });
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::microseconds(wait_us);
+    MutexLock lock(&mu_);
+    while (!stopping_ && !woken_ && cv_.wait_until(&mu_, deadline)) {
+    }
     if (stopping_) return;
     woken_ = false;
   }

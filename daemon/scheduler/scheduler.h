@@ -7,14 +7,13 @@
 // `log` and `projections` must outlive the Scheduler. Thread-safe.
 #pragma once
 
-#include <condition_variable>
 #include <functional>
-#include <mutex>
 #include <string>
 #include <thread>
 
 #include "daemon/commands/fire_commands.h"
 #include "events/log/event_log.h"
+#include "events/mutex.h"
 #include "projections/projection_set.h"
 
 namespace distsync {
@@ -44,10 +43,10 @@ class Scheduler {
   EventLog& log_;
   ProjectionSet& projections_;
   SchedulerOptions options_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;  // GUARDED_BY(mu_)
-  bool woken_ = false;     // GUARDED_BY(mu_)
+  Mutex mu_;
+  CondVar cv_;
+  bool stopping_ GUARDED_BY(mu_) = false;
+  bool woken_ GUARDED_BY(mu_) = false;
   std::thread thread_;
 };
 

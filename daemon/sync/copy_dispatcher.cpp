@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <deque>
 #include <map>
-#include <mutex>
 #include <thread>
 #include <variant>
 #include <vector>
@@ -14,6 +13,7 @@
 #include "daemon/sync/copy_protocol.h"
 #include "daemon/sync/copy_worker_loop.h"
 #include "daemon/sync/wake_fd.h"
+#include "events/mutex.h"
 
 namespace distsync {
 namespace {
@@ -99,14 +99,14 @@ class CopyDispatcher::Impl {
 
   void post(Inbox cmd) {
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(&mu_);
       inbox_.push_back(std::move(cmd));
     }
     wake_.signal();
   }
 
   DispatcherStats stats() const {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     return stats_;
   }
   std::string external_endpoint() const { return bound_external_; }
@@ -130,7 +130,7 @@ class CopyDispatcher::Impl {
         wake_.drain();
         std::deque<Inbox> cmds;
         {
-          std::lock_guard<std::mutex> lock(mu_);
+          MutexLock lock(&mu_);
           cmds.swap(inbox_);
         }
         for (auto& c : cmds) handle(c);
@@ -346,7 +346,7 @@ class CopyDispatcher::Impl {
   }
 
   void publish_stats() {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     stats_.workers = workers_info_.size();
     stats_.pending = pending_.size();
     stats_.in_flight = in_flight_.size();
@@ -367,9 +367,9 @@ class CopyDispatcher::Impl {
   std::thread thread_;
   std::vector<std::thread> workers_;
 
-  mutable std::mutex mu_;
-  std::deque<Inbox> inbox_;  // GUARDED_BY(mu_)
-  DispatcherStats stats_;    // GUARDED_BY(mu_)
+  mutable Mutex mu_;
+  std::deque<Inbox> inbox_ GUARDED_BY(mu_);
+  DispatcherStats stats_ GUARDED_BY(mu_);
 
   // Loop thread only.
   std::map<std::string, WorkerInfo> workers_info_;

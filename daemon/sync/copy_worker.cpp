@@ -91,7 +91,7 @@ class RunningCopy {
 
 BandwidthLimiter* LimiterRegistry::get(const std::string& key, std::uint64_t bytes_per_second) {
   if (bytes_per_second == 0) return nullptr;
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   auto& slot = limiters_[{key, bytes_per_second}];
   if (!slot) slot = std::make_unique<BandwidthLimiter>(bytes_per_second);
   return slot.get();

@@ -15,12 +15,12 @@
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <utility>
 
 #include "daemon/content/atomic_copy.h"
 #include "daemon/content/bandwidth_limiter.h"
+#include "events/mutex.h"
 #include "events/status.h"
 
 namespace distsync {
@@ -43,9 +43,9 @@ class LimiterRegistry {
   BandwidthLimiter* get(const std::string& key, std::uint64_t bytes_per_second);
 
  private:
-  std::mutex mu_;
-  std::map<std::pair<std::string, std::uint64_t>, std::unique_ptr<BandwidthLimiter>>
-      limiters_;  // GUARDED_BY(mu_)
+  Mutex mu_;
+  std::map<std::pair<std::string, std::uint64_t>, std::unique_ptr<BandwidthLimiter>> limiters_
+      GUARDED_BY(mu_);
 };
 
 // Connects to options.endpoint and serves tasks until `stop_fd` becomes readable (for

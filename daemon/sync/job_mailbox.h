@@ -5,15 +5,14 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <deque>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <variant>
 #include <vector>
 
 #include "daemon/sync/copy_dispatcher.h"
+#include "events/mutex.h"
 
 namespace distsync {
 
@@ -30,15 +29,18 @@ class JobMailbox {
  public:
   void post(JobMessage m) {
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(&mu_);
       queue_.push_back(std::move(m));
     }
     cv_.notify_all();
   }
   // The next message, or nullopt once `timeout` passed without one.
   std::optional<JobMessage> wait(std::chrono::microseconds timeout) {
-    std::unique_lock<std::mutex> lock(mu_);
-    if (!cv_.wait_for(lock, timeout, [&] { return !queue_.empty(); })) return std::nullopt;
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    MutexLock lock(&mu_);
+    while (queue_.empty() && cv_.wait_until(&mu_, deadline)) {
+    }
+    if (queue_.empty()) return std::nullopt;
     JobMessage m = std::move(queue_.front());
     queue_.pop_front();
     return m;
@@ -46,9 +48,9 @@ class JobMailbox {
   std::optional<JobMessage> try_take() { return wait(std::chrono::microseconds(0)); }
 
  private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<JobMessage> queue_;  // GUARDED_BY(mu_)
+  Mutex mu_;
+  CondVar cv_;
+  std::deque<JobMessage> queue_ GUARDED_BY(mu_);
 };
 
 }  // namespace distsync

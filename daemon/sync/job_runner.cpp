@@ -3,13 +3,13 @@
 #include <algorithm>
 #include <atomic>
 #include <map>
-#include <mutex>
 #include <thread>
 #include <vector>
 
 #include "daemon/commands/job_commands.h"
 #include "daemon/sync/job_mailbox.h"
 #include "daemon/sync/sync_job.h"
+#include "events/mutex.h"
 
 namespace distsync {
 namespace {
@@ -41,7 +41,7 @@ class JobRunner::Impl {
     if (supervisor_.joinable()) supervisor_.join();
     std::map<std::string, std::shared_ptr<JobSlot>> jobs;
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(&mu_);
       jobs.swap(jobs_);
     }
     for (auto& [id, slot] : jobs) slot->mailbox.post(StopJobMsg{});
@@ -50,14 +50,14 @@ class JobRunner::Impl {
 
   void start() {
     clock_token_ = clock_.add_listener([this] {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(&mu_);
       for (auto& [id, slot] : jobs_) slot->mailbox.post(ClockJumpedMsg{});
     });
     supervisor_ = std::thread([this] { supervise(); });
   }
 
   Status cancel(const std::string& id, const std::string& reason) {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     auto it = jobs_.find(id);
     if (it != jobs_.end() && !it->second->done) {
       it->second->mailbox.post(CancelJobMsg{reason});
@@ -76,7 +76,7 @@ class JobRunner::Impl {
     // A batch is one job's; split defensively all the same.
     std::map<std::string, CopyOutcomes> by_job;
     for (auto& o : outcomes) by_job[o.job].push_back(std::move(o));
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     for (auto& [job, list] : by_job) {
       auto it = jobs_.find(job);
       if (it != jobs_.end()) it->second->mailbox.post(std::move(list));
@@ -84,7 +84,7 @@ class JobRunner::Impl {
   }
 
   std::size_t active_jobs() const {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     return jobs_.size();
   }
 
@@ -101,7 +101,7 @@ class JobRunner::Impl {
   void reap() {
     std::vector<std::shared_ptr<JobSlot>> finished;
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(&mu_);
       for (auto it = jobs_.begin(); it != jobs_.end();) {
         if (it->second->done) {
           finished.push_back(it->second);
@@ -130,7 +130,7 @@ class JobRunner::Impl {
     std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
       return std::tie(a.queued_us, a.id) < std::tie(b.queued_us, b.id);
     });
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     for (const auto& c : candidates) {
       if (stop_) return;
       if (jobs_.count(c.id)) continue;
@@ -165,8 +165,8 @@ class JobRunner::Impl {
   int clock_token_ = 0;
   std::thread supervisor_;
 
-  mutable std::mutex mu_;
-  std::map<std::string, std::shared_ptr<JobSlot>> jobs_;  // GUARDED_BY(mu_)
+  mutable Mutex mu_;
+  std::map<std::string, std::shared_ptr<JobSlot>> jobs_ GUARDED_BY(mu_);
 };
 
 JobRunner::JobRunner(EventLog& log, ProjectionSet& projections, CopyExecutor& copies,

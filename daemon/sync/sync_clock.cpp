@@ -12,26 +12,26 @@ std::int64_t SystemClock::now_us() {
 }
 
 std::int64_t ManualClock::now_us() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   return now_;
 }
 
 int ManualClock::add_listener(std::function<void()> fn) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   int token = next_token_++;
   listeners_[token] = std::move(fn);
   return token;
 }
 
 void ManualClock::remove_listener(int token) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   listeners_.erase(token);
 }
 
 void ManualClock::advance(std::int64_t delta_us) {
   std::vector<std::function<void()>> to_call;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     now_ += delta_us;
     for (const auto& [token, fn] : listeners_) to_call.push_back(fn);
   }

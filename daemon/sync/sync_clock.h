@@ -8,7 +8,8 @@
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <mutex>
+
+#include "events/mutex.h"
 
 namespace distsync {
 
@@ -40,10 +41,10 @@ class ManualClock : public SyncClock {
   void advance(std::int64_t delta_us);
 
  private:
-  std::mutex mu_;
-  std::int64_t now_;                                // GUARDED_BY(mu_)
-  int next_token_ = 1;                              // GUARDED_BY(mu_)
-  std::map<int, std::function<void()>> listeners_;  // GUARDED_BY(mu_)
+  Mutex mu_;
+  std::int64_t now_ GUARDED_BY(mu_);
+  int next_token_ GUARDED_BY(mu_) = 1;
+  std::map<int, std::function<void()>> listeners_ GUARDED_BY(mu_);
 };
 
 }  // namespace distsync

@@ -11,7 +11,7 @@
 namespace distsync {
 
 std::mutex& ManifestLocks::for_path(const std::string& cache_path) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   auto& slot = locks_[cache_path];
   if (!slot) slot = std::make_unique<std::mutex>();
   return *slot;

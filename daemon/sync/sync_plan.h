@@ -17,6 +17,7 @@
 
 #include "daemon/sync/component_layout.h"
 #include "daemon/targets/target.h"
+#include "events/mutex.h"
 #include "events/result.h"
 
 namespace distsync {
@@ -45,8 +46,8 @@ class ManifestLocks {
   std::mutex& for_path(const std::string& cache_path);
 
  private:
-  std::mutex mu_;
-  std::map<std::string, std::unique_ptr<std::mutex>> locks_;  // GUARDED_BY(mu_)
+  Mutex mu_;
+  std::map<std::string, std::unique_ptr<std::mutex>> locks_ GUARDED_BY(mu_);
 };
 
 struct PlanOptions {

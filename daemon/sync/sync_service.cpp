@@ -22,7 +22,7 @@ Result<std::unique_ptr<SyncService>> SyncService::create(EventLog& log, Projecti
 SyncService::~SyncService() { stop(); }
 
 Status SyncService::start() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   if (runner_) return Status::ok();
   // The outcome callback runs on the dispatcher's thread; the runner is created right after.
   auto runner_slot = std::make_shared<std::atomic<JobRunner*>>(nullptr);
@@ -39,12 +39,13 @@ Status SyncService::start() {
 }
 
 void SyncService::stop() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   runner_.reset();      // stops jobs; they resume on the next start
   dispatcher_.reset();  // then the workers
 }
 
 Status SyncService::cancel(const std::string& job_id, const std::string& reason) {
+  MutexLock lock(&mu_);
   if (!runner_) return Status::unavailable("the sync service is not running");
   return runner_->cancel(job_id, reason);
 }
@@ -108,10 +109,12 @@ Result<FileStatusReport> SyncService::report(const std::vector<std::string>& ser
 }
 
 DispatcherStats SyncService::copy_stats() const {
+  MutexLock lock(&mu_);
   return dispatcher_ ? dispatcher_->stats() : DispatcherStats{};
 }
 
 std::string SyncService::copy_endpoint() const {
+  MutexLock lock(&mu_);
   return dispatcher_ ? dispatcher_->external_endpoint() : "";
 }
 

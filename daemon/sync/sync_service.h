@@ -17,6 +17,7 @@
 #include "daemon/sync/file_status_report.h"
 #include "daemon/sync/job_progress.h"
 #include "daemon/sync/job_runner.h"
+#include "events/mutex.h"
 
 namespace distsync {
 
@@ -55,9 +56,9 @@ class SyncService {
   ProjectionSet& projections_;
   SyncClock& clock_;
   const SyncServiceOptions options_;
-  std::unique_ptr<CopyDispatcher> dispatcher_;
-  std::unique_ptr<JobRunner> runner_;
-  std::mutex mu_;  // serialises start/stop
+  mutable Mutex mu_;  // serialises start/stop against the calls that use the runner
+  std::unique_ptr<CopyDispatcher> dispatcher_ GUARDED_BY(mu_);
+  std::unique_ptr<JobRunner> runner_ GUARDED_BY(mu_);
 };
 
 }  // namespace distsync

@@ -29,7 +29,7 @@ CopyResult failed(CopyFailure failure, Status status) {
 }  // namespace
 
 PreflightReport MemoryTarget::preflight(const std::string& dir, std::uint64_t min_free_bytes) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   if (preflight_failure_) return *preflight_failure_;
   PreflightReport r;
   r.free_bytes = free_bytes_.value_or(UINT64_MAX);
@@ -43,7 +43,7 @@ PreflightReport MemoryTarget::preflight(const std::string& dir, std::uint64_t mi
 }
 
 Result<Manifest> MemoryTarget::list(const std::string& dir, const std::atomic<bool>*) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   Manifest m;
   const std::string prefix = dir_prefix(dir);
   for (auto it = files_.lower_bound(prefix); it != files_.end(); ++it) {
@@ -70,7 +70,7 @@ std::vector<CopyResult> MemoryTarget::write_batch(const std::vector<TargetFile>&
       continue;
     }
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(&mu_);
       auto it = write_failures_.find(f.path);
       if (it != write_failures_.end()) {
         CopyFailure failure = it->second.first;
@@ -99,7 +99,7 @@ std::vector<CopyResult> MemoryTarget::write_batch(const std::vector<TargetFile>&
   }
   // Cancelled before the "renames": nothing lands.
   bool cancelled = options.cancel != nullptr && options.cancel->load();
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   ++batches_;
   for (std::size_t i = 0; i < files.size(); ++i) {
     if (!results[i].ok()) continue;
@@ -113,7 +113,7 @@ std::vector<CopyResult> MemoryTarget::write_batch(const std::vector<TargetFile>&
 }
 
 PruneReport MemoryTarget::remove(const std::string& dir, const std::vector<std::string>& paths) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   PruneReport report;
   for (const std::string& rel : paths) {
     if (Status safe = check_content_path(rel); !safe.is_ok()) {
@@ -127,7 +127,7 @@ PruneReport MemoryTarget::remove(const std::string& dir, const std::vector<std::
 }
 
 Result<std::size_t> MemoryTarget::remove_stale_temps(const std::string& dir) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   std::size_t n = 0;
   const std::string prefix = dir_prefix(dir);
   for (auto it = files_.lower_bound(prefix); it != files_.end() && it->first.starts_with(prefix);) {
@@ -142,51 +142,51 @@ Result<std::size_t> MemoryTarget::remove_stale_temps(const std::string& dir) {
 }
 
 Result<std::string> MemoryTarget::read_sha256(const std::string& path) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   auto it = files_.find(path);
   if (it == files_.end()) return Status::not_found(name_ + "/" + path + " does not exist");
   return sha256_hex(it->second.data);
 }
 
 void MemoryTarget::put(const std::string& path, MemoryFile file) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   files_[path] = std::move(file);
 }
 
 std::map<std::string, MemoryFile> MemoryTarget::files() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   return files_;
 }
 
 void MemoryTarget::fail_preflight(PreflightReport report) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   preflight_failure_ = std::move(report);
 }
 
 void MemoryTarget::set_free_bytes(std::uint64_t bytes) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   free_bytes_ = bytes;
 }
 
 void MemoryTarget::fail_writes(const std::string& path, CopyFailure failure, int times) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   write_failures_[path] = {failure, times};
 }
 
 void MemoryTarget::set_source_reader(
     std::function<Result<MemoryFile>(const std::string& source)> reader) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   source_reader_ = std::move(reader);
 }
 
 std::size_t MemoryTarget::batches_written() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   return batches_;
 }
 
 Result<MemoryFile> MemoryTarget::read_source(const std::string& source) const {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     if (source_reader_) return source_reader_(source);
   }
   std::ifstream in(source, std::ios::binary);

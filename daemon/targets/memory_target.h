@@ -9,11 +9,11 @@
 
 #include <functional>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <string>
 
 #include "daemon/targets/target.h"
+#include "events/mutex.h"
 
 namespace distsync {
 
@@ -51,13 +51,13 @@ class MemoryTarget : public Target {
   Result<MemoryFile> read_source(const std::string& source) const;
 
   const std::string name_;
-  mutable std::mutex mu_;
-  std::map<std::string, MemoryFile> files_;                              // GUARDED_BY(mu_)
-  std::optional<PreflightReport> preflight_failure_;                     // GUARDED_BY(mu_)
-  std::optional<std::uint64_t> free_bytes_;                              // GUARDED_BY(mu_)
-  std::map<std::string, std::pair<CopyFailure, int>> write_failures_;    // GUARDED_BY(mu_)
-  std::function<Result<MemoryFile>(const std::string&)> source_reader_;  // GUARDED_BY(mu_)
-  std::size_t batches_ = 0;                                              // GUARDED_BY(mu_)
+  mutable Mutex mu_;
+  std::map<std::string, MemoryFile> files_ GUARDED_BY(mu_);
+  std::optional<PreflightReport> preflight_failure_ GUARDED_BY(mu_);
+  std::optional<std::uint64_t> free_bytes_ GUARDED_BY(mu_);
+  std::map<std::string, std::pair<CopyFailure, int>> write_failures_ GUARDED_BY(mu_);
+  std::function<Result<MemoryFile>(const std::string&)> source_reader_ GUARDED_BY(mu_);
+  std::size_t batches_ GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace distsync

@@ -8,16 +8,15 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
-#include <condition_variable>
 #include <cstring>
 #include <deque>
 #include <filesystem>
-#include <mutex>
 #include <shared_mutex>
 #include <thread>
 
 #include "events/codec.h"
 #include "events/log/command_group.h"
+#include "events/mutex.h"
 
 namespace distsync {
 namespace {
@@ -242,15 +241,17 @@ class LmdbEventLog::Impl {
   LmdbLogOptions opt;
   MDB_env* env = nullptr;
   MDB_dbi events_dbi = 0, meta_dbi = 0, state_dbi = 0;
-  std::shared_mutex resize_mu;  // shared: any transaction; exclusive: mdb_env_set_mapsize
+  // Shared: any transaction; exclusive: mdb_env_set_mapsize. It guards LMDB's map, not a member,
+  // so it needs no annotation (and std::shared_lock's unlock/relock dance reads plainly).
+  std::shared_mutex resize_mu;
 
-  std::mutex mu;
-  std::condition_variable cv;
-  std::deque<Pending> queue;  // GUARDED_BY(mu)
-  bool stopping = false;      // GUARDED_BY(mu)
+  Mutex mu;
+  CondVar cv;
+  std::deque<Pending> queue GUARDED_BY(mu);
+  bool stopping GUARDED_BY(mu) = false;
   std::atomic<std::uint64_t> commit_count{0};
-  std::condition_variable appended;
-  std::uint64_t local_head = 0;  // GUARDED_BY(mu): last seq this process committed
+  CondVar appended;
+  std::uint64_t local_head GUARDED_BY(mu) = 0;  // last seq this process committed
   std::thread writer;
   CommandGroup group;  // writer thread only
 };
@@ -358,8 +359,8 @@ void LmdbEventLog::Impl::writer_loop() {
   for (;;) {
     std::deque<Pending> batch;
     {
-      std::unique_lock<std::mutex> lock(mu);
-      cv.wait(lock, [&] { return stopping || !queue.empty(); });
+      MutexLock lock(&mu);
+      while (!stopping && queue.empty()) cv.wait(&mu);
       if (queue.empty() && stopping) return;
       while (!queue.empty() && batch.size() < opt.max_commands_per_group) {
         batch.push_back(std::move(queue.front()));
@@ -437,7 +438,7 @@ void LmdbEventLog::Impl::commit_group(std::deque<Pending>& batch) {
     if (rc == 0) {
       ++commit_count;
       {
-        std::lock_guard<std::mutex> lock(mu);
+        MutexLock lock(&mu);
         if (!group.stamped().empty()) local_head = group.stamped().back().event.seq;
       }
       appended.notify_all();
@@ -465,7 +466,7 @@ void LmdbEventLog::Impl::commit_group(std::deque<Pending>& batch) {
 
 void LmdbEventLog::Impl::stop() {
   {
-    std::lock_guard<std::mutex> lock(mu);
+    MutexLock lock(&mu);
     stopping = true;
   }
   cv.notify_all();
@@ -486,7 +487,7 @@ std::future<Result<AppendResult>> LmdbEventLog::submit(Command command) {
   Pending p{std::move(command), {}};
   auto future = p.promise.get_future();
   {
-    std::lock_guard<std::mutex> lock(impl_->mu);
+    MutexLock lock(&impl_->mu);
     if (impl_->stopping) {
       p.promise.set_value(Status::unavailable("the event log is closing"));
       return future;
@@ -582,8 +583,11 @@ std::uint64_t LmdbEventLog::wait_for_append(std::uint64_t after_seq,
   std::uint64_t head = last_seq();
   if (head > after_seq) return head;
   {
-    std::unique_lock<std::mutex> lock(impl_->mu);
-    impl_->appended.wait_for(lock, timeout, [&] { return impl_->local_head > after_seq || impl_->stopping; });
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    MutexLock lock(&impl_->mu);
+    while (impl_->local_head <= after_seq && !impl_->stopping &&
+           impl_->appended.wait_until(&impl_->mu, deadline)) {
+    }
   }
   return last_seq();
 }

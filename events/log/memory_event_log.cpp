@@ -19,7 +19,7 @@ MemoryEventLog::MemoryEventLog(std::string console, Folder* folder,
       group_(std::move(console), folder) {}
 
 std::future<Result<AppendResult>> MemoryEventLog::submit(Command command) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   std::promise<Result<AppendResult>> promise;
   MapStateTable& table = state_;
   if (folder_) {
@@ -54,12 +54,12 @@ std::future<Result<AppendResult>> MemoryEventLog::submit(Command command) {
 }
 
 std::uint64_t MemoryEventLog::last_seq() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   return head_.seq;
 }
 
 Hash256 MemoryEventLog::last_hash() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   return head_.hash;
 }
 
@@ -78,7 +78,7 @@ Result<std::vector<Event>> MemoryEventLog::read(std::uint64_t from, std::uint64_
 
 Status MemoryEventLog::scan_records(std::uint64_t from, std::uint64_t to,
                                     const std::function<bool(std::uint64_t, std::string_view)>& fn) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   if (from == 0) from = 1;
   for (std::uint64_t seq = from; seq <= to && seq <= records_.size(); ++seq) {
     if (!fn(seq, records_[seq - 1])) break;
@@ -87,7 +87,7 @@ Status MemoryEventLog::scan_records(std::uint64_t from, std::uint64_t to,
 }
 
 Result<std::uint64_t> MemoryEventLog::seq_at_time(std::int64_t time_us) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   for (std::uint64_t seq = 1; seq <= records_.size(); ++seq) {
     auto e = decode_record(records_[seq - 1]);
     if (!e.ok()) return e.status();
@@ -97,7 +97,7 @@ Result<std::uint64_t> MemoryEventLog::seq_at_time(std::int64_t time_us) {
 }
 
 Status MemoryEventLog::read_state(const std::function<void(std::uint64_t, StateTable&)>& fn) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   MapStateTable& table = state_;
   fn(head_.seq, table);
   return Status::ok();
@@ -105,25 +105,27 @@ Status MemoryEventLog::read_state(const std::function<void(std::uint64_t, StateT
 
 std::uint64_t MemoryEventLog::wait_for_append(std::uint64_t after_seq,
                                               std::chrono::milliseconds timeout) {
-  std::unique_lock<std::mutex> lock(mu_);
-  appended_.wait_for(lock, timeout, [&] { return head_.seq > after_seq; });
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  MutexLock lock(&mu_);
+  while (head_.seq <= after_seq && appended_.wait_until(&mu_, deadline)) {
+  }
   return head_.seq;
 }
 
 void MemoryEventLog::set_console(std::string console) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   group_.set_console(std::move(console));
 }
 
 void MemoryEventLog::overwrite_record(std::uint64_t seq, std::string record) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   DISTSYNC_CHECK(seq >= 1 && seq <= records_.size());
   records_[seq - 1] = std::move(record);
 }
 
 void MemoryEventLog::fail_commits(std::function<bool(const Event&)> matches, Status error,
                                   int times) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   fail_matching_ = std::move(matches);
   fail_error_ = std::move(error);
   fail_times_ = times;

@@ -4,14 +4,13 @@
 // own (there is no fsync to share). Thread-safe. `folder`, when given, must outlive the log.
 #pragma once
 
-#include <condition_variable>
 #include <functional>
 #include <map>
-#include <mutex>
 
 #include "events/log/command_group.h"
 #include "events/log/event_log.h"
 #include "events/log/map_state_table.h"
+#include "events/mutex.h"
 
 namespace distsync {
 
@@ -43,17 +42,17 @@ class MemoryEventLog : public EventLog {
   void fail_commits(std::function<bool(const Event&)> matches, Status error, int times = 1);
 
  private:
-  std::mutex mu_;
-  std::condition_variable appended_;
-  std::function<std::int64_t()> clock_us_;
-  Folder* folder_;
-  CommandGroup group_;
-  LogHead head_;
-  std::vector<std::string> records_;  // records_[seq - 1]
-  MapStateTable state_;
-  std::function<bool(const Event&)> fail_matching_;  // GUARDED_BY(mu_)
-  Status fail_error_;                                // GUARDED_BY(mu_)
-  int fail_times_ = 0;                               // GUARDED_BY(mu_)
+  Mutex mu_;
+  CondVar appended_;
+  const std::function<std::int64_t()> clock_us_;
+  Folder* const folder_ PT_GUARDED_BY(mu_);
+  CommandGroup group_ GUARDED_BY(mu_);
+  LogHead head_ GUARDED_BY(mu_);
+  std::vector<std::string> records_ GUARDED_BY(mu_);  // records_[seq - 1]
+  MapStateTable state_ GUARDED_BY(mu_);
+  std::function<bool(const Event&)> fail_matching_ GUARDED_BY(mu_);
+  Status fail_error_ GUARDED_BY(mu_);
+  int fail_times_ GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace distsync

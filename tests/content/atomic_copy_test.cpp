@@ -7,6 +7,7 @@
 
 #include "daemon/content/sha256_file.h"
 #include "tests/content/test_util.h"
+#include "tests/support/test_user.h"
 
 namespace distsync {
 namespace {
@@ -83,14 +84,21 @@ TEST(AtomicCopyFailureTest, SourceVanished) {
   EXPECT_TRUE(testing::list_tree(dst.path()).empty());
 }
 
+// As root (CI) the copy runs as the test user, since root writes through permission bits.
 TEST(AtomicCopyFailureTest, ReadOnlyDirectoryIsPermissionDenied) {
-  if (::geteuid() == 0) GTEST_SKIP() << "running as root, which bypasses permission bits";
   TempDir src, dst;
   testing::write_file(src.sub("a"), "x");
+  testing::give_to_test_user(src.path());
+  testing::give_to_test_user(dst.path());
   ASSERT_EQ(::chmod(dst.path().c_str(), 0555), 0);
-  CopyResult r = copy_file_atomic(src.sub("a"), dst.sub("a"));
-  EXPECT_EQ(r.failure, CopyFailure::kPermissionDenied) << r.status.to_string();
-  EXPECT_NE(r.status.message().find("grant"), std::string::npos);
+  auto out = testing::run_as_test_user([&] {
+    CopyResult r = copy_file_atomic(src.sub("a"), dst.sub("a"));
+    return std::to_string(static_cast<int>(r.failure)) + " " + r.status.message();
+  });
+  ASSERT_TRUE(out);
+  const std::string want = std::to_string(static_cast<int>(CopyFailure::kPermissionDenied)) + " ";
+  EXPECT_EQ(out->rfind(want, 0), 0u) << *out;
+  EXPECT_NE(out->find("grant"), std::string::npos) << *out;
   ::chmod(dst.path().c_str(), 0755);
   EXPECT_TRUE(testing::list_tree(dst.path()).empty());
 }

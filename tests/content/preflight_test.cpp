@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/content/test_util.h"
+#include "tests/support/test_user.h"
 
 namespace distsync {
 namespace {
@@ -52,16 +53,21 @@ TEST(PreflightTest, NotEnoughFreeSpace) {
   EXPECT_GT(r.free_bytes, 0u);
 }
 
+// As root (CI) the check runs as the test user, since root writes through permission bits.
 TEST(PreflightTest, UnwritableFolderNamesUidAndFix) {
-  if (::geteuid() == 0) GTEST_SKIP() << "running as root, which bypasses permission bits";
   TempDir dir;
+  testing::give_to_test_user(dir.path());
   ASSERT_EQ(::chmod(dir.path().c_str(), 0555), 0);
-  PreflightReport r = preflight_target(dir.path());
-  EXPECT_EQ(r.failure, PreflightFailure::kNotWritable);
-  EXPECT_EQ(r.status.message(), "target " + dir.path() + " is not writable by uid " +
-                                    std::to_string(::geteuid()) +
-                                    ": Permission denied; grant write access or run distsyncd "
-                                    "as a user that has it");
+  auto out = testing::run_as_test_user([&] {
+    PreflightReport r = preflight_target(dir.path());
+    return std::to_string(static_cast<int>(r.failure)) + " " + r.status.message();
+  });
+  ASSERT_TRUE(out);
+  EXPECT_EQ(*out, std::to_string(static_cast<int>(PreflightFailure::kNotWritable)) + " target " +
+                      dir.path() + " is not writable by uid " +
+                      std::to_string(testing::test_uid()) +
+                      ": Permission denied; grant write access or run distsyncd "
+                      "as a user that has it");
 }
 
 TEST(PreflightTest, ReadOnlyMountIsNotWritable) {

@@ -25,6 +25,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/test_user.h"
+
 namespace distsync::testing {
 
 using namespace std::chrono_literals;
@@ -154,16 +156,19 @@ inline CommandResult run_command(const std::string& path, const std::vector<std:
 
 class DaemonHarness {
  public:
-  // Starts distsyncd on `data_dir` as `console` and waits for its ready line.
+  // Starts distsyncd on `data_dir` as `console` and waits for its ready line. With
+  // `as_test_user`, as the unprivileged test user when root (tests/support/test_user.h).
   DaemonHarness(const std::string& data_dir, const std::string& console,
-                const std::vector<std::string>& extra_args = {})
+                const std::vector<std::string>& extra_args = {}, bool as_test_user = false)
       : data_dir_(data_dir), console_(console) {
     std::vector<std::string> args = {"--data-dir", data_dir,      "--console",
                                      console,      "--log-level", "warn"};
     args.insert(args.end(), extra_args.begin(), extra_args.end());
     static int counter = 0;
     stderr_path_ = data_dir + ".distsyncd-" + console + "-" + std::to_string(++counter) + ".err";
-    process_ = std::make_unique<ChildProcess>(daemon_path(), args, stderr_path_);
+    auto [program, argv] =
+        as_test_user ? as_test_user_command(daemon_path(), args) : std::pair{daemon_path(), args};
+    process_ = std::make_unique<ChildProcess>(program, argv, stderr_path_);
     if (auto line = process_->read_line(20s)) ready_line_ = *line;
   }
 

@@ -4,6 +4,7 @@
 
 #include <set>
 
+#include "tests/support/test_user.h"
 #include "tests/sync/sync_fixture.h"
 
 namespace distsync::testing {
@@ -61,18 +62,29 @@ TEST_F(JobRunnerTest, UnreachableTargetFailsWithTheReasonAndCopiesNothing) {
   EXPECT_EQ(count(events, "FileCopied"), 0u);
 }
 
+// As root (CI) the log and the service run as the test user in a child, since root writes
+// through permission bits; the parent then reads what the child appended.
 TEST_F(JobRunnerTest, UnwritableTargetFailsWithTheReasonAndCopiesNothing) {
-  if (::geteuid() == 0)
-    GTEST_SKIP() << "root bypasses permission bits; the unreachable case covers root";
   write_file(console_ + "/Patches/a.msu", "patch");
   std::string server = dir_.sub("server");
   fs::create_directories(server + "/Patches");
-  fs::permissions(server + "/Patches", fs::perms(0555));
   add_server("s1", server);
-  auto service = start_service(options(), system_clock_);
   queue("job-1", "s1", "patches");
-  auto failed = wait_for("job-1", "SyncFailed");
+  log_.reset();  // the child opens the log itself: a fork does not copy the writer thread
+  give_to_test_user(dir_.path());
+  fs::permissions(server + "/Patches", fs::perms(0555));
+  auto ran = run_as_test_user([&] {
+    open_log();
+    auto service = start_service(options(), system_clock_);
+    auto failed = wait_for("job-1", "SyncFailed");
+    service.reset();
+    log_.reset();
+    return std::string(failed ? "failed" : "did not fail");
+  });
   fs::permissions(server + "/Patches", fs::perms(0755));
+  ASSERT_EQ(ran, "failed");
+  open_log();
+  auto failed = wait_for("job-1", "SyncFailed");
   ASSERT_TRUE(failed);
   EXPECT_NE(failed->as<SyncFailed>()->reason.find("writ"), std::string::npos)
       << failed->as<SyncFailed>()->reason;

@@ -177,7 +177,7 @@ TEST_F(SyncCliTest, TargetUnderARegularFileFailsWithAReasonAndCopiesNothing) {
   auto r = cli({"sync", "under-file", "--wait"});
   EXPECT_EQ(r.exit_code, 1) << r.out;
   std::string job = r.out.substr(5, r.out.find(' ', 5) - 5);
-  EXPECT_EQ(job_events(job, "SyncFailed").size(), 1u);
+  EXPECT_EQ(await_job_events(job, "SyncFailed").size(), 1u);
   EXPECT_EQ(job_events(job, "FileCopied").size(), 0u);
   std::string reason = job_reason(job);
   EXPECT_FALSE(reason.empty());
@@ -185,15 +185,18 @@ TEST_F(SyncCliTest, TargetUnderARegularFileFailsWithAReasonAndCopiesNothing) {
   std::cout << "reason: " << reason << "\n";
 }
 
+// As root (CI) the daemon runs as the test user, since root writes through folder permissions.
 TEST_F(SyncCliTest, UnwritableTargetFailsWithAReasonAndCopiesNothing) {
-  if (geteuid() == 0) GTEST_SKIP() << "root writes through folder permissions";
+  kill_daemon();
   fs::create_directories(dir_.sub("locked"));
+  give_to_test_user(dir_.path());
+  start_daemon(/*as_test_user=*/true);
   fs::permissions(dir_.sub("locked"), fs::perms::owner_read | fs::perms::owner_exec);
   ASSERT_EQ(cli({"server", "add", "locked", "--path", dir_.sub("locked")}).exit_code, 0);
   auto r = cli({"sync", "locked", "--wait"});
   EXPECT_EQ(r.exit_code, 1) << r.out;
   std::string job = r.out.substr(5, r.out.find(' ', 5) - 5);
-  EXPECT_EQ(job_events(job, "SyncFailed").size(), 1u);
+  EXPECT_EQ(await_job_events(job, "SyncFailed").size(), 1u) << r.out << r.err;
   EXPECT_EQ(job_events(job, "FileCopied").size(), 0u);
   EXPECT_FALSE(job_reason(job).empty());
   EXPECT_TRUE(read_tree(dir_.sub("locked")).empty());

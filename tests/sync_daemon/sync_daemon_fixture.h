@@ -80,10 +80,13 @@ class SyncDaemonFixture : public ::testing::Test {
   virtual std::string extra_toml() { return ""; }
   std::string config_path() const { return dir_.sub("distsyncd.toml"); }
 
-  void start_daemon() {
+  // With `as_test_user`, as the unprivileged test user when root (tests/support/test_user.h):
+  // stop the daemon and give_to_test_user(dir_.path()) first.
+  void start_daemon(bool as_test_user = false) {
     daemon_.reset();
     daemon_ = std::make_unique<DaemonHarness>(dir_.sub("data"), "east",
-                                              std::vector<std::string>{"--config", config_path()});
+                                              std::vector<std::string>{"--config", config_path()},
+                                              as_test_user);
     ASSERT_TRUE(daemon_->ready()) << daemon_->process().stderr_text();
     auto c = ControlClient::connect(daemon_->control_endpoint(), std::chrono::seconds(10));
     ASSERT_TRUE(c.ok()) << c.status().to_string();
@@ -122,6 +125,19 @@ class SyncDaemonFixture : public ::testing::Test {
         if (type.empty() || e.value("type", "") == type) out.push_back(e);
       }
       if (from > r.value("last_seq", std::uint64_t{0})) break;
+    }
+    return out;
+  }
+
+  // job_events(job, type), polled until there is one or `timeout` passes: `sync --wait` may
+  // answer before the job's last record commits (readers see a finished job early).
+  std::vector<nlohmann::json> await_job_events(const std::string& job, const std::string& type,
+                                               std::chrono::milliseconds timeout = 10s) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    std::vector<nlohmann::json> out = job_events(job, type);
+    while (out.empty() && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(10ms);
+      out = job_events(job, type);
     }
     return out;
   }
