@@ -126,9 +126,11 @@ TEST_F(CliHistoryTest, FollowPrintsMatchingEventsAsTheyHappen) {
 }
 
 // A job's later events name no server; --follow shows the one its SyncQueued named. (The
-// console has no content here, so the job ends in SyncFailed.)
+// server sits under a regular file, so the job ends in SyncFailed.)
 TEST_F(CliHistoryTest, FollowShowsTheServerOfJobEvents) {
-  add_server("alpha");
+  { std::ofstream(dir_.sub("plain-file")) << "not a folder"; }
+  ASSERT_EQ(cli({"server", "add", "alpha", "--path", dir_.sub("plain-file") + "/share"}).exit_code,
+            0);
   ASSERT_EQ(cli({"schedule", "add", "--server", "alpha", "--component", "patches", "--daily",
                  "--at", "03:00", "--id", "nightly"})
                 .exit_code,
