@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "events/event_json.h"
+#include "events/json_text.h"
 
 namespace distsync {
 namespace {
@@ -103,6 +104,10 @@ std::string to_json(const Event& e) {
 }
 
 Result<Event> from_json(std::string_view json) {
+  // rapidjson (under cereal) parses recursively: bound the depth before it runs.
+  if (Status s = check_json_depth(json, "event"); !s.is_ok()) {
+    return Status::corruption(s.message());
+  }
   Event e;
   try {
     std::istringstream is{std::string(json)};

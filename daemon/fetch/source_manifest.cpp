@@ -4,6 +4,8 @@
 
 #include <cereal/archives/json.hpp>  // brings rapidjson, with assertions that throw
 
+#include "events/json_text.h"
+
 namespace distsync {
 namespace {
 
@@ -37,6 +39,8 @@ Status malformed(const std::string& what) {
 }
 
 Result<SourceManifest> parse_document(std::string_view json) {
+  // rapidjson's parser recurses once per level: bound the depth before it runs.
+  if (Status s = check_json_depth(json, "download manifest"); !s.is_ok()) return s;
   rapidjson::Document doc;
   doc.Parse<rapidjson::kParseStopWhenDoneFlag>(json.data(), json.size());
   if (doc.HasParseError()) {

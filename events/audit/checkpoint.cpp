@@ -258,6 +258,9 @@ Result<Checkpoint> checkpoint_from_json(std::string_view line) {
   std::uint64_t seq = 0;
   std::int64_t time_us = 0;
   std::string hash, console, key, sig;
+  if (Status s = check_json_depth(line, "checkpoint"); !s.is_ok()) {
+    return Status::corruption(s.message());
+  }
   try {
     std::istringstream is{std::string(line)};
     cereal::JSONInputArchive ar(is);
