@@ -1,10 +1,10 @@
 #include "events/codec.h"
 
 #include <cereal/archives/json.hpp>
-#include <cereal/archives/portable_binary.hpp>
 #include <cstring>
 #include <sstream>
 
+#include "events/bounded_binary.h"
 #include "events/event_json.h"
 #include "events/json_text.h"
 

@@ -15,8 +15,8 @@ TEST(JsonDepthTest, AcceptsTheLimitAndRefusesOneMore) {
   Status s = check_json_depth(nested(kMaxJsonDepth + 1), "request");
   EXPECT_EQ(s.code(), Status::Code::kInvalidArgument);
   EXPECT_EQ(s.message(), "request JSON nested deeper than 64 levels");
-  EXPECT_TRUE(check_json_depth("{\"a\":[{\"b\":[]}],\"c\":{}}", "x", 3).is_ok());
-  EXPECT_FALSE(check_json_depth("{\"a\":[{\"b\":[]}],\"c\":{}}", "x", 2).is_ok());
+  EXPECT_TRUE(check_json_depth("{\"a\":[{\"b\":[]}],\"c\":{}}", "x", 4).is_ok());
+  EXPECT_FALSE(check_json_depth("{\"a\":[{\"b\":[]}],\"c\":{}}", "x", 3).is_ok());
   EXPECT_TRUE(check_json_depth("", "x").is_ok());
   EXPECT_TRUE(check_json_depth("17", "x", 0).is_ok());
 }
