@@ -11,10 +11,10 @@ std::string_view type_name(const EventPayload& payload) {
 template <std::size_t... I>
 static std::optional<EventPayload> make_by_name(std::string_view type, std::index_sequence<I...>) {
   std::optional<EventPayload> out;
-  ((std::variant_alternative_t<I, EventPayload>::kType == type
-        ? (out.emplace(std::in_place_index<I>), true)
-        : false) ||
-   ...);
+  (void)((std::variant_alternative_t<I, EventPayload>::kType == type
+              ? (out.emplace(std::in_place_index<I>), true)
+              : false) ||
+         ...);
   return out;
 }
 

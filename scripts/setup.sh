@@ -20,6 +20,7 @@ packages=(
   nlohmann-json3-dev              # JSON bodies of control requests and replies
   python3 python3-zmq             # example subscriber and its test; test HTTP server
   rsync                           # benchmark baseline
+  clang libfuzzer-14-dev libclang-rt-14-dev  # fuzz targets (tests/fuzz, scripts/fuzz.sh)
 )
 
 missing=()
