@@ -73,6 +73,58 @@ std::string system_time_zone() {
   return "UTC";
 }
 
+// toml++ limits nested arrays and inline tables (256) but not dotted keys and table headers:
+// "a.a.a…" 100,000 levels deep becomes 100,000 nested tables, whose destructor recurses past
+// the end of the stack. A key path lies on one line, so at most kMaxTomlKeyDots dots per line
+// outside strings and comments bounds every path. A float has one dot; no valid config line
+// comes near the limit.
+constexpr int kMaxTomlKeyDots = 64;
+
+Status check_toml_depth(std::string_view text, std::string_view file_name) {
+  std::size_t line = 1;
+  int dots = 0;
+  char quote = 0;          // '"' or '\'' inside a string, else 0
+  bool multiline = false;  // inside """…""" or '''…'''
+  auto triple = [&](std::size_t i, char q) {
+    return i + 2 < text.size() && text[i + 1] == q && text[i + 2] == q;
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\n') {
+      ++line;
+      dots = 0;
+      if (!multiline) quote = 0;  // a single-line string cannot span lines
+      continue;
+    }
+    if (quote != 0) {
+      if (c == '\\' && quote == '"') {
+        if (i + 1 < text.size() && text[i + 1] != '\n') ++i;
+      } else if (c == quote && (!multiline || triple(i, quote))) {
+        if (multiline) {
+          i += 2;
+          // Up to two more quotes belong to the content: """a""""" ends after five.
+          for (int k = 0; k < 2 && i + 1 < text.size() && text[i + 1] == quote; ++k) ++i;
+        }
+        quote = 0;
+        multiline = false;
+      }
+      continue;
+    }
+    if (c == '#') {
+      while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+      multiline = triple(i, c);
+      if (multiline) i += 2;
+    } else if (c == '.' && ++dots > kMaxTomlKeyDots) {
+      return Status::invalid_argument("config " + std::string(file_name) + ":" +
+                                      std::to_string(line) + ": key nested deeper than " +
+                                      std::to_string(kMaxTomlKeyDots) + " levels");
+    }
+  }
+  return Status::ok();
+}
+
 }  // namespace
 
 DaemonConfig default_config() {
@@ -83,6 +135,7 @@ DaemonConfig default_config() {
 
 Result<DaemonConfig> apply_toml(const DaemonConfig& base, std::string_view toml_text,
                                 std::string_view file_name) {
+  if (Status s = check_toml_depth(toml_text, file_name); !s.is_ok()) return s;
   toml::table table;
   try {
     table = toml::parse(toml_text, file_name);
@@ -94,7 +147,8 @@ Result<DaemonConfig> apply_toml(const DaemonConfig& base, std::string_view toml_
   }
   DaemonConfig c = base;
   for (const auto& entry : table) {
-    const auto& node = entry.second;  // not a structured binding: clang 14 cannot capture one
+    // Not a structured binding: the lambdas below capture `node`, which clang 14 refuses.
+    const toml::node& node = entry.second;
     std::string key(entry.first.str());
     auto want_string = [&](std::string* out) -> Status {
       auto v = node.value<std::string>();

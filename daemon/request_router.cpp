@@ -3,6 +3,8 @@
 #include <exception>
 #include <utility>
 
+#include "events/json_text.h"
+
 namespace distsync {
 
 using nlohmann::json;
@@ -56,6 +58,8 @@ std::string RequestRouter::handle(const std::vector<std::string_view>& frames,
                            " bytes exceeds max_request_bytes " + std::to_string(max_request_bytes)),
                        nullptr);
   }
+  // Depth before parsing: a deep tree would overflow the stack when copied or dumped below.
+  if (Status s = check_json_depth(frames[1], "request"); !s.is_ok()) return reply_error(s, nullptr);
   json body = json::parse(frames[1], nullptr, /*allow_exceptions=*/false);
   if (body.is_discarded()) {
     return reply_error(Status::invalid_argument("request body is not valid JSON"), nullptr);

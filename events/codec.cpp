@@ -1,11 +1,12 @@
 #include "events/codec.h"
 
 #include <cereal/archives/json.hpp>
-#include <cereal/archives/portable_binary.hpp>
 #include <cstring>
 #include <sstream>
 
+#include "events/bounded_binary.h"
 #include "events/event_json.h"
+#include "events/json_text.h"
 
 namespace distsync {
 namespace {
@@ -103,6 +104,10 @@ std::string to_json(const Event& e) {
 }
 
 Result<Event> from_json(std::string_view json) {
+  // rapidjson (under cereal) parses recursively: bound the depth before it runs.
+  if (Status s = check_json_depth(json, "event"); !s.is_ok()) {
+    return Status::corruption(s.message());
+  }
   Event e;
   try {
     std::istringstream is{std::string(json)};

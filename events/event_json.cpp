@@ -43,6 +43,9 @@ std::string payload_json(const EventPayload& p) {
 Result<EventPayload> payload_from_json(std::string_view type, std::string_view json) {
   auto payload = make_payload(type);
   if (!payload) return Status::corruption("unknown event type '" + std::string(type) + "'");
+  if (Status s = check_json_depth(json, "payload"); !s.is_ok()) {
+    return Status::corruption(s.message());
+  }
   try {
     std::istringstream is("{\"payload\":" + std::string(json) + "}");
     cereal::JSONInputArchive ar(is);

@@ -40,4 +40,32 @@ void append_hex(std::string* out, const std::array<std::uint8_t, 32>& h) {
   out->append(buf, sizeof buf);
 }
 
+Status check_json_depth(std::string_view text, std::string_view what, int max_depth) {
+  int depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      // An escape hides the next byte ("\"" and "\\"); \uXXXX digits are never '"' or '\'.
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth) {
+        return Status::invalid_argument(std::string(what) + " JSON nested deeper than " +
+                                        std::to_string(max_depth) + " levels");
+      }
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      // More closers than openers is a syntax error for the parser to report; never going
+      // below zero keeps a stray "]]]" from buying extra depth later.
+      --depth;
+    }
+  }
+  return Status::ok();
+}
+
 }  // namespace distsync

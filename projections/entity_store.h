@@ -8,13 +8,13 @@
 // Value type; not thread-safe (the ProjectionSet serializes access).
 #pragma once
 
-#include <cereal/archives/portable_binary.hpp>
 #include <deque>
 #include <map>
 #include <set>
 #include <sstream>
 #include <string>
 
+#include "events/bounded_binary.h"
 #include "events/log/event_log.h"
 
 namespace distsync {

@@ -20,7 +20,7 @@ packages=(
   nlohmann-json3-dev              # JSON bodies of control requests and replies
   python3 python3-zmq             # example subscriber and its test; test HTTP server
   rsync                           # benchmark baseline
-  clang libclang-rt-14-dev        # scripts/sanitize.sh: ASan/UBSan/TSan, -Wthread-safety
+  clang libfuzzer-14-dev libclang-rt-14-dev  # sanitizers, -Wthread-safety, fuzz targets
 )
 
 # As root (CI), permission tests drop to this unprivileged user (tests/support/test_user.h).

@@ -5,6 +5,7 @@
 #include <cereal/archives/json.hpp>  // brings rapidjson, with assertions that throw
 
 #include "daemon/content/safe_path.h"
+#include "events/json_text.h"
 // rapidjson's MemberIterator == is a template with a non-const `this`, which C++20's reversed
 // candidates make ambiguous; clang says so for every `it == doc.MemberEnd()`, GCC does not.
 #if defined(__clang__)
@@ -44,6 +45,8 @@ Status malformed(const std::string& what) {
 }
 
 Result<SourceManifest> parse_document(std::string_view json) {
+  // rapidjson's parser recurses once per level: bound the depth before it runs.
+  if (Status s = check_json_depth(json, "download manifest"); !s.is_ok()) return s;
   rapidjson::Document doc;
   doc.Parse<rapidjson::kParseStopWhenDoneFlag>(json.data(), json.size());
   if (doc.HasParseError()) {

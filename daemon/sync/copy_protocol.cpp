@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "events/json_text.h"
+
 namespace distsync {
 namespace {
 
@@ -95,6 +97,9 @@ EncodedMessage encode_copy_message(const CopyMessage& message) {
 }
 
 Result<CopyMessage> decode_copy_message(std::string_view verb, std::string_view body) {
+  if (Status s = check_json_depth(body, "copy protocol " + std::string(verb)); !s.is_ok()) {
+    return s;
+  }
   json j = json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) {
     return Status::invalid_argument("copy protocol: " + std::string(verb) +

@@ -270,6 +270,9 @@ bool parse_whole(const std::string& s, Int* v) {
 }  // namespace
 
 Result<Checkpoint> checkpoint_from_json(std::string_view line) {
+  if (Status s = check_json_depth(line, "checkpoint"); !s.is_ok()) {
+    return Status::corruption(s.message());
+  }
   Checkpoint cp;
   std::string first_prev, hash, key, sig;
   // A v2 trailer starts with its version; one without is v1, whose signature covers less

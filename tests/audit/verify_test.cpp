@@ -108,6 +108,21 @@ TEST_P(VerifyTest, EditedPayloadIsNamed) {
   EXPECT_NE(r.summary().find("line " + std::to_string(b + 1)), std::string::npos) << r.summary();
 }
 
+// A record nested 100,000 levels deep would overflow rapidjson's recursive parser (issue 9).
+TEST_P(VerifyTest, DeeplyNestedRecordIsMalformedNotACrash) {
+  auto lines = split_lines(export_text(a_.log, options(&key_)));
+  auto [b, e] = block_of(lines, 4);
+  std::size_t l = b;
+  while (l + 1 < e && lines[l].find("16384") == std::string::npos) ++l;
+  auto pos = lines[l].find("16384");
+  ASSERT_NE(pos, std::string::npos) << lines[l];
+  lines[l].replace(pos, 5, std::string(100000, '[') + std::string(100000, ']'));
+  VerifyReport r = verify_text(join_lines(lines), with_key(key_));
+  EXPECT_EQ(r.problem, VerifyProblem::kMalformed) << r.summary();
+  EXPECT_NE(r.detail.find("JSON nested deeper than 64 levels"), std::string::npos) << r.detail;
+  EXPECT_EQ(r.exit_code(), 1);
+}
+
 TEST_P(VerifyTest, DeletedRecordIsNamed) {
   auto lines = split_lines(export_text(a_.log, options(&key_)));
   auto [b, e] = block_of(lines, 5);

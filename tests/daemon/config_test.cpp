@@ -28,6 +28,42 @@ TEST(ConfigTest, DefaultsDeriveEndpointsFromDataDirAndConsole) {
   EXPECT_TRUE(c->control_endpoint_defaulted);
 }
 
+// toml++ bounds nested arrays but not dotted keys: 100,000 of them became nested tables whose
+// destructor overflowed the stack.
+TEST(ConfigTest, DeeplyDottedKeysAndHeadersAreRefusedBeforeParsing) {
+  std::string dotted = "console_id = \"a\"\n";
+  for (int i = 0; i < 100000; ++i) dotted += "a.";
+  dotted += "a = 1\n";
+  auto c = apply_toml(default_config(), dotted, "deep.toml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().message(), "config deep.toml:2: key nested deeper than 64 levels");
+
+  std::string header = "[a";
+  for (int i = 0; i < 100000; ++i) header += ".a";
+  auto h = apply_toml(default_config(), header + "]\n", "h.toml");
+  ASSERT_FALSE(h.ok());
+  EXPECT_EQ(h.status().message(), "config h.toml:1: key nested deeper than 64 levels");
+
+  std::string arrays = "x = " + std::string(100000, '[') + std::string(100000, ']');
+  EXPECT_FALSE(apply_toml(default_config(), arrays, "a.toml").ok());  // toml++'s own limit
+}
+
+TEST(ConfigTest, DotsInStringsAndCommentsAreNotNesting) {
+  const std::string dots(200, '.');
+  std::string text = "console_id = \"east\" # " + dots + "\n";
+  text += "time_zone = \"Europe/" + dots + "\\\"\"\n";                          // escaped quote
+  text += "refresh_source = '" + dots + "'\n";                                  // literal
+  text += "patches_source = \"\"\"\n" + dots + "\n\"\"" + dots + "\"\"\"\"\n";  // ends """"
+  text += "data_dir = '''" + dots + "\n'" + dots + "'''\n";
+  auto c = apply_toml(default_config(), text, "ok.toml");
+  ASSERT_TRUE(c.ok()) << c.status().to_string();
+  EXPECT_EQ(c->console_id, "east");
+  EXPECT_EQ(c->time_zone, "Europe/" + dots + "\"");
+  EXPECT_EQ(c->refresh_source, dots);
+  EXPECT_EQ(c->patches_source, dots + "\n\"\"" + dots + "\"");
+  EXPECT_EQ(c->data_dir, dots + "\n'" + dots);
+}
+
 TEST(ConfigTest, ConsoleDefaultsToHostnameAndDataDirIsMadeAbsolute) {
   auto c = load_config(ConfigFlags{}, "");
   ASSERT_TRUE(c.ok()) << c.status().to_string();

@@ -57,6 +57,31 @@ TEST(RequestRouterTest, ArgsOfTheWrongTypeAreInvalidArgumentNotACrash) {
   EXPECT_EQ(reply["result"]["n"], 42);
 }
 
+std::string nested_request(int depth) {
+  // The body object is level 1, "args" level 2: `depth` levels in all.
+  return R"({"op":"echo","args":{"x":)" + std::string(depth - 2, '[') +
+         std::string(depth - 2, ']') + "}}";
+}
+
+TEST(RequestRouterTest, RequestNestedDeeperThanTheLimitIsRefusedBeforeParsing) {
+  auto r = make_router();
+  // 100,000 levels overflowed the stack when the handler's args were copied (issue 9).
+  json deep = handle(r, {"DSYNC1", nested_request(100000)}, 1 << 20);
+  EXPECT_EQ(deep["ok"], false);
+  EXPECT_EQ(deep["error"]["code"], "invalid_argument");
+  EXPECT_EQ(deep["error"]["message"], "request JSON nested deeper than 64 levels");
+
+  json over = handle(r, {"DSYNC1", nested_request(65)});
+  EXPECT_EQ(over["error"]["message"], "request JSON nested deeper than 64 levels");
+  json at = handle(r, {"DSYNC1", nested_request(64)});
+  EXPECT_EQ(at["ok"], true) << at.dump();
+  // Brackets inside strings are data, not nesting, also after escaped quotes and backslashes.
+  std::string s = std::string(500, '[') + R"(\\\")" + std::string(500, '{');
+  json in_string = handle(r, {"DSYNC1", R"({"op":"echo","args":{"s":")" + s + "\"}}"}, 2048);
+  EXPECT_EQ(in_string["ok"], true) << in_string.dump();
+  EXPECT_EQ(in_string["result"]["s"], std::string(500, '[') + "\\\"" + std::string(500, '{'));
+}
+
 TEST(RequestRouterTest, EveryMalformedEnvelopeGetsAnInvalidArgumentReply) {
   auto r = make_router();
   std::string big(2000, ' ');

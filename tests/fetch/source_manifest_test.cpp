@@ -16,6 +16,15 @@ TEST(SourceManifestTest, RenderThenParseRoundTrips) {
   EXPECT_EQ(*back, m);
 }
 
+TEST(SourceManifestTest, DeeplyNestedManifestIsRefusedBeforeParsing) {
+  // rapidjson recurses once per level; 100,000 levels overflowed the stack.
+  std::string deep = R"({"format":"distsync-manifest","version":1,"files":)" +
+                     std::string(100000, '[') + std::string(100000, ']') + "}";
+  Result<SourceManifest> m = parse_source_manifest(deep);
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.status().message(), "download manifest JSON nested deeper than 64 levels");
+}
+
 TEST(SourceManifestTest, ParsesTheDocumentedExampleAndLowercasesDigests) {
   std::string upper(64, 'A');
   Result<SourceManifest> m = parse_source_manifest(

@@ -121,6 +121,29 @@ TEST(DaemonSurfaceTest, MalformedRequestsGetErrorRepliesAndTheDaemonKeepsServing
   EXPECT_EQ(ok["result"]["console_id"], "east");
 }
 
+// Issue 9: one 200 KB request nested 100,000 levels deep overflowed the daemon's stack in the
+// JSON copy. It is refused before parsing, and the daemon keeps serving.
+TEST(DaemonSurfaceTest, DeeplyNestedRequestIsRefusedAndTheDaemonKeepsServing) {
+  TempDir dir;
+  DaemonHarness d(dir.sub("data"), "east");
+  ASSERT_TRUE(d.ready()) << d.process().stderr_text();
+  zmq::context_t ctx;
+  constexpr int kDepth = 100000;
+  std::string deep =
+      R"({"op":"status","args":{"x":)" + std::string(kDepth, '[') + std::string(kDepth, ']') + "}}";
+  ASSERT_LT(deep.size(), std::size_t{1} << 20);  // well under max_request_bytes
+  json reply = raw_request(ctx, d.control_endpoint(), {"DSYNC1", deep});
+  ASSERT_TRUE(reply.is_object()) << reply.dump() << d.process().stderr_text();
+  EXPECT_EQ(reply["ok"], false);
+  EXPECT_EQ(reply["error"]["code"], "invalid_argument");
+  EXPECT_EQ(reply["error"]["message"], "request JSON nested deeper than 64 levels");
+
+  auto status = client_for(d)->call("status");
+  ASSERT_TRUE(status.ok()) << status.status().to_string();
+  EXPECT_EQ((*status)["console_id"], "east");
+  EXPECT_FALSE(d.process().wait_exit(0ms).has_value()) << "the daemon died";
+}
+
 // The bus tails the log, so another process's appends (a second console on the same data
 // dir) are published too, as [type][seq][json].
 TEST(DaemonSurfaceTest, BusPublishesEventsAppendedByAnotherProcess) {

@@ -27,6 +27,15 @@ TEST(CopyProtocolTest, EveryMessageRoundTrips) {
   }
 }
 
+TEST(CopyProtocolTest, DeeplyNestedBodyIsRefusedBeforeParsing) {
+  std::string deep =
+      R"({"dispatch":1,"files":)" + std::string(100000, '[') + std::string(100000, ']') + "}";
+  Result<CopyMessage> m = decode_copy_message("TASK", deep);
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.status().code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(m.status().message(), "copy protocol TASK JSON nested deeper than 64 levels");
+}
+
 TEST(CopyProtocolTest, UntrustedFramesAreRefusedNotCrashed) {
   EXPECT_FALSE(decode_copy_message("EXPLODE", "{}").ok());
   EXPECT_FALSE(decode_copy_message("TASK", "not json").ok());

@@ -5,6 +5,8 @@
 #include <zmq.hpp>
 #include <zmq_addon.hpp>
 
+#include "events/json_text.h"
+
 namespace distsync {
 
 using nlohmann::json;
@@ -61,6 +63,9 @@ class ControlClient::Impl {
         }
         if (reply.size() != 2 || reply[0].to_string_view() != kTag) {
           return Status::corruption("malformed reply from " + endpoint_);
+        }
+        if (Status s = check_json_depth(reply[1].to_string_view(), "reply"); !s.is_ok()) {
+          return Status::corruption(s.message() + " (from " + endpoint_ + ")");
         }
         json r = json::parse(reply[1].to_string_view(), nullptr, false);
         if (r.is_discarded() || !r.is_object()) {
