@@ -21,6 +21,12 @@ packages=(
   python3 python3-zmq             # example subscriber and its test; test HTTP server
   rsync                           # benchmark baseline
   clang libfuzzer-14-dev libclang-rt-14-dev  # sanitizers, -Wthread-safety, fuzz targets
+  libsmbclient-dev samba smbclient  # SMB targets; a real smbd and client for their tests
+  libcpp-httplib-dev              # the web console's HTTP server
+  chromium chromium-driver python3-selenium  # the web console's browser tests
+  libsystemd-dev systemd          # sd_notify readiness; systemd-analyze verify in tests
+  dpkg-dev fakeroot lintian file man-db  # the .deb (CPack, dpkg-shlibdeps) and its checks
+  iproute2 util-linux             # network namespaces for WAN checks; setpriv/runuser
 )
 
 # As root (CI), permission tests drop to this unprivileged user (tests/support/test_user.h).
