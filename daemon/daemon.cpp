@@ -25,34 +25,7 @@ std::string this_hostname() {
   return buf;
 }
 
-Result<std::uint64_t> get_u64(const json& args, const char* key, std::uint64_t fallback) {
-  auto it = args.find(key);
-  if (it == args.end() || it->is_null()) return fallback;
-  if (!it->is_number_unsigned() && !(it->is_number_integer() && it->get<std::int64_t>() >= 0)) {
-    return Status::invalid_argument(std::string("\"") + key + "\" must be a non-negative integer");
-  }
-  return it->get<std::uint64_t>();
-}
-
 }  // namespace
-
-Result<ReadRange> parse_read_range(const json& args, std::uint64_t head) {
-  auto from = get_u64(args, "from", 1);
-  if (!from.ok()) return from.status();
-  auto to = get_u64(args, "to", head);
-  if (!to.ok()) return to.status();
-  auto limit = get_u64(args, "limit", kMaxReadLimit);
-  if (!limit.ok()) return limit.status();
-  if (*limit == 0 || *limit > kMaxReadLimit) {
-    return Status::invalid_argument("\"limit\" must be between 1 and " +
-                                    std::to_string(kMaxReadLimit));
-  }
-  ReadRange r;
-  r.from = *from == 0 ? 1 : *from;
-  r.to = *to;
-  r.limit = static_cast<std::size_t>(*limit);
-  return r;
-}
 
 class Daemon::Impl {
  public:
@@ -66,14 +39,6 @@ class Daemon::Impl {
   std::unique_ptr<ControlServer> control;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   bool running = false;
-
-  void register_builtin_ops() {
-    router.add("status", [this](const json&) -> Result<json> { return status(); });
-    router.add("events.head", [this](const json&) -> Result<json> {
-      return json{{"last_seq", log->last_seq()}, {"last_hash", to_hex(log->last_hash())}};
-    });
-    router.add("events.read", [this](const json& args) -> Result<json> { return read(args); });
-  }
 
   json status() {
     json pending = json::object();
@@ -93,18 +58,6 @@ class Daemon::Impl {
                 {"pid", static_cast<std::int64_t>(getpid())}};
   }
 
-  Result<json> read(const json& args) {
-    std::uint64_t head = log->last_seq();
-    auto range = parse_read_range(args, head);
-    if (!range.ok()) return range.status();
-    json events = json::array();
-    if (range->from <= range->to) {
-      auto read = log->read(range->from, range->to, range->limit);
-      if (!read.ok()) return read.status();
-      for (const Event& e : *read) events.push_back(json::parse(to_json(e)));
-    }
-    return json{{"events", std::move(events)}, {"last_seq", head}};
-  }
 };
 
 Daemon::Daemon(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -145,7 +98,6 @@ Result<std::unique_ptr<Daemon>> Daemon::open(DaemonConfig config, DaemonHooks ho
   if (!bus.ok()) return bus.status();
   impl->bus = std::move(bus).value();
 
-  impl->register_builtin_ops();
   auto control = ControlServer::bind({c.control_endpoint, c.max_request_bytes}, &impl->router);
   if (!control.ok()) return control.status();
   impl->control = std::move(control).value();
@@ -153,6 +105,8 @@ Result<std::unique_ptr<Daemon>> Daemon::open(DaemonConfig config, DaemonHooks ho
 }
 
 RequestRouter& Daemon::router() { return impl_->router; }
+
+nlohmann::json Daemon::status() { return impl_->status(); }
 
 void Daemon::add_pending_source(std::string name, std::function<json()> source) {
   DISTSYNC_CHECK(!impl_->running);

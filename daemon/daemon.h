@@ -2,10 +2,10 @@
 // control endpoint together.
 //
 // open() takes the console lock, opens the LMDB event log (telling the optional Folder of
-// every event), appends ConsoleStarted, binds the bus and the control endpoint, and
-// registers the built-in ops ("status", "events.read", "events.head"). Other parts of the
-// daemon register their own ops on router() and contribute to status' "pending" object via
-// add_pending_source() before run(). run() serves until its stop fd becomes readable (a
+// every event), appends ConsoleStarted, and binds the bus and the control endpoint. Every
+// control op, "status" and "events.*" included, is registered on router() from
+// daemon/handlers/ before run(); other parts contribute to status' "pending" object via
+// add_pending_source(). run() serves until its stop fd becomes readable (a
 // signal's self-pipe), then stops the control endpoint, publishes the remaining events,
 // drains in-flight appends (closes the log) and joins its threads.
 // The Daemon is driven from one thread. The Folder must outlive the Daemon.
@@ -51,6 +51,9 @@ class Daemon {
 
   EventLog& log();
   const DaemonConfig& config() const;
+  // The "status" reply: version, console_id, last_seq, uptime_s, pending, endpoints,
+  // data_dir, pid. On the control thread only.
+  nlohmann::json status();
 
   // "distsyncd ready console=<id> control=<endpoint> bus=<endpoint>"
   std::string ready_line() const;
@@ -64,14 +67,5 @@ class Daemon {
   explicit Daemon(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
-
-// Parses {"from":N,"to":N,"limit":N} for "events.read"; defaults from 1, to the head, limit
-// kMaxReadLimit. Pure; exposed for tests.
-struct ReadRange {
-  std::uint64_t from = 1;
-  std::uint64_t to = 0;
-  std::size_t limit = kMaxReadLimit;
-};
-Result<ReadRange> parse_read_range(const nlohmann::json& args, std::uint64_t head);
 
 }  // namespace distsync

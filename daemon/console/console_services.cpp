@@ -3,16 +3,16 @@
 #include <spdlog/spdlog.h>
 
 #include "daemon/content/durable_file.h"
-#include "daemon/downloads/download_handlers.h"
 #include "daemon/downloads/download_service.h"
 #include "daemon/downloads/download_source_check.h"
 #include "daemon/handlers/command_runner.h"
+#include "daemon/handlers/download_handlers.h"
+#include "daemon/handlers/event_handlers.h"
+#include "daemon/handlers/history_handlers.h"
 #include "daemon/handlers/schedule_handlers.h"
 #include "daemon/handlers/server_handlers.h"
-#include "daemon/handlers/sync_start_handler.h"
-#include "daemon/history/history_handlers.h"
+#include "daemon/handlers/sync_handlers.h"
 #include "daemon/scheduler/scheduler.h"
-#include "daemon/sync/sync_handlers.h"
 #include "daemon/sync/sync_service.h"
 
 namespace distsync {
@@ -93,6 +93,7 @@ Status ConsoleServices::attach(Daemon& daemon) {
   dso.datafiles_dir = d.config.datafiles_dir;
   d.downloads = std::make_unique<DownloadService>(log, d.projections, dso);
 
+  register_event_handlers(router, daemon);
   register_server_handlers(router, *d.runner);
   ScheduleHandlerOptions sho;
   sho.console = d.config.console_id;
@@ -100,8 +101,7 @@ Status ConsoleServices::attach(Daemon& daemon) {
   sho.download_sources = [&d] { return d.download_sources(); };
   sho.on_change = [&d] { d.scheduler->wake(); };
   register_schedule_handlers(router, *d.runner, sho);
-  register_sync_start_handler(router, *d.runner);
-  register_sync_handlers(router, *d.sync);
+  register_sync_handlers(router, *d.runner, *d.sync);
   register_download_handlers(
       router, *d.runner, *d.downloads,
       {DownloadSources{{"refresh", d.config.refresh_source}, {"patches", d.config.patches_source}}});

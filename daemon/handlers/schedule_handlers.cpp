@@ -1,8 +1,9 @@
 #include "daemon/handlers/schedule_handlers.h"
 
 #include "daemon/commands/ids.h"
-#include "daemon/handlers/as_of.h"
+#include "daemon/history/as_of.h"
 #include "daemon/handlers/json_bridge.h"
+#include "daemon/handlers/request_args.h"
 #include "daemon/wall_clock.h"
 #include "projections/calendar/iso_time.h"
 #include "projections/calendar/recurrence.h"
@@ -58,15 +59,6 @@ Status spec_from_args(const nlohmann::json& args, const std::string& default_zon
   return Status::ok();
 }
 
-std::vector<std::string> ids_arg(const nlohmann::json& args) {
-  std::vector<std::string> ids;
-  if (auto it = args.find("ids"); it != args.end() && it->is_array()) {
-    for (const auto& v : *it) {
-      if (v.is_string()) ids.push_back(v.get<std::string>());
-    }
-  }
-  return ids;
-}
 
 }  // namespace
 
@@ -117,8 +109,9 @@ void register_schedule_handlers(RequestRouter& router, CommandRunner& runner,
   });
 
   router.add("schedule.edit", [&runner, opts, changed](const nlohmann::json& args) -> Result<nlohmann::json> {
-    std::string id = args.value("id", "");
-    if (id.empty()) return Status::invalid_argument("missing argument 'id'");
+    auto id_arg = required_string(args, "id");
+    if (!id_arg.ok()) return id_arg.status();
+    const std::string id = *id_arg;
     const std::int64_t now = wall_clock_us();
     ScheduleSpec spec;
     auto r = runner.run([&](const ProjectedState& st, auto* out) -> Status {
@@ -136,7 +129,9 @@ void register_schedule_handlers(RequestRouter& router, CommandRunner& runner,
   });
 
   router.add("schedule.delete", [&runner, changed](const nlohmann::json& args) -> Result<nlohmann::json> {
-    auto ids = ids_arg(args);
+    auto listed = optional_string_list(args, "ids", "schedule ids");
+    if (!listed.ok()) return listed.status();
+    const std::vector<std::string>& ids = *listed;
     if (ids.empty()) return Status::invalid_argument("name at least one schedule id");
     auto r = runner.run([&](const ProjectedState& st, auto* out) -> Status {
       for (const std::string& id : ids) {
@@ -151,16 +146,19 @@ void register_schedule_handlers(RequestRouter& router, CommandRunner& runner,
   });
 
   router.add("schedule.list", [&runner](const nlohmann::json& args) -> Result<nlohmann::json> {
-    const std::size_t next = std::min<std::size_t>(args.value("next", 3), 100);
+    auto next_arg = optional_uint(args, "next", 3);
+    if (!next_arg.ok()) return next_arg.status();
+    const std::size_t next = static_cast<std::size_t>(std::min<std::uint64_t>(*next_arg, 100));
     const std::int64_t now = wall_clock_us();
     auto list = [&](const ProjectedState& st) {
       nlohmann::json schedules = nlohmann::json::array();
       for (const auto& [id, rec] : st.schedules.schedules.items()) schedules.push_back(schedule_json(rec, next, now));
       return nlohmann::json{{"schedules", schedules}, {"as_of_seq", st.seq}};
     };
-    if (args.contains("as_of")) {
-      if (!args["as_of"].is_string()) return Status::invalid_argument("as_of must be a string");
-      auto seq = resolve_as_of(runner.log(), args["as_of"].get<std::string>(), now);
+    auto as_of = optional_string(args, "as_of", "");
+    if (!as_of.ok()) return as_of.status();
+    if (!as_of->empty()) {
+      auto seq = resolve_as_of(runner.log(), *as_of, now);
       if (!seq.ok()) return seq.status();
       auto state = state_as_of(runner.log(), *seq);
       if (!state.ok()) return state.status();
@@ -170,10 +168,14 @@ void register_schedule_handlers(RequestRouter& router, CommandRunner& runner,
   });
 
   router.add("schedule.preview", [&runner, opts](const nlohmann::json& args) -> Result<nlohmann::json> {
-    const std::size_t next = std::min<std::size_t>(args.value("next", 5), 100);
+    auto next_arg = optional_uint(args, "next", 5);
+    if (!next_arg.ok()) return next_arg.status();
+    const std::size_t next = static_cast<std::size_t>(std::min<std::uint64_t>(*next_arg, 100));
     const std::int64_t now = wall_clock_us();
     Recurrence r;
-    std::string id = args.value("id", "");
+    auto id_arg = optional_string(args, "id", "");
+    if (!id_arg.ok()) return id_arg.status();
+    const std::string id = *id_arg;
     if (!id.empty()) {
       auto found = runner.read([&](const ProjectedState& st) -> std::optional<Recurrence> {
         const ScheduleRecord* rec = st.schedules.find(id);
@@ -196,12 +198,13 @@ void register_schedule_handlers(RequestRouter& router, CommandRunner& runner,
   });
 
   router.add("schedule.run", [&runner, opts, sources](const nlohmann::json& args) -> Result<nlohmann::json> {
-    auto ids = ids_arg(args);
+    auto ids = optional_string_list(args, "ids", "schedule ids");
+    if (!ids.ok()) return ids.status();
     std::vector<Started> started;
     DownloadSources src = sources();
     auto r = runner.run([&](const ProjectedState& st, auto* out) {
       started.clear();
-      return decide_schedule_run(st, opts->console, ids, src, out, &started);
+      return decide_schedule_run(st, opts->console, *ids, src, out, &started);
     });
     if (!r.ok()) return r.status();
     nlohmann::json out = nlohmann::json::array();

@@ -1,20 +1,13 @@
 #include "daemon/handlers/server_handlers.h"
 
 #include "daemon/commands/server_commands.h"
-#include "daemon/handlers/as_of.h"
+#include "daemon/history/as_of.h"
 #include "daemon/handlers/json_bridge.h"
+#include "daemon/handlers/request_args.h"
 #include "daemon/wall_clock.h"
 
 namespace distsync {
 namespace {
-
-Result<std::string> string_arg(const nlohmann::json& args, const char* key) {
-  auto it = args.find(key);
-  if (it == args.end() || !it->is_string() || it->get<std::string>().empty()) {
-    return Status::invalid_argument(std::string("missing argument '") + key + "'");
-  }
-  return it->get<std::string>();
-}
 
 nlohmann::json appended(const Result<AppendResult>& r) {
   return {{"first_seq", r->first_seq}, {"last_seq", r->last_seq}};
@@ -40,7 +33,7 @@ void register_server_handlers(RequestRouter& router, CommandRunner& runner) {
   });
 
   router.add("server.edit", [&runner](const nlohmann::json& args) -> Result<nlohmann::json> {
-    auto name = string_arg(args, "name");
+    auto name = required_string(args, "name");
     if (!name.ok()) return name.status();
     ServerSpec spec;
     auto r = runner.run([&](const ProjectedState& st, auto* out) -> Status {
@@ -56,11 +49,12 @@ void register_server_handlers(RequestRouter& router, CommandRunner& runner) {
   });
 
   router.add("server.remove", [&runner](const nlohmann::json& args) -> Result<nlohmann::json> {
-    auto name = string_arg(args, "name");
+    auto name = required_string(args, "name");
     if (!name.ok()) return name.status();
-    bool force = args.value("force", false);
+    auto force = optional_bool(args, "force", false);
+    if (!force.ok()) return force.status();
     auto r = runner.run([&](const ProjectedState& st, auto* out) {
-      return decide_server_remove(st, *name, force, out);
+      return decide_server_remove(st, *name, *force, out);
     });
     if (!r.ok()) return r.status();
     return nlohmann::json{{"removed", *name}, {"appended", appended(r)}};
@@ -76,9 +70,10 @@ void register_server_handlers(RequestRouter& router, CommandRunner& runner) {
       }
       return nlohmann::json{{"servers", servers}, {"as_of_seq", st.seq}};
     };
-    if (args.contains("as_of")) {
-      if (!args["as_of"].is_string()) return Status::invalid_argument("as_of must be a string");
-      auto seq = resolve_as_of(runner.log(), args["as_of"].get<std::string>(), wall_clock_us());
+    auto as_of = optional_string(args, "as_of", "");
+    if (!as_of.ok()) return as_of.status();
+    if (!as_of->empty()) {
+      auto seq = resolve_as_of(runner.log(), *as_of, wall_clock_us());
       if (!seq.ok()) return seq.status();
       auto state = state_as_of(runner.log(), *seq);
       if (!state.ok()) return state.status();

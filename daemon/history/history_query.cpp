@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <set>
 
-#include "daemon/handlers/as_of.h"
+#include "daemon/history/as_of.h"
 #include "daemon/history/event_summary.h"
 #include "events/catalog.h"
 #include "projections/history_index.h"

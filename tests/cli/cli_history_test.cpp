@@ -51,6 +51,7 @@ TEST_F(CliHistoryTest, FiltersByServerTypeConsoleAndTime) {
   ASSERT_EQ(alpha.size(), 2u);
   EXPECT_EQ(alpha[0]["type"], "ServerAdded");
   EXPECT_EQ(alpha[1]["type"], "ServerEdited");
+  EXPECT_EQ(alpha[1]["server"], "alpha");  // --json carries the server the table shows
   auto added = history({"--type", "ServerAdded"});
   ASSERT_EQ(added.size(), 2u);
   EXPECT_EQ(added[1]["payload"]["server"]["name"], "beta");
@@ -73,6 +74,14 @@ TEST_F(CliHistoryTest, FiltersByServerTypeConsoleAndTime) {
   auto unknown = cli({"history", "--type", "NoSuchEvent"});
   EXPECT_EQ(unknown.exit_code, 1);
   EXPECT_TRUE(one_line_error(unknown)) << unknown.err;
+  auto started = history({"--type", "ConsoleStarted"});
+  ASSERT_EQ(started.size(), 1u);
+  EXPECT_TRUE(started[0]["server"].is_null());
+  // Server-supplied text reaches the terminal without control characters.
+  auto hostile = cli({"server", "edit", "\x1b[2Jevil", "--disable"});
+  EXPECT_EQ(hostile.exit_code, 1);
+  EXPECT_EQ(hostile.err.find('\x1b'), std::string::npos) << hostile.err;
+  EXPECT_NE(hostile.err.find("?[2Jevil"), std::string::npos) << hostile.err;
 }
 
 TEST_F(CliHistoryTest, JobTimelineAndScheduleFilter) {

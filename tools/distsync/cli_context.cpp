@@ -37,27 +37,50 @@ std::chrono::milliseconds CliContext::timeout() const {
   return std::chrono::milliseconds(static_cast<std::int64_t>(options_.timeout_s * 1000));
 }
 
-Result<std::unique_ptr<ControlClient>> CliContext::connect() const {
-  auto config = this->config();
-  if (!config.ok()) return config.status();
-  auto endpoint = resolve_control_endpoint(*config, options_.endpoint);
-  if (!endpoint.ok()) return endpoint.status();
-  return ControlClient::connect(*endpoint, timeout());
+Result<ControlClient*> CliContext::client() {
+  if (!client_) {
+    auto config = this->config();
+    if (!config.ok()) return config.status();
+    auto endpoint = resolve_control_endpoint(*config, options_.endpoint);
+    if (!endpoint.ok()) return endpoint.status();
+    auto client = ControlClient::connect(*endpoint, timeout());
+    if (!client.ok()) return client.status();
+    client_ = std::move(client).value();
+  }
+  return client_.get();
+}
+
+Result<nlohmann::json> CliContext::request(const std::string& op, const nlohmann::json& args) {
+  auto client = this->client();
+  if (!client.ok()) return client.status();
+  return (*client)->call(op, args);
 }
 
 int CliContext::request(const std::string& op, const nlohmann::json& args,
                         const std::function<void(const nlohmann::json&)>& print) {
-  auto client = connect();
-  if (!client.ok()) return fail(client.status());
-  auto reply = (*client)->call(op, args);
+  auto reply = request(op, args);
   if (!reply.ok()) return fail(reply.status());
   if (json()) print_json_line(*reply);
   else print(*reply);
   return kExitOk;
 }
 
+std::string printable(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) {
+      out += (c == '\t' || c == '\n' || c == '\r') ? ' ' : '?';
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 int CliContext::fail(const Status& status) {
-  err_ << "distsync: " << status.message() << "\n";
+  err_ << "distsync: " << printable(status.message()) << "\n";
   return kExitFailure;
 }
 
@@ -66,7 +89,14 @@ void CliContext::print_json_line(const nlohmann::json& value) {
   out_.flush();
 }
 
-void CliContext::print_table(const std::vector<std::vector<std::string>>& rows) {
+void CliContext::print_table(const std::vector<std::vector<std::string>>& raw) {
+  // Cells carry server-supplied text (names, reasons, paths): no control character reaches
+  // the terminal.
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& row : raw) {
+    rows.emplace_back();
+    for (const auto& cell : row) rows.back().push_back(printable(cell));
+  }
   std::vector<std::size_t> width;
   for (const auto& row : rows) {
     if (width.size() < row.size()) width.resize(row.size());

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "daemon/config.h"
@@ -42,22 +43,29 @@ class CliContext {
   void add_global_options(CLI::App& app);
 
   Result<DaemonConfig> config() const;
-  // A client for the resolved control endpoint.
-  Result<std::unique_ptr<ControlClient>> connect() const;
+  // The connection every request of this command uses, made on first use to the resolved
+  // control endpoint. Commands talk to the daemon through request(); this is for what
+  // needs the client itself (an EventStream that reads the gaps of the bus).
+  Result<ControlClient*> client();
 
   bool json() const { return options_.json; }
   std::chrono::milliseconds timeout() const;
   std::ostream& out() { return out_; }
 
+  // Sends one request and returns its result (an error reply as its Status). Every command
+  // reaches the daemon through one of these two.
+  Result<nlohmann::json> request(const std::string& op,
+                                 const nlohmann::json& args = nlohmann::json::object());
   // Sends one request; prints the reply as a JSON line with --json, else through `print`.
   // Returns the exit code.
   int request(const std::string& op, const nlohmann::json& args,
               const std::function<void(const nlohmann::json&)>& print);
 
-  // Prints "distsync: <message>" on stderr; returns kExitFailure.
+  // Prints "distsync: <message>" on stderr, control characters replaced (printable());
+  // returns kExitFailure.
   int fail(const Status& status);
   void print_json_line(const nlohmann::json& value);
-  // Left-aligned columns, two spaces apart.
+  // Left-aligned columns, two spaces apart; cells go through printable().
   void print_table(const std::vector<std::vector<std::string>>& rows);
   // "seq time console type correlation" for humans; the codec's JSON line with --json.
   void print_event(const Event& e);
@@ -66,12 +74,17 @@ class CliContext {
 
  private:
   GlobalOptions options_;
+  std::unique_ptr<ControlClient> client_;
   std::ostream& out_;
   std::ostream& err_;
 };
 
 // "2026-03-01T12:00:00.123456Z"
 std::string format_time_us(std::int64_t time_us);
+
+// `text` safe for a terminal: tab, CR and LF become a space, every other control character
+// (ESC included, so no escape sequence) a '?'. UTF-8 passes unchanged.
+std::string printable(std::string_view text);
 
 // Command groups.
 void register_status_command(CLI::App& app, CliContext& ctx);

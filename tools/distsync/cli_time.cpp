@@ -2,7 +2,7 @@
 
 #include <chrono>
 
-#include "daemon/handlers/as_of.h"
+#include "daemon/history/as_of.h"
 #include "projections/calendar/iso_time.h"
 #include "tools/distsync/cli_context.h"
 

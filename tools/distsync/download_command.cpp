@@ -51,13 +51,13 @@ std::string summary(const std::string& id, const json& d) {
          human_bytes(d.value("bytes_fetched", 0.0)) + " transferred";
 }
 
-int follow(CliContext& ctx, ControlClient& client, const std::string& id) {
+int follow(CliContext& ctx, const std::string& id) {
   const bool tty = !ctx.json() && isatty(STDOUT_FILENO) && &ctx.out() == &std::cout;
   std::string last_line;
   auto last_print = std::chrono::steady_clock::time_point{};
   bool drawn = false;
   for (;;) {
-    auto d = client.call("download.status", {{"id", id}});
+    auto d = ctx.request("download.status", {{"id", id}});
     if (!d.ok()) return ctx.fail(d.status());
     std::string status = d->value("status", "");
     if (status != "running") {
@@ -86,11 +86,9 @@ int follow(CliContext& ctx, ControlClient& client, const std::string& id) {
 }
 
 int run_start(CliContext& ctx, const std::string& kind, const StartFlags& flags) {
-  auto client = ctx.connect();
-  if (!client.ok()) return ctx.fail(client.status());
   json args{{"kind", kind}};
   if (!flags.only.empty()) args["only"] = flags.only;
-  auto started = (*client)->call("download.start", args);
+  auto started = ctx.request("download.start", args);
   if (!started.ok()) return ctx.fail(started.status());
   std::string id = started->value("download", "");
   if (!flags.wait) {
@@ -102,7 +100,7 @@ int run_start(CliContext& ctx, const std::string& kind, const StartFlags& flags)
     return kExitOk;
   }
   if (!ctx.json()) ctx.out() << "download " << id << " (" << kind << ") started\n" << std::flush;
-  return follow(ctx, **client, id);
+  return follow(ctx, id);
 }
 
 void print_list(CliContext& ctx, const json& reply) {

@@ -14,10 +14,8 @@ struct TailOptions {
 constexpr std::uint64_t kDefaultHistory = 10;
 
 int run_tail(CliContext& ctx, const TailOptions& opt) {
-  auto client = ctx.connect();
-  if (!client.ok()) return ctx.fail(client.status());
   // The bus endpoint comes from the daemon itself, so it is right whatever the config says.
-  auto status = (*client)->call("status");
+  auto status = ctx.request("status");
   if (!status.ok()) return ctx.fail(status.status());
   std::string bus = status->value("bus_endpoint", "");
   std::uint64_t head = status->value("last_seq", std::uint64_t{0});
@@ -26,7 +24,9 @@ int run_tail(CliContext& ctx, const TailOptions& opt) {
 
   EventStreamOptions options;
   options.from_seq = from;
-  auto stream = EventStream::open(client->get(), bus, options);
+  auto client = ctx.client();  // the stream reads gaps with events.read on it
+  if (!client.ok()) return ctx.fail(client.status());
+  auto stream = EventStream::open(*client, bus, options);
   if (!stream.ok()) return ctx.fail(stream.status());
   // Without --follow, stop at the head as it was when the command started.
   std::uint64_t stop_at = opt.follow ? UINT64_MAX : std::max(head, (*stream)->known_head());

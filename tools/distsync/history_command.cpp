@@ -65,17 +65,26 @@ class HistoryPrinter {
     if (!ctx_.json())
       rows_.push_back({"TIME (" + zone_ + ")", "CONSOLE", "EVENT", "SERVER", "DETAIL"});
   }
-  void add(const Event& e) {
-    if (ctx_.json()) {
-      ctx_.out() << to_json(e) << "\n";
-      return;
-    }
+  // The event's own server, else its job's or schedule's; "" when unknown.
+  std::string server_of(const Event& e) const {
     std::string server = event_server(e);
     if (server.empty()) {
       auto it = servers_.find(e.correlation);
       if (it != servers_.end()) server = it->second;
     }
     if (server.empty() && server_) server = *server_;  // a job of the filtered server
+    return server;
+  }
+  // With --json: the event's JSON (events/codec.h) plus "server", as the table shows it
+  // (null when unknown).
+  void add(const Event& e) {
+    const std::string server = server_of(e);
+    if (ctx_.json()) {
+      json j = json::parse(to_json(e));
+      j["server"] = server.empty() ? json(nullptr) : json(server);
+      ctx_.print_json_line(j);
+      return;
+    }
     rows_.push_back({format_local_minute(e.time_us, zone_), e.console, std::string(e.type()),
                      server.empty() ? "-" : server, summarize_event(e)});
   }
@@ -94,9 +103,9 @@ class HistoryPrinter {
   std::vector<std::vector<std::string>> rows_;
 };
 
-int print_timeline(CliContext& ctx, ControlClient& client, const std::string& job,
+int print_timeline(CliContext& ctx, const std::string& job,
                    const std::string& zone) {
-  auto reply = client.call("history.job", json{{"job", job}});
+  auto reply = ctx.request("history.job", json{{"job", job}});
   if (!reply.ok()) return ctx.fail(reply.status());
   if (ctx.json()) {
     ctx.print_json_line(*reply);
@@ -154,9 +163,9 @@ int print_timeline(CliContext& ctx, ControlClient& client, const std::string& jo
   return kExitOk;
 }
 
-int follow(CliContext& ctx, ControlClient& client, const json& args, std::uint64_t after,
+int follow(CliContext& ctx, const json& args, std::uint64_t after,
            HistoryPrinter& printer) {
-  auto status = client.call("status");
+  auto status = ctx.request("status");
   if (!status.ok()) return ctx.fail(status.status());
   auto filter = parse_history_filter(args, cli_now_us(), "UTC");
   if (!filter.ok()) return ctx.fail(filter.status());
@@ -169,7 +178,9 @@ int follow(CliContext& ctx, ControlClient& client, const json& args, std::uint64
 
   EventStreamOptions options;
   options.from_seq = after + 1;
-  auto stream = EventStream::open(&client, status->value("bus_endpoint", ""), options);
+  auto client = ctx.client();  // the stream reads gaps with events.read on it
+  if (!client.ok()) return ctx.fail(client.status());
+  auto stream = EventStream::open(*client, status->value("bus_endpoint", ""), options);
   if (!stream.ok()) return ctx.fail(stream.status());
   for (;;) {
     auto next = (*stream)->next(std::chrono::hours(1));
@@ -181,7 +192,7 @@ int follow(CliContext& ctx, ControlClient& client, const json& args, std::uint64
       if (!e.correlation.empty() && looked_up.insert(e.correlation).second &&
           !printer.knows(e.correlation)) {
         // A job (or schedule) that began before --follow did: its first event names it.
-        auto first = client.call("history.query", json{{"job", e.correlation}, {"limit", 1}});
+        auto first = ctx.request("history.query", json{{"job", e.correlation}, {"limit", 1}});
         for (const json& j : first.ok() ? (*first)["events"] : json::array()) {
           auto fe = from_json(j.dump());
           if (fe.ok()) printer.learn(e.correlation, event_server(*fe));
@@ -206,13 +217,11 @@ int follow(CliContext& ctx, ControlClient& client, const json& args, std::uint64
 int run_history(CliContext& ctx, const HistoryFlags& f) {
   const std::string zone = cli_zone(ctx);
   json args = query_args(f, zone);
-  auto client = ctx.connect();
-  if (!client.ok()) return ctx.fail(client.status());
   const bool only_job =
       f.job && !f.server && !f.schedule && !f.console && !f.type && !f.since && !f.until;
-  if (only_job && !f.follow) return print_timeline(ctx, **client, *f.job, zone);
+  if (only_job && !f.follow) return print_timeline(ctx, *f.job, zone);
 
-  auto reply = (*client)->call("history.query", args);
+  auto reply = ctx.request("history.query", args);
   if (!reply.ok()) return ctx.fail(reply.status());
   HistoryPrinter printer(ctx, zone, f.server);
   printer.learn_all((*reply)["servers"]);
@@ -229,7 +238,7 @@ int run_history(CliContext& ctx, const HistoryFlags& f) {
     }
     return kExitOk;
   }
-  return follow(ctx, **client, args, reply->value("head", std::uint64_t{0}), printer);
+  return follow(ctx, args, reply->value("head", std::uint64_t{0}), printer);
 }
 
 }  // namespace

@@ -45,11 +45,9 @@ int run_report(CliContext& ctx, const ReportFlags& flags) {
   if (flags.csv && ctx.json()) {
     throw CLI::ValidationError("--csv", "choose one of --json and --csv");
   }
-  auto client = ctx.connect();
-  if (!client.ok()) return ctx.fail(client.status());
   json args{{"format", flags.csv ? "csv" : "json"}};
   if (!flags.servers.empty()) args["servers"] = flags.servers;
-  auto reply = (*client)->call("report", args);
+  auto reply = ctx.request("report", args);
   if (!reply.ok()) return ctx.fail(reply.status());
   if (flags.csv) {
     ctx.out() << reply->value("csv", "") << std::flush;

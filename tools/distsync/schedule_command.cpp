@@ -167,9 +167,7 @@ std::string local_and_utc(const json& fire) {
 }
 
 Result<json> call(CliContext& ctx, std::string_view op, const json& args) {
-  auto client = ctx.connect();
-  if (!client.ok()) return client.status();
-  return (*client)->call(op, args);
+  return ctx.request(std::string(op), args);
 }
 
 int run_add(CliContext& ctx, const ScheduleFlags& f) {

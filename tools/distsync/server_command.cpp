@@ -149,9 +149,7 @@ int print_appended(CliContext& ctx, const json& reply, const std::string& what) 
 int run_add(CliContext& ctx, const ServerFlags& f) {
   json spec = spec_changes(f);
   spec["name"] = f.name;
-  auto client = ctx.connect();
-  if (!client.ok()) return ctx.fail(client.status());
-  auto reply = (*client)->call("server.add", json{{"server", spec}});
+  auto reply = ctx.request("server.add", json{{"server", spec}});
   if (!reply.ok()) return ctx.fail(reply.status());
   return print_appended(ctx, *reply, "added server " + f.name);
 }
@@ -160,17 +158,13 @@ int run_edit(CliContext& ctx, const ServerFlags& f) {
   json changes = spec_changes(f);
   if (f.disabled && f.enable) throw CLI::ValidationError("--enable", "conflicts with --disable");
   if (changes.empty()) throw CLI::ValidationError("server edit", "name at least one change");
-  auto client = ctx.connect();
-  if (!client.ok()) return ctx.fail(client.status());
-  auto reply = (*client)->call("server.edit", json{{"name", f.name}, {"changes", changes}});
+  auto reply = ctx.request("server.edit", json{{"name", f.name}, {"changes", changes}});
   if (!reply.ok()) return ctx.fail(reply.status());
   return print_appended(ctx, *reply, "edited server " + f.name);
 }
 
 int run_remove(CliContext& ctx, const ServerFlags& f) {
-  auto client = ctx.connect();
-  if (!client.ok()) return ctx.fail(client.status());
-  auto reply = (*client)->call("server.remove", json{{"name", f.name}, {"force", f.force}});
+  auto reply = ctx.request("server.remove", json{{"name", f.name}, {"force", f.force}});
   if (!reply.ok()) return ctx.fail(reply.status());
   return print_appended(ctx, *reply, "removed server " + f.name);
 }
@@ -182,9 +176,7 @@ int run_list(CliContext& ctx, const ServerFlags& f) {
     if (!as_of.ok()) throw CLI::ValidationError("--as-of", as_of.status().message());
     args["as_of"] = *as_of;
   }
-  auto client = ctx.connect();
-  if (!client.ok()) return ctx.fail(client.status());
-  auto reply = (*client)->call("server.list", args);
+  auto reply = ctx.request("server.list", args);
   if (!reply.ok()) return ctx.fail(reply.status());
   if (ctx.json()) {
     // ASCII only: JSON escapes C0 controls itself, but a C1 control (U+009B, CSI) is valid

@@ -9,9 +9,7 @@ std::string scalar(const nlohmann::json& v) {
 }
 
 int run_status(CliContext& ctx) {
-  auto client = ctx.connect();
-  if (!client.ok()) return ctx.fail(client.status());
-  auto status = (*client)->call("status");
+  auto status = ctx.request("status");
   if (!status.ok()) return ctx.fail(status.status());
   if (ctx.json()) {
     ctx.print_json_line(*status);

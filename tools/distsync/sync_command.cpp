@@ -53,7 +53,7 @@ std::string progress_line(const json& p) {
   return line;
 }
 
-int follow(CliContext& ctx, ControlClient& client, const std::vector<std::string>& jobs) {
+int follow(CliContext& ctx, const std::vector<std::string>& jobs) {
   const bool tty = !ctx.json() && isatty(STDOUT_FILENO) && &ctx.out() == &std::cout;
   std::map<std::string, json> last;
   std::string last_line;
@@ -68,7 +68,7 @@ int follow(CliContext& ctx, ControlClient& client, const std::vector<std::string
         line += (line.empty() ? "" : " | ") + progress_line(last[job]);
         continue;
       }
-      auto p = client.call("sync.job", {{"job", job}});
+      auto p = ctx.request("sync.job", {{"job", job}});
       if (!p.ok()) {
         if (drawn) ctx.out() << "\n";
         return ctx.fail(p.status());
@@ -116,13 +116,11 @@ int follow(CliContext& ctx, ControlClient& client, const std::vector<std::string
 }
 
 int run_sync(CliContext& ctx, const SyncFlags& flags) {
-  auto client = ctx.connect();
-  if (!client.ok()) return ctx.fail(client.status());
   json args{{"servers", flags.servers},
             {"component", flags.component},
             {"verify", flags.verify},
             {"prune", flags.prune}};
-  auto started = (*client)->call("sync.start", args);
+  auto started = ctx.request("sync.start", args);
   if (!started.ok()) return ctx.fail(started.status());
   std::vector<std::string> jobs;
   for (const json& j : started->value("jobs", json::array())) {
@@ -135,7 +133,7 @@ int run_sync(CliContext& ctx, const SyncFlags& flags) {
   if (ctx.json() && !flags.wait) ctx.print_json_line(*started);
   ctx.out().flush();
   if (!flags.wait) return kExitOk;
-  return follow(ctx, **client, jobs);
+  return follow(ctx, jobs);
 }
 
 void print_jobs(CliContext& ctx, const json& reply) {

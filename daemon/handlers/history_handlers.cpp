@@ -1,5 +1,6 @@
-#include "daemon/history/history_handlers.h"
+#include "daemon/handlers/history_handlers.h"
 
+#include "daemon/handlers/request_args.h"
 #include "daemon/history/history_query.h"
 #include "daemon/history/job_timeline.h"
 #include "daemon/wall_clock.h"
@@ -23,11 +24,9 @@ void register_history_handlers(RequestRouter& router, EventLog& log, std::string
              });
 
   router.add("history.job", [&log](const nlohmann::json& args) -> Result<nlohmann::json> {
-    auto it = args.find("job");
-    if (it == args.end() || !it->is_string() || it->get<std::string>().empty()) {
-      return Status::invalid_argument("missing argument 'job'");
-    }
-    const std::string id = it->get<std::string>();
+    auto job = required_string(args, "job");
+    if (!job.ok()) return job.status();
+    const std::string& id = *job;
     auto events = events_of_job(log, id);
     if (!events.ok()) return events.status();
     if (events->empty()) return Status::not_found("no events for job '" + id + "'");

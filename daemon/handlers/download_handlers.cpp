@@ -1,43 +1,22 @@
-#include "daemon/downloads/download_handlers.h"
+#include "daemon/handlers/download_handlers.h"
 
 #include <algorithm>
 
 #include "daemon/commands/sync_commands.h"
 #include "daemon/downloads/download_source_check.h"
+#include "daemon/handlers/request_args.h"
 
 namespace distsync {
 namespace {
 
-Result<std::string> string_arg(const nlohmann::json& args, const char* key) {
-  auto it = args.find(key);
-  if (it == args.end() || !it->is_string() || it->get<std::string>().empty()) {
-    return Status::invalid_argument(std::string("missing argument '") + key + "'");
-  }
-  return it->get<std::string>();
-}
-
 Result<std::string> kind_arg(const nlohmann::json& args) {
-  auto kind = string_arg(args, "kind");
+  auto kind = required_string(args, "kind");
   if (!kind.ok()) return kind.status();
   if (!valid_download_kind(*kind)) {
     return Status::invalid_argument("unknown download kind '" + *kind +
                                     "': use refresh or patches");
   }
   return kind;
-}
-
-Result<std::vector<std::string>> only_arg(const nlohmann::json& args) {
-  std::vector<std::string> only;
-  auto it = args.find("only");
-  if (it == args.end() || it->is_null()) return only;
-  if (!it->is_array()) return Status::invalid_argument("only must be a list of names or globs");
-  for (const auto& v : *it) {
-    if (!v.is_string() || v.get<std::string>().empty()) {
-      return Status::invalid_argument("only must be a list of non-empty names or globs");
-    }
-    only.push_back(v.get<std::string>());
-  }
-  return only;
 }
 
 nlohmann::json progress_json(const DownloadProgress& p) {
@@ -129,7 +108,7 @@ void register_download_handlers(RequestRouter& router, CommandRunner& runner,
              [&runner, options](const nlohmann::json& args) -> Result<nlohmann::json> {
                auto kind = kind_arg(args);
                if (!kind.ok()) return kind.status();
-               auto only = only_arg(args);
+               auto only = optional_string_list(args, "only", "non-empty names or globs");
                if (!only.ok()) return only.status();
                std::string id;
                auto r = runner.run([&](const ProjectedState& st, auto* out) {
@@ -151,7 +130,7 @@ void register_download_handlers(RequestRouter& router, CommandRunner& runner,
              });
 
   router.add("download.cancel", [&service](const nlohmann::json& args) -> Result<nlohmann::json> {
-    auto id = string_arg(args, "id");
+    auto id = required_string(args, "id");
     if (!id.ok()) return id.status();
     Status s = service.cancel(*id);
     if (!s.is_ok()) return s;
@@ -160,7 +139,8 @@ void register_download_handlers(RequestRouter& router, CommandRunner& runner,
 
   router.add("download.list",
              [&runner, with_progress](const nlohmann::json& args) -> Result<nlohmann::json> {
-               bool all = args.value("all", false);
+               auto all = optional_bool(args, "all", false);
+               if (!all.ok()) return all.status();
                auto downloads = all_downloads(runner);
                if (!downloads.ok()) return downloads.status();
                nlohmann::json running = nlohmann::json::array();
@@ -168,7 +148,7 @@ void register_download_handlers(RequestRouter& router, CommandRunner& runner,
                for (const DownloadRecord& d : *downloads) {
                  if (d.status == "running") {
                    running.push_back(with_progress(d));
-                 } else if (all || finished.size() < kRecentFinished) {
+                 } else if (*all || finished.size() < kRecentFinished) {
                    finished.push_back(download_json(d));
                  }
                }
@@ -178,7 +158,7 @@ void register_download_handlers(RequestRouter& router, CommandRunner& runner,
 
   router.add("download.status",
              [&runner, with_progress](const nlohmann::json& args) -> Result<nlohmann::json> {
-               auto id = string_arg(args, "id");
+               auto id = required_string(args, "id");
                if (!id.ok()) return id.status();
                auto d = find_download(runner, *id);
                if (!d.ok()) return d.status();
@@ -188,7 +168,7 @@ void register_download_handlers(RequestRouter& router, CommandRunner& runner,
   router.add("download.source", [&runner](const nlohmann::json& args) -> Result<nlohmann::json> {
     auto kind = kind_arg(args);
     if (!kind.ok()) return kind.status();
-    auto source = string_arg(args, "source");
+    auto source = required_string(args, "source");
     if (!source.ok()) return source.status();
     Status ok = check_download_source(*source);
     if (!ok.is_ok()) return ok;

@@ -1,4 +1,4 @@
-#include "daemon/handlers/as_of.h"
+#include "daemon/history/as_of.h"
 
 #include <cctype>
 #include <charconv>
