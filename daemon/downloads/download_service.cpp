@@ -4,11 +4,11 @@
 
 #include <atomic>
 #include <map>
-#include <thread>
 #include <vector>
 
 #include "daemon/downloads/download_outcome.h"
 #include "daemon/fetch/fetcher.h"
+#include "daemon/supervision/supervisor.h"
 #include "events/mutex.h"
 
 namespace distsync {
@@ -18,74 +18,62 @@ namespace {
 struct Slot {
   std::atomic<bool> cancel{false};              // stops the fetch (stop() or cancel())
   std::atomic<bool> operator_cancelled{false};  // the cancel is an outcome, not a stop
-  std::atomic<bool> done{false};
   mutable Mutex mu;
   ProgressMeter meter GUARDED_BY(mu);
-  std::thread thread;
 };
 
 }  // namespace
 
 class DownloadService::Impl {
  public:
+  using Slots = Supervisor<Slot>::Units;
+
   Impl(EventLog& log, const ProjectionSet& projections, DownloadServiceOptions options)
-      : log_(log), projections_(projections), options_(std::move(options)) {}
+      : log_(log),
+        projections_(projections),
+        options_(std::move(options)),
+        supervisor_(
+            log, options_.poll, [this](Slots& slots) { start_running_downloads(slots); },
+            [](Slots& slots) { slots.for_each([](const std::string&, Slot& s) { s.cancel = true; }); }) {}
 
   ~Impl() { stop(); }
 
-  void start() {
-    supervisor_ = std::thread([this] { supervise(); });
-  }
-
-  void stop() {
-    {
-      MutexLock lock(&mu_);
-      stopping_ = true;
-      for (auto& [id, slot] : slots_) slot->cancel = true;
-    }
-    if (supervisor_.joinable()) supervisor_.join();
-    std::map<std::string, std::shared_ptr<Slot>> slots;
-    {
-      MutexLock lock(&mu_);
-      slots.swap(slots_);
-    }
-    for (auto& [id, slot] : slots) {
-      if (slot->thread.joinable()) slot->thread.join();
-    }
-  }
+  void start() { supervisor_.start(); }
+  void stop() { supervisor_.stop(); }
 
   Status cancel(const std::string& id) {
-    // Under mu_ so the supervisor cannot give the download a thread between our look and our
-    // append (it re-reads the projection under mu_ too).
-    MutexLock lock(&mu_);
-    Status known = projections_.with_state([&](const ProjectedState& s) -> Status {
-      const DownloadRecord* d = s.downloads.find(id);
-      if (d == nullptr || d->status != "running") {
-        return Status::not_found("no running download '" + id +
-                                 "'; list them with 'distsync download list'");
+    // Under the supervisor's lock, so it cannot give the download a thread between our look
+    // and our append.
+    return supervisor_.with_units([&](Slots& slots) -> Status {
+      Status known = projections_.with_state([&](const ProjectedState& s) -> Status {
+        const DownloadRecord* d = s.downloads.find(id);
+        if (d == nullptr || d->status != "running") {
+          return Status::not_found("no running download '" + id +
+                                   "'; list them with 'distsync download list'");
+        }
+        if (d->console != options_.console) {
+          return Status::conflict("download '" + id + "' belongs to console '" + d->console +
+                                  "'; cancel it there");
+        }
+        return Status::ok();
+      });
+      if (!known.is_ok()) return known;
+      if (Slot* slot = slots.find(id)) {
+        slot->operator_cancelled = true;
+        slot->cancel = true;
+        return Status::ok();
       }
-      if (d->console != options_.console) {
-        return Status::conflict("download '" + id + "' belongs to console '" + d->console +
-                                "'; cancel it there");
-      }
-      return Status::ok();
+      return append_end(id, DownloadFailed{"cancelled by the operator", 0, 0, true});
     });
-    if (!known.is_ok()) return known;
-    auto it = slots_.find(id);
-    if (it != slots_.end()) {
-      it->second->operator_cancelled = true;
-      it->second->cancel = true;
-      return Status::ok();
-    }
-    return append_end(id, DownloadFailed{"cancelled by the operator", 0, 0, true});
   }
 
-  std::optional<DownloadProgress> progress(const std::string& id) const {
-    MutexLock lock(&mu_);
-    auto it = slots_.find(id);
-    if (it == slots_.end()) return std::nullopt;
-    MutexLock slot_lock(&it->second->mu);
-    return it->second->meter.snapshot();
+  std::optional<DownloadProgress> progress(const std::string& id) {
+    return supervisor_.with_units([&](Slots& slots) -> std::optional<DownloadProgress> {
+      Slot* slot = slots.find(id);
+      if (slot == nullptr) return std::nullopt;
+      MutexLock slot_lock(&slot->mu);
+      return slot->meter.snapshot();
+    });
   }
 
   const std::string& destination(const std::string& kind) const {
@@ -93,37 +81,8 @@ class DownloadService::Impl {
   }
 
  private:
-  void supervise() {
-    std::uint64_t seen = 0;
-    for (;;) {
-      {
-        MutexLock lock(&mu_);
-        if (stopping_) return;
-      }
-      reap();
-      start_running_downloads();
-      seen = log_.wait_for_append(seen, options_.poll);
-    }
-  }
-
-  void reap() {
-    std::vector<std::shared_ptr<Slot>> finished;
-    {
-      MutexLock lock(&mu_);
-      for (auto it = slots_.begin(); it != slots_.end();) {
-        if (it->second->done) {
-          finished.push_back(it->second);
-          it = slots_.erase(it);
-        } else {
-          ++it;
-        }
-      }
-    }
-    for (auto& slot : finished) slot->thread.join();
-  }
-
-  void start_running_downloads() {
-    MutexLock lock(&mu_);
+  // Every running download of ours without a thread gets one. Runs on the supervisor thread.
+  void start_running_downloads(Slots& slots) {
     std::vector<DownloadRecord> runnable = projections_.with_state([&](const ProjectedState& s) {
       std::vector<DownloadRecord> out;
       for (const DownloadRecord* d : s.downloads.running()) {
@@ -132,18 +91,13 @@ class DownloadService::Impl {
       return out;
     });
     for (DownloadRecord& d : runnable) {
-      if (stopping_) return;
-      if (slots_.count(d.id) != 0) continue;  // not in the lambda: clang cannot see mu_ held there
-      auto slot = std::make_shared<Slot>();
-      slots_[d.id] = slot;
+      if (slots.has(d.id)) continue;
       first_pass_
           ? spdlog::info("download {} ({}) was running at the last stop: resuming", d.id, d.kind)
           : spdlog::info("download {} ({}) from {} started", d.id, d.kind, d.source);
-      Slot* raw = slot.get();
-      raw->thread = std::thread([this, raw, record = std::move(d)] {
-        run(*raw, record);
-        raw->done = true;
-      });
+      std::string id = d.id;
+      slots.launch(std::move(id), std::make_shared<Slot>(),
+                   [this, record = std::move(d)](Slot& slot) { run(slot, record); });
     }
     first_pass_ = false;
   }
@@ -187,11 +141,8 @@ class DownloadService::Impl {
   EventLog& log_;
   const ProjectionSet& projections_;
   const DownloadServiceOptions options_;
-  mutable Mutex mu_;
-  bool stopping_ GUARDED_BY(mu_) = false;
-  bool first_pass_ GUARDED_BY(mu_) = true;
-  std::map<std::string, std::shared_ptr<Slot>> slots_ GUARDED_BY(mu_);
-  std::thread supervisor_;
+  bool first_pass_ = true;  // the supervisor thread's only
+  Supervisor<Slot> supervisor_;
 };
 
 DownloadService::DownloadService(EventLog& log, const ProjectionSet& projections,
