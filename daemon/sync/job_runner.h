@@ -43,7 +43,7 @@
 #include "daemon/sync/copy_dispatcher.h"
 #include "daemon/sync/retry_policy.h"
 #include "daemon/sync/sync_clock.h"
-#include "daemon/targets/target.h"
+#include "daemon/sync/server_target.h"
 #include "events/log/event_log.h"
 #include "projections/projection_set.h"
 
@@ -59,7 +59,7 @@ struct JobRunnerOptions {
   std::int64_t mtime_tolerance_ns = 0;
   std::int64_t quiet_period_ns = 0;
   // The Target a server's files go to; empty = a LocalTarget at the server's root path.
-  std::function<std::shared_ptr<Target>(const ServerSpec&)> make_target;
+  TargetFactory make_target;
 };
 
 class JobRunner {

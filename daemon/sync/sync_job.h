@@ -1,7 +1,8 @@
 // SyncJob: the life of one sync job, from the R6 gate to its final event. Internal to
 // distsync_sync; the JobRunner gives each job a thread that calls run().
 //
-// A job is a state machine stepped by its mailbox (job_mailbox.h):
+// A job is a state machine stepped by its mailbox (job_mailbox.h); its states and transitions
+// are the pure step() of job_machine.h, and this file is the shell that runs the actions:
 //   kGate      SyncDeferred while a download runs; woken by "log appended" (the runner's
 //              poll of the log) and by cancel/stop;
 //   kPrepare   resolve the server's Target, preflight it (R7), clear stale temps of an

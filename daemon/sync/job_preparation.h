@@ -1,0 +1,35 @@
+// prepare_sync_job: what a sync job learns before it starts copying (kPrepare of
+// job_machine.h). Internal to distsync_sync.
+//
+// It reads the job and its server from the projection, resolves the component folders, opens
+// the server's Target (server_target.h), preflights every folder (R7), removes the temps an
+// interrupted earlier attempt left, plans the copy (sync_plan.h) and checks that each folder
+// has room for what the plan writes there. It appends nothing: a failure is the reason the
+// job's SyncFailed gives, and the caller records it. Thread-safe for distinct jobs; every
+// argument must outlive the call.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "daemon/handlers/command_runner.h"
+#include "daemon/sync/component_layout.h"
+#include "daemon/sync/job_runner.h"
+#include "daemon/sync/sync_plan.h"
+
+namespace distsync {
+
+struct PreparedJob {
+  JobRecord job;
+  ServerSpec server;
+  std::vector<ComponentRoot> roots;
+  std::shared_ptr<Target> target;
+  SyncPlan plan;
+};
+
+// On failure the Status's message is the operator's reason (and fix).
+Result<PreparedJob> prepare_sync_job(CommandRunner& commands, const JobRunnerOptions& options,
+                                     ManifestLocks& locks, const std::string& id);
+
+}  // namespace distsync
