@@ -54,7 +54,8 @@ FileStatusReport make_file_status_report(const Manifest& patches,
 
 Result<FileStatusReport> build_file_status_report(const ConsoleLayout& layout,
                                                   const std::vector<ServerSpec>& servers,
-                                                  const std::string& cache_dir) {
+                                                  const std::string& cache_dir,
+                                                  const TargetFactory& make_target) {
   ManifestOptions mo;
   mo.hash = false;  // size and mtime decide, as for a sync without verify
   if (!cache_dir.empty() && make_dirs_durable(cache_dir).is_ok()) {
@@ -71,7 +72,15 @@ Result<FileStatusReport> build_file_status_report(const ConsoleLayout& layout,
       diffs.push_back({server.name, roots.status()});
       continue;
     }
-    diffs.push_back({server.name, diff_target(*patches, roots->front().target_root)});
+    // Size and mtime decide (no verify), so the listing alone gives the diff.
+    std::shared_ptr<Target> target = open_server_target(make_target, server);
+    Result<Manifest> listed = target->list(roots->front().target_dir, nullptr);
+    if (!listed.ok()) {
+      diffs.push_back({server.name, with_context(listed.status(), "cannot list " +
+                                                                      target->describe() + ": ")});
+      continue;
+    }
+    diffs.push_back({server.name, diff_manifests(*patches, *listed)});
   }
   return make_file_status_report(*patches, diffs);
 }

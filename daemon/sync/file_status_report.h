@@ -3,7 +3,8 @@
 // to date there.
 //
 // make_file_status_report is pure: it folds a patch manifest and one diff per server into
-// rows. build_file_status_report is the shell that lists the console and the servers.
+// rows. build_file_status_report is the shell that lists the console, and each server's patch
+// folder through its Target (server_target.h), the seam every server access of a sync takes.
 // Renderings: JSON and CSV (RFC 4180 quoting). Value types; thread-safe.
 #pragma once
 
@@ -15,6 +16,7 @@
 #include "daemon/content/diff.h"
 #include "daemon/content/manifest.h"
 #include "daemon/sync/component_layout.h"
+#include "daemon/sync/server_target.h"
 #include "events/server_events.h"
 
 namespace distsync {
@@ -47,11 +49,12 @@ FileStatusReport make_file_status_report(const Manifest& patches,
                                          const std::vector<ServerDiff>& diffs);
 
 // Lists the console's patch directory (hash cache under cache_dir when given) and each server's
-// patch folder. An unreadable console folder is an error; an unreachable server is reported in
-// its summary.
+// patch folder through the server's Target (`make_target`; empty = LocalTarget). An unreadable
+// console folder is an error; an unreachable server is reported in its summary.
 Result<FileStatusReport> build_file_status_report(const ConsoleLayout& layout,
                                                   const std::vector<ServerSpec>& servers,
-                                                  const std::string& cache_dir);
+                                                  const std::string& cache_dir,
+                                                  const TargetFactory& make_target = {});
 
 nlohmann::json report_json(const FileStatusReport& report);
 // "server,patch,status,size\r\n" then one line per row.

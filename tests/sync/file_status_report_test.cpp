@@ -1,5 +1,6 @@
 #include "daemon/sync/file_status_report.h"
 
+#include "daemon/targets/memory_target.h"
 #include "tests/sync/sync_fixture.h"
 
 namespace distsync::testing {
@@ -54,6 +55,32 @@ TEST(FileStatusReportTest, ReadsTheConsoleAndServersAndIgnoresDataFiles) {
   EXPECT_EQ(status, (std::map<std::string, std::string>{{"changed.msu", "out_of_date"},
                                                         {"missing.msu", "missing"},
                                                         {"same.msu", "up_to_date"}}));
+}
+
+TEST(FileStatusReportTest, ListsEachServerThroughItsTarget) {
+  TempDir dir;
+  std::string console = dir.sub("console");
+  write_file(console + "/Patches/a.msu", "new content");
+  write_file(console + "/Patches/b.msu", "b");
+  auto target = std::make_shared<MemoryTarget>();
+  target->put("Patches/a.msu", MemoryFile{"old", 1});
+  std::vector<std::string> asked;
+  ServerSpec s;
+  s.name = "remote";
+  s.root_path = dir.sub("never-touched");  // only the Target is asked
+  auto r = build_file_status_report(
+      {console + "/Patches", console + "/DataFiles"}, {s}, "",
+      [&](const ServerSpec& spec) -> std::shared_ptr<Target> {
+        asked.push_back(spec.name);
+        return target;
+      });
+  ASSERT_TRUE(r.ok()) << r.status().to_string();
+  EXPECT_EQ(asked, std::vector<std::string>{"remote"});
+  std::map<std::string, std::string> status;
+  for (const auto& row : r->rows) status[row.patch] = row.status;
+  EXPECT_EQ(status, (std::map<std::string, std::string>{{"a.msu", "out_of_date"},
+                                                        {"b.msu", "missing"}}));
+  EXPECT_FALSE(fs::exists(s.root_path + "/Patches"));
 }
 
 }  // namespace
