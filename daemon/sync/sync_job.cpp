@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <optional>
@@ -200,6 +201,11 @@ class SyncJob {
       auto [file, attempt] = std::move(it->second);
       outstanding_.erase(it);
       if (o.ok) {
+        // A file planned without a hash was hashed by its copy (one read of the source).
+        if (file.sha256.empty() && !o.sha256.empty()) {
+          file.sha256 = o.sha256;
+          learned_.push_back(file);
+        }
         landed.push_back(FileCopied{file.rel, file.size, file.mtime_ns, file.sha256, verify_});
       } else if (o.failure == "cancelled" || cancelling_) {
         // stopped on purpose: no failure to record
@@ -221,11 +227,15 @@ class SyncJob {
     }
     if (landed.empty()) return true;
     std::uint64_t n = 0, b = 0;
+    const auto t0 = std::chrono::steady_clock::now();
     if (!run_command("FileCopied", [&](const ProjectedState& s, std::vector<EventDraft>* out) {
           return decide_record_copied(s, id_, landed, out, &n, &b);
         })) {
       return false;
     }
+    spdlog::debug("sync job {}: {} FileCopied appended in {:.1f} ms", id_, landed.size(),
+                  std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                      .count());
     copied_ += n;
     bytes_ += b;
     return true;
@@ -284,6 +294,10 @@ class SyncJob {
 
   void end(const std::string& cancel_reason) {
     for (const auto& root : roots_) (void)target_->remove_stale_temps(root.target_dir);
+    if (Status s = remember_copied_hashes(roots_, env_.options.cache_dir, learned_, env_.locks);
+        !s.is_ok()) {
+      spdlog::warn("sync job {}: {}; the next sync hashes those files again", id_, s.message());
+    }
     if (cancelling_) {
       (void)append("SyncCancelled", SyncCancelled{cancel_reason});
       return;
@@ -322,6 +336,7 @@ class SyncJob {
   std::map<std::uint64_t, std::pair<PlannedFile, std::uint32_t>> outstanding_;  // by task id
   std::vector<CopyTask> to_submit_;
   std::vector<Retry> retries_;
+  std::vector<PlannedFile> learned_;  // copied files whose hash their copy computed
   std::uint64_t copied_ = 0, bytes_ = 0, failed_ = 0;
   std::string first_failure_;
 };
