@@ -204,7 +204,8 @@ run_tree() {  # PROFILE
 
 # figure_of NAME FILE: "value baseline" of the bench program's line NAME.
 figure_of() {
-  awk -v n="$1" '$1 == n { v = $2; sub(/^\(baseline /, "", $4); b = $4; print v, b }' "$2"
+  # "name  value unit  (baseline X unit, ratio Y)  [...]" (bench/bench_workload.h)
+  awk -v n="$1" '$1 == n && $4 == "(baseline" { print $2, $5 }' "$2"
 }
 
 run_log() {
