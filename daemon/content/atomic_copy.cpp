@@ -222,16 +222,14 @@ class Copier {
     if (temp_.empty()) return fail(CopyFailure::kIOError, "cannot find a free temp name");
     // Reserve the space up front so a full target fails now, not after most of the copy.
     if (static_cast<std::uint64_t>(src_st_.st_size) >= kSmallFileBytes &&
-        ::fallocate(tmp_.get(), 0, 0, src_st_.st_size) != 0 &&
-        errno != EOPNOTSUPP && errno != ENOSYS && errno != EINVAL) {
+        ::fallocate(tmp_.get(), 0, 0, src_st_.st_size) != 0 && errno != EOPNOTSUPP &&
+        errno != ENOSYS && errno != EINVAL) {
       return fail_target("cannot reserve space", errno);
     }
     return true;
   }
 
-  bool hashing() const {
-    return options_.hash_while_copying && options_.expected_sha256.empty();
-  }
+  bool hashing() const { return options_.hash_while_copying && options_.expected_sha256.empty(); }
 
   bool copy_bytes() {
     const std::uint64_t size = static_cast<std::uint64_t>(src_st_.st_size);
@@ -289,8 +287,8 @@ class Copier {
       }
       // Start this chunk's writeback now, so the barrier finds it (mostly) on the disk. A
       // hint: a file system without it just writes back later.
-      (void)::sync_file_range(tmp_.get(), static_cast<off_t>(done),
-                              static_cast<off_t>(chunk_done), SYNC_FILE_RANGE_WRITE);
+      (void)::sync_file_range(tmp_.get(), static_cast<off_t>(done), static_cast<off_t>(chunk_done),
+                              SYNC_FILE_RANGE_WRITE);
       done += chunk_done;
       result_.bytes = done;
     }
@@ -436,7 +434,8 @@ std::vector<CopyResult> copy_files_atomic(const std::vector<CopyRequest>& reques
   using Clock = std::chrono::steady_clock;
   auto lap = [t = Clock::now()](std::int64_t* into) mutable {
     Clock::time_point now = Clock::now();
-    if (into != nullptr) *into += std::chrono::duration_cast<std::chrono::nanoseconds>(now - t).count();
+    if (into != nullptr)
+      *into += std::chrono::duration_cast<std::chrono::nanoseconds>(now - t).count();
     t = now;
   };
   BatchTimings* timings = options.timings;
@@ -464,7 +463,7 @@ std::vector<CopyResult> copy_files_atomic(const std::vector<CopyRequest>& reques
   lap(timings ? &timings->write_ns : nullptr);
   // 2. One durability barrier per target file system.
   if (options.sync == BatchSync::kSyncfs) {
-    std::map<dev_t, Status> synced;  // file system -> outcome of its syncfs
+    std::map<dev_t, Status> synced;           // file system -> outcome of its syncfs
     std::map<std::string, Status> by_folder;  // a temp lives on its folder's file system
     for (std::size_t i = 0; i < requests.size(); ++i) {
       if (!prepared[i]) continue;

@@ -113,7 +113,7 @@ struct BatchCopyOptions {
   bool use_copy_file_range = true;
   std::uint64_t chunk_bytes = 8 << 20;
   BatchSync sync = BatchSync::kSyncfs;
-  bool hash_while_copying = true;  // for requests without expected_sha256 (see CopyOptions)
+  bool hash_while_copying = true;   // for requests without expected_sha256 (see CopyOptions)
   BatchTimings* timings = nullptr;  // filled when given
 };
 

@@ -233,9 +233,9 @@ class SyncJob {
         })) {
       return false;
     }
-    spdlog::debug("sync job {}: {} FileCopied appended in {:.1f} ms", id_, landed.size(),
-                  std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
-                      .count());
+    spdlog::debug(
+        "sync job {}: {} FileCopied appended in {:.1f} ms", id_, landed.size(),
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
     copied_ += n;
     bytes_ += b;
     return true;

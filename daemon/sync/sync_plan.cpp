@@ -120,8 +120,7 @@ Result<SyncPlan> build_sync_plan(const std::vector<ComponentRoot>& roots, Target
   return plan;
 }
 
-Status remember_copied_hashes(const std::vector<ComponentRoot>& roots,
-                              const std::string& cache_dir,
+Status remember_copied_hashes(const std::vector<ComponentRoot>& roots, const std::string& cache_dir,
                               const std::vector<PlannedFile>& copied, ManifestLocks& locks) {
   if (cache_dir.empty() || copied.empty()) return Status::ok();
   for (const auto& root : roots) {
@@ -129,8 +128,8 @@ Status remember_copied_hashes(const std::vector<ComponentRoot>& roots,
     std::vector<FileEntry> entries;
     for (const PlannedFile& f : copied) {
       if (f.rel.compare(0, prefix.size(), prefix) != 0) continue;
-      entries.push_back(FileEntry{f.rel.substr(prefix.size()), f.size, f.mtime_ns, f.inode,
-                                  f.sha256});
+      entries.push_back(
+          FileEntry{f.rel.substr(prefix.size()), f.size, f.mtime_ns, f.inode, f.sha256});
     }
     if (entries.empty()) continue;
     const std::string cache_path = join_path(cache_dir, root.component + ".hash-cache");

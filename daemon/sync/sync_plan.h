@@ -71,8 +71,7 @@ Result<SyncPlan> build_sync_plan(const std::vector<ComponentRoot>& roots, Target
 // Puts the hashes that copies computed (files planned without one, each with the sha256 its
 // copy reported) into the hash caches under `cache_dir`, so the next plan of these console
 // files, for any server, needs no hashing. A no-op for an empty cache_dir.
-Status remember_copied_hashes(const std::vector<ComponentRoot>& roots,
-                              const std::string& cache_dir,
+Status remember_copied_hashes(const std::vector<ComponentRoot>& roots, const std::string& cache_dir,
                               const std::vector<PlannedFile>& copied, ManifestLocks& locks);
 
 }  // namespace distsync
