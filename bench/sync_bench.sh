@@ -1,36 +1,49 @@
 #!/usr/bin/env bash
-# sync_bench.sh BUILD_DIR [PROFILE...]: wall time of distsync syncs against cp -a and rsync -a.
+# sync_bench.sh [--rounds N] BUILD_DIR [full|many|small|log|bus ...]: distsync syncs beside
+# cp -a, the durable baseline `cp -a && sync -f`, and rsync -a; and the log and bus rows.
 #
-# For each PROFILE (default: full many) it writes the fixture with bench/make_tree.py into a
-# temp dir, starts the real distsyncd on a temp data dir whose config points patches_dir and
-# datafiles_dir at the fixture, registers one server, and measures, each beside its baseline
-# on the same tree in the same run (baselines run once first to warm the page cache; nothing
-# is dropped from caches):
-#   full sync to an empty target      vs cp -a and rsync -a to an empty target
-#   no-op re-sync (CLI call to SyncCompleted)  vs rsync -a with nothing to do
-#   incremental sync, 1% of files changed (content and mtime)  vs rsync -a
-# The sync is driven with `distsync sync NAME --wait` when the CLI has that command, else
-# with bench/sync_call.cpp (distsync_bench_sync) over the same control endpoint; servers are
-# registered with `distsync server add` likewise. A profile is skipped, with a message, when
-# the temp dir's file system has too little free space (full: 6 GB, many: 3 GB).
-# Output: name  value s  (baseline X s, ratio Y)  [target]. Not a test. Exit: 0 ok, 1 failure,
-# 2 usage.
+# For each tree PROFILE (default: full many log bus) it writes the fixture with
+# bench/make_tree.py into a temp dir and runs N rounds (default 3). A round alternates the
+# contenders on the same tree, A B A B, so that a machine busy with something else slows
+# both sides of a pair, not one:
+#   cold     distsyncd on a fresh data dir (no hash cache, empty log), one server on an
+#            empty target: the time from `distsync sync --wait` to SyncCompleted
+#   durable  cp -a SRC DST && sync -f DST  (what durability costs without distsync)
+#   cp       cp -a SRC DST                 (not durable)
+#   rsync    rsync -a SRC/ DST/
+#   warm     the same daemon again onto an emptied target: the hash cache is filled
+# then, on the daemon of the last round, N rounds of
+#   noop     a re-sync with nothing to do        vs rsync -a with nothing to do
+#   inc      a re-sync after 1% of the files got new content and mtime  vs rsync -a
+# Before every timed run the page cache's dirty pages are written back (sync), and nothing
+# is dropped from caches: every contender reads a warm source.
+# "log" runs distsync_log_bench (8 durable appenders vs raw batched LMDB), "bus" runs
+# distsync_bus_bench (bus vs raw ZeroMQ PUB/SUB), N times each.
+#
+# Each row prints the median of each side and of the N pairwise ratios, with min-max beside
+# each, and the target from issue 13. The load average is printed with every profile. A tree
+# profile is skipped, with a message, when the temp dir has too little free space (full:
+# 6 GB, many: 3 GB). Not a test. Exit: 0 ok, 1 failure, 2 usage.
 set -euo pipefail
 
+ROUNDS=3
+if [[ ${1:-} == --rounds ]]; then
+  ROUNDS=${2:?--rounds needs a number}
+  shift 2
+fi
 if [[ $# -lt 1 || ! -d $1 ]]; then
-  echo "usage: $0 BUILD_DIR [full|many|small ...]" >&2
+  echo "usage: $0 [--rounds N] BUILD_DIR [full|many|small|log|bus ...]" >&2
   exit 2
 fi
 BUILD=$(cd "$1" && pwd)
 shift
 PROFILES=("$@")
-[[ ${#PROFILES[@]} -eq 0 ]] && PROFILES=(full many)
+[[ ${#PROFILES[@]} -eq 0 ]] && PROFILES=(full many log bus)
 HERE=$(cd "$(dirname "$0")" && pwd)
 DISTSYNCD=$BUILD/daemon/distsyncd
 DISTSYNC=$BUILD/tools/distsync/distsync
-CALL=$BUILD/bench/distsync_bench_sync
-for bin in "$DISTSYNCD" "$DISTSYNC" "$CALL"; do
-  [[ -x $bin ]] || { echo "sync_bench: $bin is not built; build the 'bench' target" >&2; exit 1; }
+for bin in "$DISTSYNCD" "$DISTSYNC"; do
+  [[ -x $bin ]] || { echo "sync_bench: $bin is not built" >&2; exit 1; }
 done
 
 WORK=$(mktemp -d -t distsync-sync-bench-XXXXXX)
@@ -45,6 +58,7 @@ cleanup() {
 trap cleanup EXIT
 
 now() { date +%s.%N; }
+load() { cut -d' ' -f1-3 /proc/loadavg; }
 # elapsed CMD...: runs CMD (output to $WORK/last.out), prints its wall time in seconds.
 elapsed() {
   local t0 t1
@@ -53,20 +67,31 @@ elapsed() {
   t1=$(now)
   awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }'
 }
-# figure NAME VALUE BASELINE [GOAL_RATIO]: one output line.
-figure() {
-  awk -v n="$1" -v v="$2" -v b="$3" -v g="${4:-}" 'BEGIN {
-    r = b > 0 ? v / b : 0
-    t = g == "" ? "" : sprintf("  [target ratio <= %s: %s]", g, r <= g ? "met" : "MISSED")
-    printf "%-30s %9.3f s  (baseline %.3f s, ratio %.2f)%s\n", n, v, b, r, t }'
+# sample FILE VALUE: appends one measurement.
+sample() { echo "$2" >>"$WORK/$1"; }
+# row NAME A_FILE B_FILE GOAL [at_least]: medians and min-max of A, B and the pairwise A/B.
+row() {
+  python3 - "$1" "$WORK/$2" "$WORK/$3" "$4" "${5:-}" <<'EOF'
+import statistics, sys
+name, fa, fb, goal, at_least = sys.argv[1:6]
+a = [float(x) for x in open(fa)]
+b = [float(x) for x in open(fb)]
+r = [x / y for x, y in zip(a, b) if y > 0]
+def s(v, fmt):
+    return (fmt % statistics.median(v)) + " (" + (fmt % min(v)) + "-" + (fmt % max(v)) + ")"
+unit = "" if at_least else " s"
+fmt = "%.0f" if at_least else "%.3f"
+verdict = ""
+if goal:
+    m = statistics.median(r)
+    ok = m >= float(goal) if at_least else m <= float(goal)
+    verdict = "  [target %s %s: %s]" % (">=" if at_least else "<=", goal, "met" if ok else "MISSED")
+print("%-34s %s%s  baseline %s%s  ratio %s  n=%d%s" %
+      (name, s(a, fmt), unit, s(b, fmt), unit, s(r, "%.2f"), len(r), verdict))
+EOF
 }
 free_gb() { df -Pk "$WORK" | awk 'NR == 2 { printf "%d", $4 / 1048576 }'; }
-
-CLI_HAS_SYNC=0
-"$DISTSYNC" sync --help >/dev/null 2>&1 && CLI_HAS_SYNC=1
-CLI_HAS_SERVER=0
-"$DISTSYNC" server add --help >/dev/null 2>&1 && CLI_HAS_SERVER=1
-echo "sync_bench: profiles ${PROFILES[*]}; sync via $([[ $CLI_HAS_SYNC == 1 ]] && echo 'distsync sync --wait' || echo distsync_bench_sync)"
+settle() { sync; }
 
 start_daemon() {  # DATA_DIR CONFIG
   "$DISTSYNCD" --config "$2" >"$1/stdout" 2>"$1/stderr" &
@@ -84,75 +109,137 @@ stop_daemon() {
   kill -TERM "$DAEMON_PID" && wait "$DAEMON_PID" || true
   DAEMON_PID=
 }
+# fresh_daemon PROFILE SRC: a daemon on a new data dir with server dist1 -> $TARGET.
+fresh_daemon() {
+  [[ -n $DAEMON_PID ]] && stop_daemon
+  DATA=$WORK/data-$1
+  TARGET=$WORK/dist-$1
+  rm -rf "$DATA" "$TARGET"
+  mkdir -p "$DATA" "$TARGET"
+  cat >"$DATA/distsync.toml" <<EOF
+console_id = "bench"
+data_dir = "$DATA"
+log_level = "${SYNC_BENCH_LOG_LEVEL:-warn}"
+patches_dir = "$2/Patches"
+datafiles_dir = "$2/DataFiles"
+EOF
+  start_daemon "$DATA" "$DATA/distsync.toml"
+  CLI=("$DISTSYNC" --config "$DATA/distsync.toml" --timeout 120)
+  "${CLI[@]}" server add dist1 --path "$TARGET" >/dev/null
+}
+sync_once() { "${CLI[@]}" sync dist1 --wait; }
+# fresh_dir DIR: removes DIR and writes back what its removal and earlier runs left dirty.
+fresh_dir() { rm -rf "$1"; settle; }
 
-for profile in "${PROFILES[@]}"; do
-  need=3
+echo "sync_bench: $ROUNDS rounds; profiles ${PROFILES[*]}; $(nproc) cores; $(uname -r)"
+
+run_tree() {  # PROFILE
+  local profile=$1 need=3
   [[ $profile == full ]] && need=6
   if (( $(free_gb) < need )); then
     echo "sync_bench: skipping '$profile': $(free_gb) GB free under $WORK, needs $need GB"
-    continue
+    return
   fi
-  src=$WORK/src-$profile
+  local src=$WORK/src-$profile t0 files
   t0=$(now)
   python3 "$HERE/make_tree.py" "$src" "$profile"
   files=$(find "$src" -type f | wc -l)
-  echo "  ($profile: $files files, $(du -sm "$src" | cut -f1) MB, written in $(awk -v a="$t0" -v b="$(now)" 'BEGIN{printf "%.1f", b-a}') s)"
-
-  # Baselines: a warm-up run each, then the measured run into an empty target.
-  mkdir -p "$WORK/warm" && cp -a "$src/." "$WORK/warm/" && rm -rf "$WORK/warm"
-  mkdir -p "$WORK/cp-$profile"
-  t_cp=$(elapsed cp -a "$src/." "$WORK/cp-$profile/")
-  rm -rf "$WORK/cp-$profile"
-  rsync -a "$src/" "$WORK/warm/" && rm -rf "$WORK/warm"
-  t_rsync=$(elapsed rsync -a "$src/" "$WORK/rsync-$profile/")
-
-  data=$WORK/data-$profile
-  target=$WORK/dist-$profile
-  mkdir -p "$data" "$target"
-  cat >"$data/distsync.toml" <<EOF
-console_id = "bench"
-data_dir = "$data"
-log_level = "warn"
-patches_dir = "$src/Patches"
-datafiles_dir = "$src/DataFiles"
-EOF
-  start_daemon "$data" "$data/distsync.toml"
-  cli=("$DISTSYNC" --config "$data/distsync.toml" --timeout 60)
-  endpoint="ipc://$data/run/bench.control"
-  if [[ $CLI_HAS_SERVER == 1 ]]; then
-    "${cli[@]}" server add dist1 --path "$target" >/dev/null
-  else
-    "$CALL" "$endpoint" server-add dist1 "$target" >/dev/null
-  fi
-  sync_once() {
-    if [[ $CLI_HAS_SYNC == 1 ]]; then "${cli[@]}" sync dist1 --wait; else "$CALL" "$endpoint" sync dist1; fi
-  }
-
-  t_full=$(elapsed sync_once)
-  copied=$(find "$target" -type f | wc -l)
-  figure "full_sync_${profile}_vs_cp" "$t_full" "$t_cp" "$([[ $profile == full ]] && echo 1.1 || echo 1.2)"
-  figure "full_sync_${profile}_vs_rsync" "$t_full" "$t_rsync" "$([[ $profile == full ]] && echo 0.7)"
-  [[ $copied == "$files" ]] || echo "  (WARNING: target holds $copied files, source $files)"
-
-  # No-op re-sync: everything is already there.
-  rsync -a "$src/" "$WORK/rsync-$profile/"  # warm
-  t_rsync_noop=$(elapsed rsync -a "$src/" "$WORK/rsync-$profile/")
-  t_noop=$(elapsed sync_once)
-  figure "noop_sync_${profile}" "$t_noop" "$t_rsync_noop" 1.0
-
-  # Incremental: 1% of the files get new content in their first byte and a new mtime.
+  echo "== $profile: $files files, $(du -sm "$src" | cut -f1) MB (written in" \
+    "$(awk -v a="$t0" -v b="$(now)" 'BEGIN{printf "%.1f", b-a}') s); load average $(load)"
+  cp -a "$src" "$WORK/warmup" && rm -rf "$WORK/warmup"  # the source into the page cache
+  local p=$profile dst=$WORK/out-$profile
+  for ((r = 1; r <= ROUNDS; ++r)); do
+    fresh_daemon "$profile" "$src"
+    settle
+    sample "$p.cold" "$(elapsed sync_once)"
+    local copied
+    copied=$(find "$TARGET" -type f | wc -l)
+    [[ $copied == "$files" ]] || echo "  (WARNING: target holds $copied files, source $files)"
+    fresh_dir "$dst"
+    sample "$p.durable" "$(elapsed bash -c "cp -a '$src' '$dst' && sync -f '$dst'")"
+    fresh_dir "$dst"
+    sample "$p.cp" "$(elapsed cp -a "$src" "$dst")"
+    fresh_dir "$dst"
+    sample "$p.rsync" "$(elapsed rsync -a "$src/" "$dst/")"
+    find "$TARGET" -mindepth 1 -delete
+    settle
+    sample "$p.warm" "$(elapsed sync_once)"
+    # The cold and warm samples of this round against the durable one between them.
+    echo "  round $r: cold $(tail -1 "$WORK/$p.cold") s, durable $(tail -1 "$WORK/$p.durable") s," \
+      "cp $(tail -1 "$WORK/$p.cp") s, rsync $(tail -1 "$WORK/$p.rsync") s," \
+      "warm $(tail -1 "$WORK/$p.warm") s; load $(load)"
+  done
+  # dst holds the rsync copy, TARGET the distsync one: both complete.
+  for ((r = 1; r <= ROUNDS; ++r)); do
+    rsync -a "$src/" "$dst/"
+    sample "$p.rsync_noop" "$(elapsed rsync -a "$src/" "$dst/")"
+    sample "$p.noop" "$(elapsed sync_once)"
+  done
   find "$src" -type f | sort | awk 'NR % 100 == 1' >"$WORK/changed"
-  while IFS= read -r f; do
-    printf 'Z' | dd of="$f" bs=1 count=1 conv=notrunc status=none
-    touch "$f"
-  done <"$WORK/changed"
-  t_rsync_inc=$(elapsed rsync -a "$src/" "$WORK/rsync-$profile/")
-  t_inc=$(elapsed sync_once)
-  figure "incremental_1pct_${profile}" "$t_inc" "$t_rsync_inc"
-  echo "  ($(wc -l <"$WORK/changed") files changed)"
+  for ((r = 1; r <= ROUNDS; ++r)); do
+    while IFS= read -r f; do
+      printf '%s' "$r" | dd of="$f" bs=1 count=1 conv=notrunc status=none
+      touch -d "@$(( $(date +%s) - 3600 + r ))" "$f"
+    done <"$WORK/changed"
+    settle
+    sample "$p.rsync_inc" "$(elapsed rsync -a "$src/" "$dst/")"
+    settle
+    sample "$p.inc" "$(elapsed sync_once)"
+  done
+  local rel
   rel=$(head -1 "$WORK/changed" | sed "s|^$src/||")
-  cmp -s "$src/$rel" "$target/$rel" || echo "  (WARNING: $rel differs on the target after the incremental sync)"
-
+  cmp -s "$src/$rel" "$TARGET/$rel" || echo "  (WARNING: $rel differs on the target after the incremental sync)"
+  echo "  ($(wc -l <"$WORK/changed") files changed per incremental round; load average $(load))"
+  local g_cold=1.15 g_warm=1.05 g_cp=
+  [[ $profile == many ]] && g_cold=0.8 g_warm=0.8 g_cp=1.3
+  row "${p}_cold_vs_cp_a_sync_f" "$p.cold" "$p.durable" "$g_cold"
+  row "${p}_warm_vs_cp_a_sync_f" "$p.warm" "$p.durable" "$g_warm"
+  row "${p}_cold_vs_cp_a" "$p.cold" "$p.cp" "$g_cp"
+  row "${p}_cold_vs_rsync_a" "$p.cold" "$p.rsync" ""
+  row "${p}_noop_vs_rsync_a_noop" "$p.noop" "$p.rsync_noop" "$([[ $profile == many ]] && echo 0.5)"
+  row "${p}_inc_1pct_vs_rsync_a" "$p.inc" "$p.rsync_inc" 1.0
   stop_daemon
-  rm -rf "$src" "$target" "$WORK/rsync-$profile" "$data"
+  rm -rf "$src" "$TARGET" "$dst" "$DATA"
+}
+
+# figure_of NAME FILE: "value baseline" of the bench program's line NAME.
+figure_of() {
+  # "name  value unit  (baseline X unit, ratio Y)  [...]" (bench/bench_workload.h)
+  awk -v n="$1" '$1 == n && $4 == "(baseline" { print $2, $5 }' "$2"
+}
+
+run_log() {
+  local bin=$BUILD/bench/distsync_log_bench
+  [[ -x $bin ]] || { echo "sync_bench: $bin is not built; build the 'bench' target" >&2; exit 1; }
+  echo "== log: distsync_log_bench 100000 appends x $ROUNDS; load average $(load)"
+  for ((r = 1; r <= ROUNDS; ++r)); do
+    "$bin" 100000 1000 10 >"$WORK/log.out"
+    read -r v b < <(figure_of append_8_appenders "$WORK/log.out")
+    sample log.dist "$v"
+    sample log.raw "$b"
+  done
+  row append_8_appenders_vs_raw_lmdb log.dist log.raw 0.25 at_least
+}
+
+run_bus() {
+  local bin=$BUILD/bench/distsync_bus_bench
+  [[ -x $bin ]] || { echo "sync_bench: $bin is not built; build the 'bench' target" >&2; exit 1; }
+  echo "== bus: distsync_bus_bench 100000 events x $ROUNDS; load average $(load)"
+  for ((r = 1; r <= ROUNDS; ++r)); do
+    "$bin" 100000 >"$WORK/bus.out"
+    read -r v b < <(figure_of bus_delivery "$WORK/bus.out")
+    sample bus.dist "$v"
+    sample bus.raw "$b"
+  done
+  row bus_delivery_vs_raw_pub_sub bus.dist bus.raw 0.5 at_least
+}
+
+for profile in "${PROFILES[@]}"; do
+  case $profile in
+    log) run_log ;;
+    bus) run_bus ;;
+    full | many | small) run_tree "$profile" ;;
+    *) echo "sync_bench: unknown profile '$profile'" >&2; exit 2 ;;
+  esac
 done
+echo "sync_bench: done; load average $(load)"

@@ -7,9 +7,12 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <map>
 #include <memory>
+#include <optional>
+#include <set>
 #include <vector>
 
 #include "daemon/content/durable_file.h"
@@ -20,6 +23,15 @@ namespace distsync {
 namespace {
 
 constexpr int kTempNameAttempts = 16;
+// Below this size a file is written in one go: no space reservation, no readahead advice
+// (each a syscall that buys nothing for a file the page cache takes whole).
+constexpr std::uint64_t kSmallFileBytes = 1 << 20;
+// The user-space buffer when bytes pass through it (hashing, or no copy_file_range).
+constexpr std::size_t kCopyBufferBytes = 1 << 20;
+
+std::int64_t mtime_ns_of(const struct stat& st) {
+  return static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+}
 
 CopyFailure classify_target_errno(int err) {
   switch (err) {
@@ -62,8 +74,14 @@ class Fd {
 // One copy in progress: the paths, the descriptors, and the temp to remove unless published.
 class Copier {
  public:
-  Copier(const std::string& source, const std::string& target, const CopyOptions& options)
-      : source_(source), target_(target), dir_(parent_dir(target)), options_(options) {}
+  // `known_dirs`, when given, remembers the folders already made (shared by one batch).
+  Copier(const std::string& source, const std::string& target, const CopyOptions& options,
+         std::set<std::string>* known_dirs = nullptr)
+      : source_(source),
+        target_(target),
+        dir_(parent_dir(target)),
+        options_(options),
+        known_dirs_(known_dirs) {}
 
   ~Copier() {
     if (!temp_.empty()) ::unlink(temp_.c_str());
@@ -85,6 +103,7 @@ class Copier {
       return false;
     }
     if (options_.verify && !verify()) return false;
+    if (result_.sha256.empty()) result_.sha256 = streamed_sha256_;
     // Permissions are best effort: some shares do not keep Unix modes.
     (void)::fchmod(tmp_.get(), src_st_.st_mode & 0777);
     // Times before the sync, so a crash cannot leave a published file with a fresh mtime.
@@ -169,15 +188,26 @@ class Copier {
       return fail(CopyFailure::kIOError, std::string("cannot stat source: ") + strerror(errno));
     }
     if (!S_ISREG(src_st_.st_mode)) return fail(CopyFailure::kIOError, "source is not a file");
-    ::posix_fadvise(src_.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
+    if (options_.has_expected_stamp &&
+        (static_cast<std::uint64_t>(src_st_.st_size) != options_.expected_size ||
+         mtime_ns_of(src_st_) != options_.expected_mtime_ns)) {
+      return fail(CopyFailure::kIOError,
+                  "source changed since the sync was planned; run the sync again");
+    }
+    if (static_cast<std::uint64_t>(src_st_.st_size) >= kSmallFileBytes) {
+      ::posix_fadvise(src_.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
+    }
     return true;
   }
 
   bool create_temp() {
-    int err = 0;
-    Status dirs = make_dirs_durable(dir_, &err);
-    if (!dirs.is_ok()) {
-      return fail(classify_target_errno(err), "cannot create target folder: " + dirs.message());
+    if (known_dirs_ == nullptr || known_dirs_->count(dir_) == 0) {
+      int err = 0;
+      Status dirs = make_dirs_durable(dir_, &err);
+      if (!dirs.is_ok()) {
+        return fail(classify_target_errno(err), "cannot create target folder: " + dirs.message());
+      }
+      if (known_dirs_ != nullptr) known_dirs_->insert(dir_);
     }
     for (int attempt = 0; attempt < kTempNameAttempts; ++attempt) {
       std::string temp = join_path(dir_, random_temp_name());
@@ -191,19 +221,29 @@ class Copier {
     }
     if (temp_.empty()) return fail(CopyFailure::kIOError, "cannot find a free temp name");
     // Reserve the space up front so a full target fails now, not after most of the copy.
-    if (src_st_.st_size > 0 && ::fallocate(tmp_.get(), 0, 0, src_st_.st_size) != 0 &&
-        errno != EOPNOTSUPP && errno != ENOSYS && errno != EINVAL) {
+    if (static_cast<std::uint64_t>(src_st_.st_size) >= kSmallFileBytes &&
+        ::fallocate(tmp_.get(), 0, 0, src_st_.st_size) != 0 && errno != EOPNOTSUPP &&
+        errno != ENOSYS && errno != EINVAL) {
       return fail_target("cannot reserve space", errno);
     }
     return true;
   }
 
+  bool hashing() const { return options_.hash_while_copying && options_.expected_sha256.empty(); }
+
   bool copy_bytes() {
     const std::uint64_t size = static_cast<std::uint64_t>(src_st_.st_size);
     std::uint64_t chunk = std::max<std::uint64_t>(options_.chunk_bytes, 4096);
     if (options_.limiter != nullptr) chunk = options_.limiter->chunk_bytes(chunk);
-    bool use_cfr = options_.use_copy_file_range;
-    std::vector<char> buffer;
+    // Hashing reads the bytes through user space anyway, so they are written from there too:
+    // one read of the source for both.
+    const bool hash = hashing();
+    bool use_cfr = options_.use_copy_file_range && !hash;
+    std::optional<Sha256Stream> sha;
+    if (hash) sha.emplace();
+    // One buffer per thread, allocated (and zeroed) once: a batch copies thousands of small
+    // files, and zeroing 1 MiB for each of them would cost more than copying them.
+    thread_local std::vector<char> buffer;
     std::uint64_t done = 0;
     while (done < size) {
       if (cancelled()) return fail(CopyFailure::kCancelled, "cancelled");
@@ -223,7 +263,7 @@ class Copier {
             continue;
           }
         } else {
-          if (buffer.empty()) buffer.resize(std::min<std::uint64_t>(chunk, 1 << 20));
+          if (buffer.empty()) buffer.resize(kCopyBufferBytes);
           std::size_t len = std::min<std::uint64_t>(want - chunk_done, buffer.size());
           off_t at = static_cast<off_t>(done + chunk_done);
           n = ::pread(src_.get(), buffer.data(), len, at);
@@ -231,7 +271,10 @@ class Copier {
             return fail(CopyFailure::kIOError,
                         std::string("cannot read source: ") + std::strerror(errno));
           }
-          if (n > 0 && !write_all(buffer.data(), static_cast<std::size_t>(n), at)) return false;
+          if (n > 0) {
+            if (sha) sha->update(buffer.data(), static_cast<std::size_t>(n));
+            if (!write_all(buffer.data(), static_cast<std::size_t>(n), at)) return false;
+          }
         }
         if (n < 0) {
           if (errno == EINTR) continue;
@@ -242,9 +285,14 @@ class Copier {
         }
         chunk_done += static_cast<std::uint64_t>(n);
       }
+      // Start this chunk's writeback now, so the barrier finds it (mostly) on the disk. A
+      // hint: a file system without it just writes back later.
+      (void)::sync_file_range(tmp_.get(), static_cast<off_t>(done), static_cast<off_t>(chunk_done),
+                              SYNC_FILE_RANGE_WRITE);
       done += chunk_done;
       result_.bytes = done;
     }
+    if (sha) streamed_sha256_ = sha->finish_hex();
     return true;
   }
 
@@ -283,6 +331,7 @@ class Copier {
       return fail(CopyFailure::kIOError, "cannot verify: " + got.status().message());
     }
     std::string want = options_.expected_sha256;
+    if (want.empty()) want = streamed_sha256_;  // the source's bytes, hashed as copied
     if (want.empty()) {
       Result<std::string> src = sha256_fd(src_.get(), source_, options_.cancel);
       if (!src.ok()) {
@@ -303,10 +352,12 @@ class Copier {
   const std::string& target_;
   const std::string dir_;
   const CopyOptions& options_;
+  std::set<std::string>* known_dirs_;
   Fd src_;
   Fd tmp_;
   struct stat src_st_ {};
   std::string temp_;
+  std::string streamed_sha256_;  // the hash taken while copying, when hashing()
   CopyResult result_;
 };
 
@@ -376,9 +427,18 @@ std::vector<CopyResult> copy_files_atomic(const std::vector<CopyRequest>& reques
   std::vector<std::unique_ptr<Copier>> copiers;
   copiers.reserve(requests.size());
   std::vector<bool> prepared(requests.size(), false);
+  std::set<std::string> known_dirs;  // target folders already made by this batch
   const Copier::TempSync temp_sync = options.sync == BatchSync::kFdatasync
                                          ? Copier::TempSync::kFdatasync
                                          : Copier::TempSync::kNone;
+  using Clock = std::chrono::steady_clock;
+  auto lap = [t = Clock::now()](std::int64_t* into) mutable {
+    Clock::time_point now = Clock::now();
+    if (into != nullptr)
+      *into += std::chrono::duration_cast<std::chrono::nanoseconds>(now - t).count();
+    t = now;
+  };
+  BatchTimings* timings = options.timings;
   // 1. Write every temp; nothing is visible under a final name yet.
   for (std::size_t i = 0; i < requests.size(); ++i) {
     CopyOptions& o = per_file[i];
@@ -388,22 +448,36 @@ std::vector<CopyResult> copy_files_atomic(const std::vector<CopyRequest>& reques
     o.cancel = options.cancel;
     o.use_copy_file_range = options.use_copy_file_range;
     o.chunk_bytes = options.chunk_bytes;
-    copiers.push_back(std::make_unique<Copier>(requests[i].source, requests[i].target, o));
+    o.hash_while_copying = options.hash_while_copying;
+    o.has_expected_stamp = requests[i].has_stamp;
+    o.expected_size = requests[i].size;
+    o.expected_mtime_ns = requests[i].mtime_ns;
+    copiers.push_back(
+        std::make_unique<Copier>(requests[i].source, requests[i].target, o, &known_dirs));
     if (cancelled()) {
       copiers[i]->abandon(CopyFailure::kCancelled, "cancelled");
       continue;
     }
     prepared[i] = copiers[i]->prepare(temp_sync);
   }
+  lap(timings ? &timings->write_ns : nullptr);
   // 2. One durability barrier per target file system.
   if (options.sync == BatchSync::kSyncfs) {
-    std::map<dev_t, Status> synced;  // file system -> outcome of its syncfs
+    std::map<dev_t, Status> synced;           // file system -> outcome of its syncfs
+    std::map<std::string, Status> by_folder;  // a temp lives on its folder's file system
     for (std::size_t i = 0; i < requests.size(); ++i) {
       if (!prepared[i]) continue;
+      if (auto f = by_folder.find(copiers[i]->dir()); f != by_folder.end()) {
+        if (!f->second.is_ok()) {
+          copiers[i]->abandon(CopyFailure::kIOError, f->second.message());
+          prepared[i] = false;
+        }
+        continue;
+      }
       struct stat st;
       Status s = Status::ok();
-      if (::stat(copiers[i]->temp().c_str(), &st) != 0) {
-        s = Status::io_error(std::string("cannot stat temp file: ") + std::strerror(errno));
+      if (::stat(copiers[i]->dir().c_str(), &st) != 0) {
+        s = Status::io_error(std::string("cannot stat target folder: ") + std::strerror(errno));
       } else if (auto it = synced.find(st.st_dev); it != synced.end()) {
         s = it->second;
       } else {
@@ -414,23 +488,27 @@ std::vector<CopyResult> copy_files_atomic(const std::vector<CopyRequest>& reques
         }
         synced.emplace(st.st_dev, s);
       }
+      by_folder.emplace(copiers[i]->dir(), s);
       if (!s.is_ok()) {
         copiers[i]->abandon(CopyFailure::kIOError, s.message());
         prepared[i] = false;
       }
     }
   }
+  lap(timings ? &timings->barrier_ns : nullptr);
   // 3. Rename into place, then make each folder's new entries durable once.
   std::map<std::string, std::vector<std::size_t>> by_dir;
   for (std::size_t i = 0; i < requests.size(); ++i) {
     if (!prepared[i]) continue;
     if (copiers[i]->publish(/*sync_dir=*/false)) by_dir[copiers[i]->dir()].push_back(i);
   }
+  lap(timings ? &timings->rename_ns : nullptr);
   for (const auto& [dir, members] : by_dir) {
     Status s = fsync_dir(dir);
     if (s.is_ok()) continue;
     for (std::size_t i : members) copiers[i]->abandon(CopyFailure::kIOError, s.message());
   }
+  lap(timings ? &timings->dir_sync_ns : nullptr);
   std::vector<CopyResult> out;
   out.reserve(requests.size());
   for (auto& c : copiers) out.push_back(c->take_result());

@@ -13,6 +13,13 @@
 // folder once. A file that fails (vanished, changed, no space) is reported and its temp
 // removed; the others still land. A cancel seen before the renames removes every temp.
 //
+// The bytes reach the disk while the copy runs: each chunk's writeback is started
+// (sync_file_range SYNC_FILE_RANGE_WRITE) as soon as it is written, so the barrier mostly
+// waits for I/O already under way instead of starting all of it. A copy whose expected
+// SHA-256 is unknown hashes the bytes as it copies them (one read of the source serves both)
+// and reports the hash; given the stamp the plan saw (size and mtime), it refuses a source
+// that changed since, so the hash it reports belongs to that stamp.
+//
 // Thread-safe: concurrent copies may share a BandwidthLimiter. Borrowed pointers in
 // CopyOptions must outlive the call.
 #pragma once
@@ -45,6 +52,13 @@ struct CopyOptions {
   // empty, with a hash of the source read through the same descriptor).
   bool verify = false;
   std::string expected_sha256;
+  // With expected_sha256 empty: hash the bytes while copying them and report the hash.
+  bool hash_while_copying = true;
+  // The stamp the caller planned with; when set and the source's differs, the copy fails
+  // ("source changed since the sync was planned"). expected_mtime_ns is ns since the epoch.
+  bool has_expected_stamp = false;
+  std::uint64_t expected_size = 0;
+  std::int64_t expected_mtime_ns = 0;
   BandwidthLimiter* limiter = nullptr;        // shared across copies; null = unlimited
   const std::atomic<bool>* cancel = nullptr;  // checked between chunks
   bool use_copy_file_range = true;            // false: plain read/write (tests, benchmarks)
@@ -59,7 +73,7 @@ struct [[nodiscard]] CopyResult {
   Status status;  // ok, or not_found / io_error / unavailable (cancelled) naming the cause
   CopyFailure failure = CopyFailure::kNone;
   std::uint64_t bytes = 0;  // bytes written to the target
-  std::string sha256;       // the verified hash, when verify was set
+  std::string sha256;       // the verified hash, or the hash taken while copying
   bool ok() const { return status.is_ok(); }
 };
 
@@ -72,12 +86,24 @@ struct CopyRequest {
   std::string source;
   std::string target;
   std::string expected_sha256;
+  // The planned stamp of the source (see CopyOptions); has_stamp false = not checked.
+  bool has_stamp = false;
+  std::uint64_t size = 0;
+  std::int64_t mtime_ns = 0;
 };
 
 // How a batch makes its temps durable before renaming them.
 enum class BatchSync {
   kSyncfs,     // one syncfs(2) per target file system
   kFdatasync,  // fdatasync(2) of each temp as it is closed
+};
+
+// Where one batch spent its time, in nanoseconds of wall time (for debug logs and profiles).
+struct BatchTimings {
+  std::int64_t write_ns = 0;     // opening, copying (and hashing), closing every temp
+  std::int64_t barrier_ns = 0;   // syncfs / fdatasync
+  std::int64_t rename_ns = 0;    // the renames
+  std::int64_t dir_sync_ns = 0;  // the folder fsyncs
 };
 
 struct BatchCopyOptions {
@@ -87,6 +113,8 @@ struct BatchCopyOptions {
   bool use_copy_file_range = true;
   std::uint64_t chunk_bytes = 8 << 20;
   BatchSync sync = BatchSync::kSyncfs;
+  bool hash_while_copying = true;   // for requests without expected_sha256 (see CopyOptions)
+  BatchTimings* timings = nullptr;  // filled when given
 };
 
 // Copies every request atomically (see above) and returns one result per request, in order.

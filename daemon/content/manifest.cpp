@@ -290,6 +290,26 @@ Result<Manifest> build_manifest(const std::string& root, const ManifestOptions& 
   return m;
 }
 
+Status remember_hashes(const std::string& root, const std::string& cache_path,
+                       const std::vector<FileEntry>& entries) {
+  std::optional<std::string> real_root = real_path(root);
+  if (!real_root) {
+    return Status::io_error("cannot resolve content root " + root + ": " + std::strerror(errno));
+  }
+  HashCache cache = HashCache::load(cache_path, *real_root);
+  std::size_t added = 0;
+  for (const FileEntry& e : entries) {
+    // The hash came back from a copy worker, maybe another process: take only a well-formed one.
+    if (e.sha256.size() != 64 ||
+        e.sha256.find_first_not_of("0123456789abcdef") != std::string::npos) {
+      continue;
+    }
+    cache.put(e.path, CachedHash{e.size, e.mtime_ns, e.inode, e.sha256});
+    ++added;
+  }
+  return added == 0 ? Status::ok() : cache.save();
+}
+
 Status fill_hash(const std::string& root, FileEntry* entry) {
   std::string abs = join_path(root, entry->path);
   int fd = ::open(abs.c_str(), O_RDONLY | O_CLOEXEC);

@@ -70,6 +70,14 @@ struct ManifestOptions {
 // `rejected`; the cache failing to save is an io_error.
 Result<Manifest> build_manifest(const std::string& root, const ManifestOptions& options = {});
 
+// Adds `entries` (paths relative to `root`, with the stamp and hash each was copied with) to
+// the hash cache at `cache_path`, keeping what it already held, so that the next manifest of
+// `root` takes those hashes from the cache. Entries without a hash are skipped. io_error
+// when the cache cannot be written.
+// REQUIRES: no build_manifest with the same cache_path runs meanwhile.
+Status remember_hashes(const std::string& root, const std::string& cache_path,
+                       const std::vector<FileEntry>& entries);
+
 // Hashes the file `entry` names under `root` and stores the hash in `entry`. io_error (or
 // not_found) when it cannot be read; conflict when its size or mtime no longer match.
 Status fill_hash(const std::string& root, FileEntry* entry);

@@ -81,4 +81,16 @@ std::string sha256_hex(std::string_view data) {
   return finish_hex(ctx.get());
 }
 
+Sha256Stream::Sha256Stream() : ctx_(new_sha256_ctx().release()) {}
+
+Sha256Stream::~Sha256Stream() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_)); }
+
+void Sha256Stream::update(const void* data, std::size_t len) {
+  DISTSYNC_CHECK(EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(ctx_), data, len) == 1);
+}
+
+std::string Sha256Stream::finish_hex() {
+  return distsync::finish_hex(static_cast<EVP_MD_CTX*>(ctx_));
+}
+
 }  // namespace distsync

@@ -26,4 +26,21 @@ Result<std::string> sha256_fd(int fd, const std::string& what,
 // Hex SHA-256 of `data`.
 std::string sha256_hex(std::string_view data);
 
+// SHA-256 fed piece by piece, for hashing bytes while they are copied (one read of the
+// source serves both). A value; not thread-safe (thread-compatible).
+class Sha256Stream {
+ public:
+  Sha256Stream();
+  ~Sha256Stream();
+  Sha256Stream(const Sha256Stream&) = delete;
+  Sha256Stream& operator=(const Sha256Stream&) = delete;
+
+  void update(const void* data, std::size_t len);
+  // The hex digest of everything fed so far. REQUIRES: called once; no update() after it.
+  std::string finish_hex();
+
+ private:
+  void* ctx_;  // EVP_MD_CTX*, kept out of this header
+};
+
 }  // namespace distsync

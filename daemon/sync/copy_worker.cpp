@@ -1,5 +1,6 @@
 #include "daemon/sync/copy_worker.h"
 
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -52,9 +53,18 @@ class RunningCopy {
       // The TASK frame carries full paths: the worker's target is this host's file system.
       std::vector<TargetFile> files;
       files.reserve(task_.files.size());
-      for (const auto& f : task_.files) files.push_back({f.source, f.target, f.sha256});
+      for (const auto& f : task_.files) {
+        files.push_back({f.source, f.target, f.sha256, true, f.size, f.mtime_ns});
+      }
       LocalTarget target("");
+      BatchTimings timings;
+      o.timings = &timings;
       std::vector<CopyResult> results = target.write_batch(files, o);
+      spdlog::debug(
+          "copy task {}: {} files, write {:.1f} ms, barrier {:.1f} ms, renames {:.1f} ms, "
+          "folder syncs {:.1f} ms",
+          task_.dispatch, files.size(), timings.write_ns / 1e6, timings.barrier_ns / 1e6,
+          timings.rename_ns / 1e6, timings.dir_sync_ns / 1e6);
       result_.dispatch = task_.dispatch;
       for (const CopyResult& r : results) {
         FileResult f;

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
 #include <deque>
 #include <map>
 #include <optional>
@@ -128,6 +129,7 @@ class SyncJob {
         return std::nullopt;
       case JobAction::kRemoveTemps:
         for (const auto& root : job_.roots) (void)job_.target->remove_stale_temps(root.target_dir);
+        remember_learned_hashes();
         return std::nullopt;
       case JobAction::kPrune:
         if (job_.job.prune) {
@@ -144,6 +146,15 @@ class SyncJob {
         return append("SyncCancelled", SyncCancelled{cancel_reason_.empty() ? "cancelled by the operator" : cancel_reason_});
     }
     return std::nullopt;
+  }
+
+  // Keeps the hashes the copies computed, so the next plan need not read those files again.
+  void remember_learned_hashes() {
+    if (Status s = remember_copied_hashes(job_.roots, env_.options.cache_dir, learned_, env_.locks);
+        !s.is_ok()) {
+      spdlog::warn("sync job {}: {}; the next sync hashes those files again", id_, s.message());
+    }
+    learned_.clear();
   }
 
   // Runs one decision; a failed append is logged (the job then stays unfinished).
@@ -235,6 +246,11 @@ class SyncJob {
       auto [file, attempt] = std::move(it->second);
       outstanding_.erase(it);
       if (o.ok) {
+        // A file planned without a hash was hashed by its copy (one read of the source).
+        if (file.sha256.empty() && !o.sha256.empty()) {
+          file.sha256 = o.sha256;
+          learned_.push_back(file);
+        }
         landed.push_back(FileCopied{file.rel, file.size, file.mtime_ns, file.sha256, verify_});
       } else if (o.failure == "cancelled" || cancelling) {
         // stopped on purpose: no failure to record
@@ -257,11 +273,15 @@ class SyncJob {
     batch_.clear();
     if (landed.empty()) return true;
     std::uint64_t n = 0, b = 0;
+    const auto t0 = std::chrono::steady_clock::now();
     if (!run_command("FileCopied", [&](const ProjectedState& s, std::vector<EventDraft>* out) {
           return decide_record_copied(s, id_, landed, out, &n, &b);
         })) {
       return false;
     }
+    spdlog::debug(
+        "sync job {}: {} FileCopied appended in {:.1f} ms", id_, landed.size(),
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
     copied_ += n;
     bytes_ += b;
     return true;
@@ -282,6 +302,7 @@ class SyncJob {
   std::map<std::uint64_t, std::pair<PlannedFile, std::uint32_t>> outstanding_;  // by task id
   std::vector<CopyTask> to_submit_;
   std::vector<Retry> retries_;
+  std::vector<PlannedFile> learned_;  // copied files whose hash their copy computed
   std::uint64_t copied_ = 0, bytes_ = 0, failed_ = 0, pruned_ = 0;
   std::string first_failure_;
 };

@@ -1,5 +1,8 @@
 #include "daemon/sync/sync_plan.h"
 
+#include <spdlog/spdlog.h>
+
+#include <chrono>
 #include <future>
 
 #include "daemon/content/diff.h"
@@ -46,7 +49,7 @@ Result<SyncPlan> build_sync_plan(const std::vector<ComponentRoot>& roots, Target
   }
   for (const auto& root : roots) {
     ManifestOptions mo;
-    mo.hash = true;
+    mo.hash = options.verify || !options.hash_while_copying;
     mo.quiet_period_ns = options.quiet_period_ns;
     if (!options.cache_dir.empty()) {
       mo.cache_path = join_path(options.cache_dir, root.component + ".hash-cache");
@@ -56,13 +59,30 @@ Result<SyncPlan> build_sync_plan(const std::vector<ComponentRoot>& roots, Target
     d.mtime_tolerance_ns = options.mtime_tolerance_ns;
     // The target is listed on a second thread while the console side is walked: both are
     // stat-bound, and a no-op re-sync is nothing but these two walks.
-    std::future<Result<Manifest>> listed =
-        std::async(std::launch::async, [&] { return target.list(root.target_dir, d.cancel); });
+    using Clock = std::chrono::steady_clock;
+    const auto t0 = Clock::now();
+    Clock::time_point listed_at;
+    std::future<Result<Manifest>> listed = std::async(std::launch::async, [&] {
+      Result<Manifest> m = target.list(root.target_dir, d.cancel);
+      listed_at = Clock::now();
+      return m;
+    });
     Result<Manifest> manifest = [&] {
       std::lock_guard<std::mutex> lock(locks.for_path(mo.cache_path));
       return build_manifest(root.source_root, mo);
     }();
+    const auto manifest_at = Clock::now();
     Result<Manifest> on_target = listed.get();
+    if (manifest.ok() && on_target.ok()) {
+      auto ms = [&](Clock::time_point t) {
+        return std::chrono::duration<double, std::milli>(t - t0).count();
+      };
+      spdlog::debug(
+          "plan {}: console manifest {:.1f} ms ({} files, {} hashed, {} from the cache), "
+          "target listing {:.1f} ms ({} files)",
+          root.component, ms(manifest_at), manifest->files.size(), manifest->hashed,
+          manifest->cache_hits, ms(listed_at), on_target->files.size());
+    }
     if (!manifest.ok()) {
       return with_context(manifest.status(),
                           "cannot read the console's " + root.component + " folder: ");
@@ -88,7 +108,7 @@ Result<SyncPlan> build_sync_plan(const std::vector<ComponentRoot>& roots, Target
         return;
       }
       plan.to_copy.push_back(PlannedFile{rel, join_path(root.source_root, path), target.locate(rel),
-                                         e->size, e->mtime_ns, e->sha256});
+                                         e->size, e->mtime_ns, e->inode, e->sha256});
       plan.bytes_to_copy += e->size;
     };
     for (const auto& p : diff.missing) add(p);
@@ -98,6 +118,26 @@ Result<SyncPlan> build_sync_plan(const std::vector<ComponentRoot>& roots, Target
     if (!diff.extra.empty()) plan.extras[root.target_dir] = diff.extra;
   }
   return plan;
+}
+
+Status remember_copied_hashes(const std::vector<ComponentRoot>& roots, const std::string& cache_dir,
+                              const std::vector<PlannedFile>& copied, ManifestLocks& locks) {
+  if (cache_dir.empty() || copied.empty()) return Status::ok();
+  for (const auto& root : roots) {
+    const std::string prefix = root.target_dir + "/";
+    std::vector<FileEntry> entries;
+    for (const PlannedFile& f : copied) {
+      if (f.rel.compare(0, prefix.size(), prefix) != 0) continue;
+      entries.push_back(
+          FileEntry{f.rel.substr(prefix.size()), f.size, f.mtime_ns, f.inode, f.sha256});
+    }
+    if (entries.empty()) continue;
+    const std::string cache_path = join_path(cache_dir, root.component + ".hash-cache");
+    std::lock_guard<std::mutex> lock(locks.for_path(cache_path));
+    Status s = remember_hashes(root.source_root, cache_path, entries);
+    if (!s.is_ok()) return with_context(s, "cannot update the hash cache: ");
+  }
+  return Status::ok();
 }
 
 }  // namespace distsync

@@ -28,7 +28,8 @@ struct PlannedFile {
   std::string target;  // where the copy worker writes it: Target::locate(rel)
   std::uint64_t size = 0;
   std::int64_t mtime_ns = 0;
-  std::string sha256;
+  std::uint64_t inode = 0;
+  std::string sha256;  // empty when the copy hashes it (PlanOptions::hash_while_copying)
 };
 
 struct SyncPlan {
@@ -55,6 +56,10 @@ struct PlanOptions {
   bool verify = false;    // compare hashes of files whose size and mtime match
   std::int64_t mtime_tolerance_ns = 0;
   std::int64_t quiet_period_ns = 0;
+  // Without verify, hash no console file here: size and mtime decide what to copy, and a
+  // file the hash cache does not know is hashed by the copy that sends it (one read instead
+  // of two); remember_copied_hashes then keeps those hashes for the next plan.
+  bool hash_while_copying = true;
   // True when the job already recorded FileCopied for (rel, sha256): never copy it again.
   std::function<bool(const std::string& rel, const std::string& sha256)> already_copied;
 };
@@ -62,5 +67,11 @@ struct PlanOptions {
 // `target` is the server the roots' target_dir live on.
 Result<SyncPlan> build_sync_plan(const std::vector<ComponentRoot>& roots, Target& target,
                                  const PlanOptions& options, ManifestLocks& locks);
+
+// Puts the hashes that copies computed (files planned without one, each with the sha256 its
+// copy reported) into the hash caches under `cache_dir`, so the next plan of these console
+// files, for any server, needs no hashing. A no-op for an empty cache_dir.
+Status remember_copied_hashes(const std::vector<ComponentRoot>& roots, const std::string& cache_dir,
+                              const std::vector<PlannedFile>& copied, ManifestLocks& locks);
 
 }  // namespace distsync

@@ -26,7 +26,8 @@ std::vector<CopyResult> LocalTarget::write_batch(const std::vector<TargetFile>& 
   std::vector<CopyRequest> requests;
   requests.reserve(files.size());
   for (const TargetFile& f : files)
-    requests.push_back({f.source, locate(f.path), f.expected_sha256});
+    requests.push_back(
+        {f.source, locate(f.path), f.expected_sha256, f.has_stamp, f.size, f.mtime_ns});
   return copy_files_atomic(requests, options);
 }
 

@@ -86,6 +86,10 @@ std::vector<CopyResult> MemoryTarget::write_batch(const std::vector<TargetFile>&
     }
     CopyResult r;
     r.bytes = source->data.size();
+    // Hashed while "copied" when no hash was expected, as LocalTarget does.
+    if (f.expected_sha256.empty() && options.hash_while_copying) {
+      r.sha256 = sha256_hex(source->data);
+    }
     if (options.verify) {
       r.sha256 = sha256_hex(source->data);
       if (!f.expected_sha256.empty() && r.sha256 != f.expected_sha256) {

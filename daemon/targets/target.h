@@ -13,7 +13,8 @@
 //   write_batch  the atomic batch protocol: every file goes to a temp beside its final name,
 //                one durability barrier makes the temps durable, then they are renamed over
 //                their final names and each touched folder is synced. No partial file is
-//                ever visible under a final name; a file reported ok is durable;
+//                ever visible under a final name; a file reported ok is durable, and
+//                carries the SHA-256 of what was written when none was expected;
 //   remove       exactly the files named (prune), never a folder; remove_stale_temps the
 //                temps an interrupted batch left;
 //   read_sha256  re-hashes a file as stored, to verify a copy.
@@ -41,6 +42,12 @@ struct TargetFile {
   std::string source;           // full path of the console's file
   std::string path;             // relative to the target root
   std::string expected_sha256;  // checked when verifying; may be empty
+  // The source's stamp as planned. When expected_sha256 is empty the copy hashes the bytes
+  // it sends and reports that hash (CopyResult::sha256); with has_stamp it first checks the
+  // source still has this size and mtime, so the hash belongs to the planned file.
+  bool has_stamp = false;
+  std::uint64_t size = 0;
+  std::int64_t mtime_ns = 0;
 };
 
 class Target {

@@ -176,9 +176,13 @@ TEST_F(JobRunnerTest, VanishedSourceIsRetriedWithBackoffOnTheInjectedClock) {
 TEST_F(JobRunnerTest, ResumesAfterAStopWithoutCopyingTwiceAndCleansStaleTemps) {
   make_bench_tree();
   std::string server = dir_.sub("server");
-  add_server("s1", server, 4 << 20, 2);
+  add_server("s1", server, 2 << 20, 2);
+  // Small batches, so the stop lands with most of the job still to copy however fast the
+  // copies run.
+  SyncServiceOptions small_batches = options();
+  small_batches.dispatcher.max_batch_files = 2;
   {
-    auto service = start_service(options(), system_clock_);
+    auto service = start_service(small_batches, system_clock_);
     queue("job-1", "s1", "patches");
     ASSERT_TRUE(wait_for("job-1", "FileCopied", std::chrono::seconds(60), 3));
   }  // stopped mid-job, as a crash would
