@@ -61,6 +61,11 @@ TEST(ServiceInstallTest, InstallsIntoAPrefixAndRunsLikeAService) {
   std::string text = read_file(config);
   EXPECT_NE(text.find("\ndata_dir = \"/var/lib/distsync\""), std::string::npos) << text;
   EXPECT_NE(text.find("\nrun_dir = \"/run/distsync\""), std::string::npos) << text;
+  // The CLI reads it and looks for the service's console in /run/distsync (none runs here).
+  CommandResult via_config = run_command(
+      prefix + "/bin/distsync", {"--config", config, "--timeout", "1", "status"}, tmp.path());
+  EXPECT_EQ(via_config.exit_code, 1) << via_config.err;
+  EXPECT_NE(via_config.err.find("/run/distsync"), std::string::npos) << via_config.err;
   { std::ofstream(config, std::ios::app) << "# edited by the admin\n"; }
   CommandResult again = install_into(prefix, tmp.path());
   ASSERT_EQ(again.exit_code, 0) << again.err;
