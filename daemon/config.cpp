@@ -202,8 +202,10 @@ Result<DaemonConfig> apply_toml(const DaemonConfig& base, std::string_view toml_
       s = want_positive(std::int64_t{1} << 40, &n);
       c.initial_map_bytes = static_cast<std::size_t>(n);
     } else if (key == "patches_dir" || key == "datafiles_dir" || key == "cache_dir" ||
-               key == "time_zone" || key == "refresh_source" || key == "patches_source") {
-      std::string* out = key == "patches_dir"      ? &c.patches_dir
+               key == "time_zone" || key == "refresh_source" || key == "patches_source" ||
+               key == "run_dir") {
+      std::string* out = key == "run_dir"          ? &c.run_dir
+                         : key == "patches_dir"    ? &c.patches_dir
                          : key == "datafiles_dir"  ? &c.datafiles_dir
                          : key == "cache_dir"      ? &c.cache_dir
                          : key == "time_zone"      ? &c.time_zone
@@ -250,11 +252,12 @@ Result<DaemonConfig> finalize_config(DaemonConfig c) {
   c.data_dir = abs.lexically_normal().string();
   if (c.data_dir.size() > 1 && c.data_dir.back() == '/') c.data_dir.pop_back();
   c.log_dir = c.data_dir + "/log";
-  c.run_dir = c.data_dir + "/run";
   auto absolute = [&](std::string* dir, const char* fallback) {
     if (dir->empty()) *dir = c.data_dir + fallback;
     else *dir = std::filesystem::absolute(*dir, ec).lexically_normal().string();
   };
+  absolute(&c.run_dir, "/run");  // a service puts it in its RuntimeDirectory (/run/distsync)
+  if (c.run_dir.size() > 1 && c.run_dir.back() == '/') c.run_dir.pop_back();
   absolute(&c.patches_dir, "/console/Patches");
   absolute(&c.datafiles_dir, "/console/DataFiles");
   absolute(&c.cache_dir, "/cache");

@@ -21,7 +21,7 @@ struct DaemonConfig {
   std::string console_id;        // default: the hostname
   std::string data_dir;          // default "./var", made absolute
   std::string log_dir;           // data_dir + "/log": the LMDB environment
-  std::string run_dir;           // data_dir + "/run": lock file and ipc sockets
+  std::string run_dir;           // default data_dir + "/run": lock files and ipc sockets
   std::string control_endpoint;  // default "ipc://<run_dir>/<console_id>.control"
   std::string bus_endpoint;      // default "ipc://<run_dir>/<console_id>.bus"
   std::size_t max_request_bytes = std::size_t{1} << 20;

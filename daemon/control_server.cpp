@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -71,11 +72,25 @@ class ControlServer::Impl {
     return restrict_ipc_socket(options_.endpoint);
   }
 
-  Status serve(int stop_fd) {
+  Status serve(int stop_fd, const ServeHooks& hooks) {
     zmq_pollitem_t items[2] = {{socket_.handle(), 0, ZMQ_POLLIN, 0},
                                {nullptr, stop_fd, ZMQ_POLLIN, 0}};
+    using Clock = std::chrono::steady_clock;
+    const bool ticking = hooks.tick && hooks.tick_interval.count() > 0;
+    Clock::time_point next_tick = Clock::now() + hooks.tick_interval;
+    if (hooks.serving) hooks.serving();
+    if (ticking) hooks.tick();
     for (;;) {
-      int rc = zmq_poll(items, 2, -1);
+      long timeout_ms = -1;
+      if (ticking) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(next_tick - Clock::now());
+        timeout_ms = std::max<long>(0, left.count());
+      }
+      int rc = zmq_poll(items, 2, timeout_ms);
+      if (ticking && Clock::now() >= next_tick) {
+        hooks.tick();
+        next_tick = Clock::now() + hooks.tick_interval;
+      }
       if (rc < 0) {
         if (zmq_errno() == EINTR) continue;
         return Status::io_error(std::string("control poll failed: ") + zmq_strerror(zmq_errno()));
@@ -146,7 +161,9 @@ Result<std::unique_ptr<ControlServer>> ControlServer::bind(ControlServerOptions 
   return std::unique_ptr<ControlServer>(new ControlServer(std::move(impl)));
 }
 
-Status ControlServer::serve(int stop_fd) { return impl_->serve(stop_fd); }
+Status ControlServer::serve(int stop_fd, const ServeHooks& hooks) {
+  return impl_->serve(stop_fd, hooks);
+}
 
 std::uint64_t ControlServer::requests_served() const { return impl_->served(); }
 

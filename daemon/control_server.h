@@ -10,7 +10,9 @@
 // The router must outlive the server.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -26,6 +28,13 @@ struct ControlServerOptions {
   std::size_t max_request_bytes = std::size_t{1} << 20;
 };
 
+// Optional callbacks of serve(), run on its thread.
+struct ServeHooks {
+  std::function<void()> serving;         // once, when the loop begins answering requests
+  std::chrono::milliseconds tick_interval{0};  // > 0: tick() runs at least this often
+  std::function<void()> tick;
+};
+
 class ControlServer {
  public:
   // Binds the endpoint; Unavailable when it cannot.
@@ -36,8 +45,10 @@ class ControlServer {
   ControlServer& operator=(const ControlServer&) = delete;
 
   // Answers requests until `stop_fd` becomes readable (it is not read), then returns.
-  // Returns a Status only when polling itself fails.
-  Status serve(int stop_fd);
+  // Returns a Status only when polling itself fails. hooks.serving runs before the first
+  // poll: the endpoint is bound and every op registered, so a request sent from then on is
+  // answered (one sent earlier was queued and is answered too).
+  Status serve(int stop_fd, const ServeHooks& hooks = {});
 
   std::uint64_t requests_served() const;
 

@@ -127,9 +127,11 @@ std::string Daemon::ready_line() const {
          " bus=" + c.bus_endpoint;
 }
 
-Status Daemon::run(int stop_fd) {
+Status Daemon::run(int stop_fd, const RunHooks& hooks) {
   impl_->running = true;
-  Status served = impl_->control->serve(stop_fd);
+  ServeHooks serve_hooks{hooks.serving, hooks.heartbeat_interval, hooks.heartbeat};
+  Status served = impl_->control->serve(stop_fd, serve_hooks);
+  if (hooks.stopping) hooks.stopping();
   spdlog::info("console {} stopping", impl_->config.console_id);
   // Stop taking requests, publish what the log holds, then drain appends and close.
   impl_->control.reset();

@@ -32,6 +32,15 @@ struct DaemonHooks {
   Folder* folder = nullptr;  // projections; optional
 };
 
+// What run() tells its caller about the daemon's life (a service manager, for instance).
+// Every member is optional; each runs on run()'s thread.
+struct RunHooks {
+  std::function<void()> serving;   // once the control endpoint answers requests
+  std::function<void()> stopping;  // when the stop fd became readable, before shutting down
+  std::chrono::milliseconds heartbeat_interval{0};  // > 0: heartbeat() at least this often
+  std::function<void()> heartbeat;                  // while the control loop runs
+};
+
 class Daemon {
  public:
   static Result<std::unique_ptr<Daemon>> open(DaemonConfig config, DaemonHooks hooks = {});
@@ -59,7 +68,7 @@ class Daemon {
   std::string ready_line() const;
 
   // Serves until `stop_fd` is readable, then shuts down in order. Returns the first error.
-  Status run(int stop_fd);
+  Status run(int stop_fd, const RunHooks& hooks = {});
 
   class Impl;
 

@@ -1,13 +1,15 @@
 // distsyncd: parses flags and wires the daemon together. The logic lives in daemon/.
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <iostream>
 
+#include "daemon/cli/program_flags.h"
 #include "daemon/config.h"
 #include "daemon/console/console_services.h"
 #include "daemon/daemon.h"
+#include "daemon/log_setup.h"
+#include "daemon/service_notifier.h"
 #include "daemon/stop_signal.h"
 
 int main(int argc, char** argv) {
@@ -20,16 +22,14 @@ int main(int argc, char** argv) {
   app.add_option("--control", flags.control_endpoint, "control endpoint (ZeroMQ)");
   app.add_option("--bus", flags.bus_endpoint, "event bus endpoint (ZeroMQ)");
   app.add_option("--log-level", flags.log_level, "trace|debug|info|warn|error|critical|off");
+  add_program_flags(app, "distsyncd");
   try {
     app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "distsyncd: " << e.what() << "; see --help\n";
-    return 2;
+    return exit_for_parse_error(app, e, "distsyncd");
   }
 
-  spdlog::set_default_logger(spdlog::stderr_color_mt("distsyncd"));
+  install_daemon_logger("distsyncd");
   auto config = load_config(flags);
   if (!config.ok()) {
     std::cerr << "distsyncd: " << config.status().message() << "\n";
@@ -53,7 +53,15 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::cout << (*daemon)->ready_line() << std::endl;
-  Status s = (*daemon)->run((*stop)->fd());
+  // Under systemd (Type=notify): READY=1 once the control loop answers, STOPPING=1 on stop,
+  // WATCHDOG=1 from the control loop when the unit sets WatchdogSec. Otherwise no-ops.
+  ServiceNotifier notifier;
+  RunHooks hooks;
+  hooks.serving = [&] { notifier.ready((*daemon)->ready_line()); };
+  hooks.stopping = [&] { notifier.stopping(); };
+  hooks.heartbeat_interval = notifier.watchdog_interval();
+  hooks.heartbeat = [&] { notifier.watchdog(); };
+  Status s = (*daemon)->run((*stop)->fd(), hooks);
   if (!s.is_ok()) {
     std::cerr << "distsyncd: " << s.message() << "\n";
     return 1;

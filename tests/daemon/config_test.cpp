@@ -264,5 +264,21 @@ TEST(ConfigTest, ShippedExampleFileLoadsAndMatchesTheDefaults) {
   EXPECT_EQ(from_file->initial_map_bytes, defaults->initial_map_bytes);
 }
 
+// The service's config puts lock files and sockets in systemd's RuntimeDirectory.
+TEST(ConfigTest, RunDirFromTheFileMovesTheLockAndSockets) {
+  auto c = apply_toml(default_config(),
+                      "data_dir = \"/var/lib/distsync\"\nrun_dir = \"/run/distsync/\"\n",
+                      "distsync.toml");
+  ASSERT_TRUE(c.ok()) << c.status().to_string();
+  c->console_id = "east";
+  auto f = finalize_config(*c);
+  ASSERT_TRUE(f.ok()) << f.status().to_string();
+  EXPECT_EQ(f->run_dir, "/run/distsync");
+  EXPECT_EQ(f->log_dir, "/var/lib/distsync/log");
+  EXPECT_EQ(f->control_endpoint, "ipc:///run/distsync/east.control");
+  EXPECT_EQ(f->bus_endpoint, "ipc:///run/distsync/east.bus");
+  EXPECT_FALSE(apply_toml(default_config(), "run_dir = 5\n", "distsync.toml").ok());
+}
+
 }  // namespace
 }  // namespace distsync

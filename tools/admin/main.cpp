@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "daemon/cli/program_flags.h"
 #include "tools/admin/admin_commands.h"
 
 int main(int argc, char** argv) {
@@ -29,13 +30,11 @@ int main(int argc, char** argv) {
       exit_code = command.run(*config, AdminIo{std::cout, std::cerr});
     });
   }
+  add_program_flags(app, "distsync-admin");
   try {
     app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "distsync-admin: " << e.what() << "; see --help\n";
-    return 2;
+    return exit_for_parse_error(app, e, "distsync-admin");
   }
   return exit_code;
 }

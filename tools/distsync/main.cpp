@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "daemon/cli/program_flags.h"
 #include "tools/distsync/cli_context.h"
 
 int main(int argc, char** argv) {
@@ -21,15 +22,11 @@ int main(int argc, char** argv) {
   register_download_commands(app, ctx);
   register_sync_commands(app, ctx);
   register_report_command(app, ctx);
+  add_program_flags(app, "distsync");  // last: its man page and completion walk the tree above
   try {
     app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "distsync: " << e.what() << "; see --help\n";
-    return kExitUsage;
+    return exit_for_parse_error(app, e, "distsync", kExitUsage);
   }
   return ctx.exit_code;
 }

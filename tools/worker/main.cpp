@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
+#include "daemon/cli/program_flags.h"
 #include "daemon/sync/copy_worker.h"
 
 namespace {
@@ -32,11 +33,11 @@ int main(int argc, char** argv) {
   app.add_option("--heartbeat-ms", heartbeat_ms, "heartbeat interval")
       ->check(CLI::Range(10, 60000));
   app.add_flag("--no-copy-file-range", no_copy_file_range, "copy with plain read/write");
+  distsync::add_program_flags(app, "distsync-worker");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    int rc = app.exit(e);
-    return rc == 0 ? 0 : 2;
+    return distsync::exit_for_parse_error(app, e, "distsync-worker");
   }
   options.heartbeat = std::chrono::milliseconds(heartbeat_ms);
   options.use_copy_file_range = !no_copy_file_range;
