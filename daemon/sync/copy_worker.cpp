@@ -37,10 +37,11 @@ std::string failure_name(const CopyResult& r) {
 // One task (a batch of files) on a helper thread; signals `done` when the result is ready.
 class RunningCopy {
  public:
-  RunningCopy(TaskMsg task, BandwidthLimiter* limiter, const CopyWorkerOptions& options,
-              const WakeFd& done)
+  // `target` null: the task's targets are full local paths.
+  RunningCopy(TaskMsg task, std::shared_ptr<Target> target, BandwidthLimiter* limiter,
+              const CopyWorkerOptions& options, const WakeFd& done)
       : task_(std::move(task)) {
-    thread_ = std::thread([this, limiter, use_copy_file_range = options.use_copy_file_range,
+    thread_ = std::thread([this, target = std::move(target), limiter, use_copy_file_range = options.use_copy_file_range,
                            batch_sync = options.batch_sync, &done] {
       BatchCopyOptions o;
       o.sync = batch_sync;
@@ -49,12 +50,17 @@ class RunningCopy {
       o.cancel = &cancel_;
       o.use_copy_file_range = use_copy_file_range;
       if (limiter != nullptr) o.chunk_bytes = limiter->chunk_bytes(o.chunk_bytes);
-      // The TASK frame carries full paths: the worker's target is this host's file system.
       std::vector<TargetFile> files;
       files.reserve(task_.files.size());
       for (const auto& f : task_.files) files.push_back({f.source, f.target, f.sha256});
-      LocalTarget target("");
-      std::vector<CopyResult> results = target.write_batch(files, o);
+      std::vector<CopyResult> results;
+      if (target) {
+        results = target->write_batch(files, o);
+      } else {
+        // No target named: full paths on this host's file system, as always.
+        LocalTarget local("");
+        results = local.write_batch(files, o);
+      }
       result_.dispatch = task_.dispatch;
       for (const CopyResult& r : results) {
         FileResult f;
@@ -113,6 +119,8 @@ Status run_copy_worker_loop(zmq::context_t& context, const CopyWorkerOptions& op
   send(socket, ReadyMsg{name, static_cast<std::int64_t>(::getpid())});
 
   std::unique_ptr<RunningCopy> running;
+  // One open target per locator, used by one copy at a time (this worker runs one task).
+  std::map<TargetLocator, std::shared_ptr<Target>> targets;
   auto next_heartbeat = Clock::now() + options.heartbeat;
   for (;;) {
     std::vector<zmq::pollitem_t> items = {
@@ -154,7 +162,14 @@ Status run_copy_worker_loop(zmq::context_t& context, const CopyWorkerOptions& op
             continue;
           }
           BandwidthLimiter* limiter = limiters.get(task->limit_key, task->bandwidth_bps);
-          running = std::make_unique<RunningCopy>(*task, limiter, options, done);
+          std::shared_ptr<Target> target;
+          if (!task->target_root.empty()) {
+            TargetLocator where{task->target_root, task->credential};
+            auto& slot = targets[where];
+            if (!slot) slot = open_target(where, options.credentials, options.target_options);
+            target = slot;
+          }
+          running = std::make_unique<RunningCopy>(*task, std::move(target), limiter, options, done);
         } else if (const auto* cancel = std::get_if<CancelMsg>(&*msg)) {
           if (running && running->dispatch() == cancel->dispatch) running->cancel();
         }

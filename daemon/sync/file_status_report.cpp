@@ -52,9 +52,10 @@ FileStatusReport make_file_status_report(const Manifest& patches,
   return report;
 }
 
-Result<FileStatusReport> build_file_status_report(const ConsoleLayout& layout,
-                                                  const std::vector<ServerSpec>& servers,
-                                                  const std::string& cache_dir) {
+Result<FileStatusReport> build_file_status_report(
+    const ConsoleLayout& layout, const std::vector<ServerSpec>& servers,
+    const std::string& cache_dir,
+    const std::function<std::shared_ptr<Target>(const ServerSpec&)>& make_target) {
   ManifestOptions mo;
   mo.hash = false;  // size and mtime decide, as for a sync without verify
   if (!cache_dir.empty() && make_dirs_durable(cache_dir).is_ok()) {
@@ -71,7 +72,19 @@ Result<FileStatusReport> build_file_status_report(const ConsoleLayout& layout,
       diffs.push_back({server.name, roots.status()});
       continue;
     }
-    diffs.push_back({server.name, diff_target(*patches, roots->front().target_root)});
+    if (!make_target) {
+      diffs.push_back({server.name, diff_target(*patches, roots->front().target_root)});
+      continue;
+    }
+    std::shared_ptr<Target> target = make_target(server);
+    Result<Manifest> listed = target->list(roots->front().target_dir, nullptr);
+    if (!listed.ok()) {
+      diffs.push_back({server.name, listed.status()});
+      continue;
+    }
+    DiffOptions d;
+    d.mtime_tolerance_ns = target->mtime_granularity_ns();
+    diffs.push_back({server.name, diff_manifests(*patches, *listed, d)});
   }
   return make_file_status_report(*patches, diffs);
 }

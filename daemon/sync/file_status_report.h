@@ -8,6 +8,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -15,6 +17,7 @@
 #include "daemon/content/diff.h"
 #include "daemon/content/manifest.h"
 #include "daemon/sync/component_layout.h"
+#include "daemon/targets/target.h"
 #include "events/server_events.h"
 
 namespace distsync {
@@ -48,10 +51,12 @@ FileStatusReport make_file_status_report(const Manifest& patches,
 
 // Lists the console's patch directory (hash cache under cache_dir when given) and each server's
 // patch folder. An unreadable console folder is an error; an unreachable server is reported in
-// its summary.
-Result<FileStatusReport> build_file_status_report(const ConsoleLayout& layout,
-                                                  const std::vector<ServerSpec>& servers,
-                                                  const std::string& cache_dir);
+// its summary. With `make_target`, each server is listed through the Target it gives (an SMB
+// share, ...); without, its patch folder is read as a local folder.
+Result<FileStatusReport> build_file_status_report(
+    const ConsoleLayout& layout, const std::vector<ServerSpec>& servers,
+    const std::string& cache_dir,
+    const std::function<std::shared_ptr<Target>(const ServerSpec&)>& make_target = nullptr);
 
 nlohmann::json report_json(const FileStatusReport& report);
 // "server,patch,status,size\r\n" then one line per row.

@@ -144,7 +144,8 @@ class SyncJob {
     PlanOptions po;
     po.cache_dir = env_.options.cache_dir;
     po.verify = job_.verify;
-    po.mtime_tolerance_ns = env_.options.mtime_tolerance_ns;
+    po.mtime_tolerance_ns =
+        std::max(env_.options.mtime_tolerance_ns, target_->mtime_granularity_ns());
     po.quiet_period_ns = env_.options.quiet_period_ns;
     po.already_copied = [&](const std::string& rel, const std::string& sha) {
       return env_.commands.projections().with_state(
@@ -234,7 +235,8 @@ class SyncJob {
   // kCopy, then kEnd.
   void copy() {
     verify_ = job_.verify || server_.verify_after_copy;
-    policy_ = ServerPolicy{server_.bandwidth_limit_bps, server_.max_parallel_copies, verify_};
+    policy_ = ServerPolicy{server_.bandwidth_limit_bps, server_.max_parallel_copies, verify_,
+                           target_->locator()};
     for (const auto& f : plan_.to_copy) submit(f, 1);
     flush();
     bool stopping = false;

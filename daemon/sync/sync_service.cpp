@@ -105,7 +105,8 @@ Result<FileStatusReport> SyncService::report(const std::vector<std::string>& ser
     return Status::not_found("no server '" + missing +
                              "'; list servers with 'distsync server list'");
   }
-  return build_file_status_report(options_.runner.layout, specs, options_.runner.cache_dir);
+  return build_file_status_report(options_.runner.layout, specs, options_.runner.cache_dir,
+                                  options_.runner.make_target);
 }
 
 DispatcherStats SyncService::copy_stats() const {
