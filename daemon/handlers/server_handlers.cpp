@@ -27,17 +27,14 @@ Status check_credential(const CredentialStore* credentials, const nlohmann::json
   if (it == spec.end() || !it->is_string()) return Status::ok();
   const std::string name = it->get<std::string>();
   if (name.empty() || !valid_credential_name(name)) return Status::ok();
-  if (credentials == nullptr) {
-    return Status::invalid_argument("this daemon has no credential store, so --credential '" +
-                                    name + "' names nothing");
-  }
+  // The value is not repeated: a password typed here by mistake may fit the grammar.
+  const std::string none =
+      "--credential names no stored credential (the value was not recorded): see `distsync "
+      "credential list`, or add it first with `distsync credential add NAME --user U`";
+  if (credentials == nullptr) return Status::not_found(none);
   Result<Credential> found = credentials->find(name);
   if (found.ok()) return Status::ok();
-  if (found.status().code() == Status::Code::kNotFound) {
-    return Status::not_found("no credential named '" + name +
-                             "' is stored: add it first with `distsync credential add " + name +
-                             " --user U` (the server was not recorded)");
-  }
+  if (found.status().code() == Status::Code::kNotFound) return Status::not_found(none);
   return found.status();
 }
 

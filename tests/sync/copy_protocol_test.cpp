@@ -27,6 +27,23 @@ TEST(CopyProtocolTest, EveryMessageRoundTrips) {
   }
 }
 
+TEST(CopyProtocolTest, ATaskToAShareNamesItsTargetAndALocalTaskDoesNot) {
+  TaskMsg local{1, {{"/c/a", "/s/a", 1, 1, ""}}, false, 0, "srv"};
+  EXPECT_EQ(encode_copy_message(local).body.find("\"target\":{"), std::string::npos);
+  TaskMsg share = local;
+  share.files[0].target = "Patches/a";
+  share.target_root = "\\\\fs\\dist\\berlin";
+  share.credential = "berlin";
+  EncodedMessage e = encode_copy_message(share);
+  EXPECT_NE(e.body.find(R"("target":{"credential":"berlin","root":)"), std::string::npos) << e.body;
+  Result<CopyMessage> back = decode_copy_message(e.verb, e.body);
+  ASSERT_TRUE(back.ok()) << back.status().to_string();
+  EXPECT_EQ(*back, CopyMessage(share));
+  EXPECT_FALSE(decode_copy_message("TASK", R"({"dispatch":1,"files":[],"verify":false,)"
+                                           R"("bandwidth_bps":0,"limit_key":"s","target":7})")
+                   .ok());
+}
+
 TEST(CopyProtocolTest, DeeplyNestedBodyIsRefusedBeforeParsing) {
   std::string deep =
       R"({"dispatch":1,"files":)" + std::string(100000, '[') + std::string(100000, ']') + "}";

@@ -80,7 +80,7 @@ TEST_F(SmbSyncTest, UncServerWithCredentialSyncsTheShareEqualToTheConsole) {
   std::string path = smb_->unc("dist") + "\\berlin";
   auto r = run({"server", "add", "berlin", "--path", path, "--credential", "berlin"});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("no credential named 'berlin'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--credential names no stored credential"), std::string::npos) << r.err;
 
   ASSERT_EQ(add_credential("berlin", kPassword).exit_code, 0) << outputs_;
   r = run({"server", "add", "berlin", "--path", path, "--credential", "berlin"});
