@@ -6,7 +6,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <mutex>
 
 #include <libsmbclient.h>
 
@@ -63,10 +62,6 @@ SmbContext::~SmbContext() {
 
 Result<std::unique_ptr<SmbContext>> SmbContext::create(const SmbPath& root, SmbAuth auth,
                                                        std::chrono::milliseconds timeout) {
-  // libsmbclient's global initialization and per-thread talloc frames are only safe across
-  // threads once it is told to use POSIX threads; contexts stay one-thread-at-a-time.
-  static std::once_flag threads_once;
-  std::call_once(threads_once, [] { smbc_thread_posix(); });
   std::unique_ptr<SmbContext> self(new SmbContext(root, std::move(auth)));
   SMBCCTX* ctx = smbc_new_context();
   if (ctx == nullptr) return Status::unavailable("cannot create an SMB client context");

@@ -2,8 +2,7 @@
 // through it, with errno kept and translated into the one-line messages operators read.
 //
 // libsmbclient is not thread-safe: a context and everything opened through it must be used
-// by one thread at a time (smbc_thread_posix() is called once, so that separate contexts may
-// be used on separate threads). SmbContext does no locking itself; its owner (SmbTarget) holds a
+// by one thread at a time. SmbContext does no locking itself; its owner (SmbTarget) holds a
 // mutex around every use. Connections are made lazily by libsmbclient on the first call and
 // kept; authentication uses the credential given at construction (never anonymous when one
 // is given), and only SMB2 and SMB3 are negotiated. Signing and encryption follow what the
