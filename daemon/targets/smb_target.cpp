@@ -88,6 +88,8 @@ PreflightReport refused(PreflightFailure f, std::string message) {
 
 }  // namespace
 
+Mutex SmbTarget::mu_;
+
 SmbTarget::SmbTarget(std::string root, std::string credential,
                      const CredentialStore* credentials, SmbTargetOptions options)
     : root_(std::move(root)),

@@ -17,9 +17,11 @@
 //                visible under a final name;
 //   remove, remove_stale_temps, read_sha256 as for a local folder.
 //
-// Threading: libsmbclient is not thread-safe, so each SmbTarget owns one SMBCCTX and holds
-// its mutex around every call; calls on one target are serialized. Parallel copies get
-// parallel connections because every copy worker opens its own SmbTarget (target_factory.h).
+// Threading: libsmbclient is not thread-safe (even separate contexts on separate threads
+// crashed the daemon in testing), so each SmbTarget owns one SMBCCTX and every call into
+// libsmbclient holds one process-wide mutex: SMB calls are serialized across all targets.
+// Every copy worker still opens its own SmbTarget (target_factory.h) and connection, so
+// the workers' local reads and hashing overlap, but SMB round trips do not.
 // The password is looked up in the CredentialStore at the first connect and never leaves
 // this object.
 #pragma once
@@ -77,7 +79,7 @@ class SmbTarget : public Target {
   const std::string credential_;
   const CredentialStore* const credentials_;
   const SmbTargetOptions options_;
-  Mutex mu_;
+  static Mutex mu_;  // process-wide: libsmbclient is not thread-safe
   std::unique_ptr<SmbContext> context_ GUARDED_BY(mu_);
 };
 
