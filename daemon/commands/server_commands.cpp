@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "daemon/content/normal_path.h"
+#include "daemon/content/smb_path.h"
 
 namespace distsync {
 namespace {
@@ -20,11 +21,19 @@ bool valid_name(const std::string& name) {
 // An old record's path as the rule compares it. Records from before paths were normalized
 // may not parse; they are compared as written.
 std::string comparable(const std::string& path) {
+  if (is_smb_path(path)) {
+    Result<SmbPath> smb = SmbPath::parse(path, "server path");
+    return smb.ok() ? smb->str() : path;
+  }
   Result<NormalPath> p = NormalPath::parse(path, NormalPath::Kind::kAbsolute, "server path");
   return p.ok() ? p->str() : path;
 }
 
 bool within(const std::string& a, const std::string& b) {
+  if (is_smb_path(a) || is_smb_path(b)) {
+    Result<SmbPath> sa = SmbPath::parse(a, ""), sb = SmbPath::parse(b, "");
+    return sa.ok() && sb.ok() && sa->is_within(*sb);
+  }
   Result<NormalPath> pa = NormalPath::parse(a, NormalPath::Kind::kAbsolute, "");
   Result<NormalPath> pb = NormalPath::parse(b, NormalPath::Kind::kAbsolute, "");
   return pa.ok() && pb.ok() && pa->is_within(*pb);
@@ -49,7 +58,7 @@ Status check_unique(const ProjectedState& state, const ServerSpec& spec, const s
   for (const auto& [name, rec] : state.servers.servers.items()) {
     if (name == self) continue;
     std::string other = comparable(rec.spec.root_path);
-    if (other == spec.root_path) {
+    if (other == comparable(spec.root_path)) {
       return Status::conflict("server '" + name + "' already uses path " + spec.root_path);
     }
     if (within(spec.root_path, other) || within(other, spec.root_path)) {
@@ -64,17 +73,22 @@ Status check_unique(const ProjectedState& state, const ServerSpec& spec, const s
 // The spec as it is recorded: validated, with root_path and component folders normalized.
 Result<ServerSpec> normalized(const ServerSpec& spec, const std::string& old_credential) {
   if (Status s = validate_server_spec(spec); !s.is_ok()) return s;
-  // Credentials: no store exists to resolve a name in, so none may be named. A record from
-  // before this rule keeps its name untouched; it can only be cleared.
-  if (!spec.credential_ref.empty() && spec.credential_ref != old_credential) {
+  // A credential is named, never given: a value outside the name grammar may be a password
+  // typed in the wrong place, so it is refused without being echoed. Whether the name exists
+  // in the credential store is the handler's check (the store is outside the log). A record
+  // from before the grammar keeps its name through edits.
+  if (!spec.credential_ref.empty() && spec.credential_ref != old_credential &&
+      !valid_name(spec.credential_ref)) {
     return Status::invalid_argument(
-        "credentials are not supported yet: distsync has no credential store, so --credential "
-        "cannot name one (the value was not recorded); give the daemon's account read and "
-        "write access to the server folder instead (R7)");
+        "--credential must name a stored credential (1-128 letters, digits, '-', '_' or '.'; "
+        "the value was not recorded): store one with `distsync credential add NAME --user U`");
   }
   ServerSpec out = spec;
-  out.root_path =
-      NormalPath::parse(spec.root_path, NormalPath::Kind::kAbsolute, "server path")->str();
+  // A share is recorded as typed (the admin sees it back so); rules compare its normal form.
+  if (!is_smb_path(spec.root_path)) {
+    out.root_path =
+        NormalPath::parse(spec.root_path, NormalPath::Kind::kAbsolute, "server path")->str();
+  }
   for (auto& [component, dir] : out.component_dirs) {
     dir = NormalPath::parse(dir, NormalPath::Kind::kRelative, "component folder")->str();
   }
@@ -84,6 +98,10 @@ Result<ServerSpec> normalized(const ServerSpec& spec, const std::string& old_cre
 }  // namespace
 
 Status validate_server_spec(const ServerSpec& spec) {
+  if (is_smb_path(spec.root_path)) {
+    Result<SmbPath> smb = SmbPath::parse(spec.root_path, "server path");
+    if (!smb.ok()) return smb.status();
+  }
   // A share written as //user:password@host/share would put a secret into the log.
   if (auto at = spec.root_path.find('@'); at != std::string::npos) {
     auto colon = spec.root_path.find(':');
@@ -97,9 +115,11 @@ Status validate_server_spec(const ServerSpec& spec) {
     return Status::invalid_argument("server name '" + shown(spec.name) +
                                     "' is invalid: use 1-128 letters, digits, '-', '_' or '.'");
   }
-  Result<NormalPath> root =
-      NormalPath::parse(spec.root_path, NormalPath::Kind::kAbsolute, "server path");
-  if (!root.ok()) return root.status();
+  if (!is_smb_path(spec.root_path)) {
+    Result<NormalPath> root =
+        NormalPath::parse(spec.root_path, NormalPath::Kind::kAbsolute, "server path");
+    if (!root.ok()) return root.status();
+  }
   if (spec.description.size() > kMaxDescriptionBytes) {
     return Status::invalid_argument("description is " + std::to_string(spec.description.size()) +
                                     " bytes long; the limit is " +

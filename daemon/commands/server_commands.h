@@ -9,8 +9,10 @@
 // (daemon/content/normal_path.h) writes them, so "/srv/a/zz/../d6" is refused and "/srv//a/"
 // is recorded as "/srv/a". One server per folder: a path equal to, inside or around another
 // server's path is refused. Descriptions are at most 1024 bytes of text without control
-// characters. `credential_ref` must stay empty (no credential store exists yet); a name
-// recorded before that rule is kept through edits, and may be cleared.
+// characters. A root written as a share (smb://host/share/dir or \\host\share\dir,
+// daemon/content/smb_path.h) is recorded as typed and compared in its normal form.
+// `credential_ref` must be empty or a name in the name grammar (never echoed when it is
+// not); that the name exists is checked by the handler against the credential store.
 #pragma once
 
 #include <vector>

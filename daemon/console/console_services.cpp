@@ -9,11 +9,13 @@
 #include "daemon/handlers/download_handlers.h"
 #include "daemon/handlers/event_handlers.h"
 #include "daemon/handlers/history_handlers.h"
+#include "daemon/handlers/credential_handlers.h"
 #include "daemon/handlers/schedule_handlers.h"
 #include "daemon/handlers/server_handlers.h"
 #include "daemon/handlers/sync_handlers.h"
 #include "daemon/scheduler/scheduler.h"
 #include "daemon/sync/sync_service.h"
+#include "daemon/targets/target_factory.h"
 
 namespace distsync {
 
@@ -34,6 +36,7 @@ class ConsoleServices::Impl {
   ProjectionSet projections;
   SystemClock clock;
   std::unique_ptr<CommandRunner> runner;
+  std::unique_ptr<CredentialStore> credentials;  // <data_dir>/credentials.json, mode 0600
   std::unique_ptr<Scheduler> scheduler;
   std::unique_ptr<SyncService> sync;
   std::unique_ptr<DownloadService> downloads;
@@ -76,8 +79,13 @@ Status ConsoleServices::attach(Daemon& daemon) {
   so.download_sources = [&d] { return d.download_sources(); };
   d.scheduler = std::make_unique<Scheduler>(log, d.projections, so);
 
+  d.credentials = std::make_unique<CredentialStore>(d.config.data_dir + "/credentials.json");
   SyncServiceOptions sync;
   sync.runner.console = d.config.console_id;
+  sync.runner.make_target = [&d](const ServerSpec& s) {
+    return open_target({s.root_path, s.credential_ref}, d.credentials.get());
+  };
+  sync.dispatcher.credentials = d.credentials.get();
   sync.runner.layout = ConsoleLayout{d.config.patches_dir, d.config.datafiles_dir};
   sync.runner.cache_dir = d.config.cache_dir;
   sync.dispatcher.inproc_workers = static_cast<std::size_t>(d.config.copy_workers);
@@ -94,7 +102,8 @@ Status ConsoleServices::attach(Daemon& daemon) {
   d.downloads = std::make_unique<DownloadService>(log, d.projections, dso);
 
   register_event_handlers(router, daemon);
-  register_server_handlers(router, *d.runner);
+  register_server_handlers(router, *d.runner, d.credentials.get());
+  register_credential_handlers(router, *d.runner, *d.credentials);
   ScheduleHandlerOptions sho;
   sho.console = d.config.console_id;
   sho.default_time_zone = d.config.time_zone;

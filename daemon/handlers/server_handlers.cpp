@@ -13,6 +13,24 @@ nlohmann::json appended(const Result<AppendResult>& r) {
   return {{"first_seq", r->first_seq}, {"last_seq", r->last_seq}};
 }
 
+// The named credential exists. A value outside the name grammar is left to the command,
+// which refuses it without echoing it (it may be a password typed in the wrong place).
+Status check_credential(const CredentialStore* credentials, const nlohmann::json& spec) {
+  auto it = spec.find("credential_ref");
+  if (it == spec.end() || !it->is_string()) return Status::ok();
+  const std::string name = it->get<std::string>();
+  if (name.empty() || !valid_credential_name(name)) return Status::ok();
+  // The value is not repeated: a password typed here by mistake may fit the grammar.
+  const std::string none =
+      "--credential names no stored credential (the value was not recorded): see `distsync "
+      "credential list`, or add it first with `distsync credential add NAME --user U`";
+  if (credentials == nullptr) return Status::not_found(none);
+  Result<Credential> found = credentials->find(name);
+  if (found.ok()) return Status::ok();
+  if (found.status().code() == Status::Code::kNotFound) return Status::not_found(none);
+  return found.status();
+}
+
 }  // namespace
 
 nlohmann::json server_json(const ServerRecord& rec) {
@@ -22,8 +40,13 @@ nlohmann::json server_json(const ServerRecord& rec) {
   return j;
 }
 
-void register_server_handlers(RequestRouter& router, CommandRunner& runner) {
-  router.add("server.add", [&runner](const nlohmann::json& args) -> Result<nlohmann::json> {
+void register_server_handlers(RequestRouter& router, CommandRunner& runner,
+                              const CredentialStore* credentials) {
+  router.add("server.add", [&runner, credentials](const nlohmann::json& args) -> Result<nlohmann::json> {
+    if (Status c = check_credential(credentials, args.value("server", nlohmann::json::object()));
+        !c.is_ok()) {
+      return c;
+    }
     ServerSpec spec;
     Status s = merge_json(args.value("server", nlohmann::json::object()), &spec, "server");
     if (!s.is_ok()) return s;
@@ -32,9 +55,13 @@ void register_server_handlers(RequestRouter& router, CommandRunner& runner) {
     return nlohmann::json{{"server", spec.name}, {"appended", appended(r)}};
   });
 
-  router.add("server.edit", [&runner](const nlohmann::json& args) -> Result<nlohmann::json> {
+  router.add("server.edit", [&runner, credentials](const nlohmann::json& args) -> Result<nlohmann::json> {
     auto name = required_string(args, "name");
     if (!name.ok()) return name.status();
+    if (Status c = check_credential(credentials, args.value("changes", nlohmann::json::object()));
+        !c.is_ok()) {
+      return c;
+    }
     ServerSpec spec;
     auto r = runner.run([&](const ProjectedState& st, auto* out) -> Status {
       const ServerRecord* rec = st.servers.find(*name);

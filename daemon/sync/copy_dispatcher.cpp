@@ -86,6 +86,8 @@ class CopyDispatcher::Impl {
         o.heartbeat = options_.heartbeat;
         o.use_copy_file_range = options_.use_copy_file_range;
         o.batch_sync = options_.batch_sync;
+        o.credentials = options_.credentials;
+        o.target_options = options_.target_options;
         (void)run_copy_worker_loop(context_, o, stop_.fd(), limiters_);
       });
     }
@@ -298,6 +300,8 @@ class CopyDispatcher::Impl {
       m.verify = policy.verify;
       m.bandwidth_bps = policy.bandwidth_bps;
       m.limit_key = batch.front().server;
+      m.target_root = policy.target.root;
+      m.credential = policy.target.credential;
       m.files.reserve(batch.size());
       for (const CopyTask& t : batch) {
         m.files.push_back(TaskFile{t.source, t.target, t.size, t.mtime_ns, t.sha256});

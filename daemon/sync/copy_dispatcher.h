@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "daemon/content/atomic_copy.h"
+#include "daemon/targets/target_factory.h"
 #include "events/result.h"
 
 namespace distsync {
@@ -35,6 +36,7 @@ struct ServerPolicy {
   std::uint64_t bandwidth_bps = 0;  // the server's limit, shared by its tasks; 0 = unlimited
   std::uint32_t max_parallel = 0;   // batches in flight per server; 0 = no per-server limit
   bool verify = false;              // re-hash each temp against the manifest before the rename
+  TargetLocator target;             // where workers open the target; empty = local full paths
 };
 
 struct CopyTask {
@@ -68,6 +70,10 @@ struct DispatcherOptions {
   BatchSync batch_sync = BatchSync::kSyncfs;  // told to in-process workers
   std::size_t max_batch_files = 512;
   std::uint64_t max_batch_bytes = 256ull << 20;
+  // Told to in-process workers, which open SMB targets with it; may be null (then only
+  // credential-less targets work). Must outlive the dispatcher.
+  const CredentialStore* credentials = nullptr;
+  TargetOptions target_options;
 };
 
 struct DispatcherStats {

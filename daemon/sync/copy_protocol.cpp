@@ -25,12 +25,16 @@ struct Encoder {
                            {"mtime_ns", f.mtime_ns},
                            {"sha256", f.sha256}});
     }
-    return {"TASK", json{{"dispatch", m.dispatch},
-                         {"files", std::move(files)},
-                         {"verify", m.verify},
-                         {"bandwidth_bps", m.bandwidth_bps},
-                         {"limit_key", m.limit_key}}
-                        .dump()};
+    json body{{"dispatch", m.dispatch},
+              {"files", std::move(files)},
+              {"verify", m.verify},
+              {"bandwidth_bps", m.bandwidth_bps},
+              {"limit_key", m.limit_key}};
+    // Only for targets other than local folders, so a local TASK is the frame it always was.
+    if (!m.target_root.empty()) {
+      body["target"] = json{{"root", m.target_root}, {"credential", m.credential}};
+    }
+    return {"TASK", body.dump()};
   }
   EncodedMessage operator()(const ResultMsg& m) const {
     json files = json::array();
@@ -123,6 +127,14 @@ Result<CopyMessage> decode_copy_message(std::string_view verb, std::string_view 
     field(j, "verify", &m.verify, &error);
     field(j, "bandwidth_bps", &m.bandwidth_bps, &error);
     field(j, "limit_key", &m.limit_key, &error);
+    if (auto t = j.find("target"); t != j.end()) {
+      if (!t->is_object()) {
+        if (error.empty()) error = "target is not a JSON object";
+      } else {
+        field(*t, "root", &m.target_root, &error);
+        field(*t, "credential", &m.credential, &error);
+      }
+    }
     if (files != nullptr) {
       for (const json& jf : *files) {
         TaskFile f;

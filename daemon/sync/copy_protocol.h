@@ -50,6 +50,11 @@ struct TaskMsg {
   bool verify = false;
   std::uint64_t bandwidth_bps = 0;  // 0 = unlimited
   std::string limit_key;            // tasks with one key share one limiter in a worker process
+  // Where the files go when that is not this host's file system: the server's root as typed
+  // (smb://... or \\host\share) and its credential's name, never a secret; files' targets
+  // are then relative to it. Both empty (and absent from the frame): full local paths.
+  std::string target_root;
+  std::string credential;
   bool operator==(const TaskMsg&) const = default;
 };
 

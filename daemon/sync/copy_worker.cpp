@@ -38,10 +38,11 @@ std::string failure_name(const CopyResult& r) {
 // One task (a batch of files) on a helper thread; signals `done` when the result is ready.
 class RunningCopy {
  public:
-  RunningCopy(TaskMsg task, BandwidthLimiter* limiter, const CopyWorkerOptions& options,
-              const WakeFd& done)
+  // `target` null: the task's targets are full local paths.
+  RunningCopy(TaskMsg task, std::shared_ptr<Target> target, BandwidthLimiter* limiter,
+              const CopyWorkerOptions& options, const WakeFd& done)
       : task_(std::move(task)) {
-    thread_ = std::thread([this, limiter, use_copy_file_range = options.use_copy_file_range,
+    thread_ = std::thread([this, target = std::move(target), limiter, use_copy_file_range = options.use_copy_file_range,
                            batch_sync = options.batch_sync, &done] {
       BatchCopyOptions o;
       o.sync = batch_sync;
@@ -50,16 +51,21 @@ class RunningCopy {
       o.cancel = &cancel_;
       o.use_copy_file_range = use_copy_file_range;
       if (limiter != nullptr) o.chunk_bytes = limiter->chunk_bytes(o.chunk_bytes);
-      // The TASK frame carries full paths: the worker's target is this host's file system.
       std::vector<TargetFile> files;
       files.reserve(task_.files.size());
       for (const auto& f : task_.files) {
         files.push_back({f.source, f.target, f.sha256, true, f.size, f.mtime_ns});
       }
-      LocalTarget target("");
       BatchTimings timings;
       o.timings = &timings;
-      std::vector<CopyResult> results = target.write_batch(files, o);
+      std::vector<CopyResult> results;
+      if (target) {
+        results = target->write_batch(files, o);
+      } else {
+        // No target named: full paths on this host's file system, as always.
+        LocalTarget local("");
+        results = local.write_batch(files, o);
+      }
       spdlog::debug(
           "copy task {}: {} files, write {:.1f} ms, barrier {:.1f} ms, renames {:.1f} ms, "
           "folder syncs {:.1f} ms",
@@ -123,6 +129,8 @@ Status run_copy_worker_loop(zmq::context_t& context, const CopyWorkerOptions& op
   send(socket, ReadyMsg{name, static_cast<std::int64_t>(::getpid())});
 
   std::unique_ptr<RunningCopy> running;
+  // One open target per locator, used by one copy at a time (this worker runs one task).
+  std::map<TargetLocator, std::shared_ptr<Target>> targets;
   auto next_heartbeat = Clock::now() + options.heartbeat;
   for (;;) {
     std::vector<zmq::pollitem_t> items = {
@@ -164,7 +172,14 @@ Status run_copy_worker_loop(zmq::context_t& context, const CopyWorkerOptions& op
             continue;
           }
           BandwidthLimiter* limiter = limiters.get(task->limit_key, task->bandwidth_bps);
-          running = std::make_unique<RunningCopy>(*task, limiter, options, done);
+          std::shared_ptr<Target> target;
+          if (!task->target_root.empty()) {
+            TargetLocator where{task->target_root, task->credential};
+            auto& slot = targets[where];
+            if (!slot) slot = open_target(where, options.credentials, options.target_options);
+            target = slot;
+          }
+          running = std::make_unique<RunningCopy>(*task, std::move(target), limiter, options, done);
         } else if (const auto* cancel = std::get_if<CancelMsg>(&*msg)) {
           if (running && running->dispatch() == cancel->dispatch) running->cancel();
         }

@@ -1,6 +1,8 @@
 // A copy worker: a ZeroMQ DEALER that takes TASK messages (batches of files) from the
-// dispatcher, writes each batch through a LocalTarget (daemon/targets: the atomic batch
-// protocol, one durability barrier per batch), and answers RESULT with one result per file
+// dispatcher, writes each batch through a Target (daemon/targets: the atomic batch
+// protocol, one durability barrier per batch): a LocalTarget on full paths when the TASK
+// names no target (the local case, unchanged), else the one open_target() gives for the
+// TASK's locator (kept open across tasks), and answers RESULT with one result per file
 // (docs/sync.md).
 //
 // The worker announces itself with READY, sends HEARTBEAT every `heartbeat` while connected
@@ -20,6 +22,7 @@
 
 #include "daemon/content/atomic_copy.h"
 #include "daemon/content/bandwidth_limiter.h"
+#include "daemon/targets/target_factory.h"
 #include "events/mutex.h"
 #include "events/status.h"
 
@@ -33,6 +36,12 @@ struct CopyWorkerOptions {
   bool use_copy_file_range = true;
   // How a batch's temps are made durable before the renames (atomic_copy.h).
   BatchSync batch_sync = BatchSync::kSyncfs;
+  // For tasks whose TASK frame names a target (an SMB share): the store its credential is
+  // looked up in (may be null: credential-less targets only; must outlive the worker) and
+  // the targets' timeouts. Each worker keeps one open target per locator, so every copy
+  // thread has its own SMB connection.
+  const CredentialStore* credentials = nullptr;
+  TargetOptions target_options;
 };
 
 // Limiters shared by every worker thread of one process, one per (limit_key, rate).

@@ -80,7 +80,9 @@ Result<FileStatusReport> build_file_status_report(const ConsoleLayout& layout,
                                                                       target->describe() + ": ")});
       continue;
     }
-    diffs.push_back({server.name, diff_manifests(*patches, *listed)});
+    DiffOptions d;
+    d.mtime_tolerance_ns = target->mtime_granularity_ns();
+    diffs.push_back({server.name, diff_manifests(*patches, *listed, d)});
   }
   return make_file_status_report(*patches, diffs);
 }

@@ -31,7 +31,7 @@ Result<PreparedJob> prepare_sync_job(CommandRunner& commands, const JobRunnerOpt
   PlanOptions po;
   po.cache_dir = options.cache_dir;
   po.verify = p.job.verify;
-  po.mtime_tolerance_ns = options.mtime_tolerance_ns;
+  po.mtime_tolerance_ns = std::max(options.mtime_tolerance_ns, p.target->mtime_granularity_ns());
   po.quiet_period_ns = options.quiet_period_ns;
   po.already_copied = [&](const std::string& rel, const std::string& sha) {
     return commands.projections().with_state(

@@ -115,7 +115,7 @@ class SyncJob {
       case JobAction::kSubmitPlan:
         verify_ = job_.job.verify || job_.server.verify_after_copy;
         policy_ = ServerPolicy{job_.server.bandwidth_limit_bps, job_.server.max_parallel_copies,
-                               verify_};
+                               verify_, job_.target->locator()};
         for (const auto& f : job_.plan.to_copy) submit(f, 1);
         flush();
         return std::nullopt;

@@ -19,12 +19,13 @@
 //                temps an interrupted batch left;
 //   read_sha256  re-hashes a file as stored, to verify a copy.
 //
-// Implementations: LocalTarget (a folder of this host), MemoryTarget (the in-memory twin for
-// tests). Every implementation is thread-safe; a batch and a listing of one folder may run
+// Implementations: LocalTarget (a folder of this host), SmbTarget (an SMB share through
+// libsmbclient), MemoryTarget (the in-memory twin for tests). Every implementation is thread-safe; a batch and a listing of one folder may run
 // at once, but remove_stale_temps REQUIRES that no batch writes under that folder.
 #pragma once
 
 #include <atomic>
+#include <compare>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -36,6 +37,17 @@
 #include "events/result.h"
 
 namespace distsync {
+
+// Where a worker finds a target again: the server's root as the operator typed it and the
+// name of its credential (never the secret). An empty root means "this host's file system,
+// full paths" (a local folder): the TASK frame then carries full target paths, as before
+// other kinds of targets existed. target_factory.h opens a Target from one.
+struct TargetLocator {
+  std::string root;
+  std::string credential;
+  bool operator==(const TargetLocator&) const = default;
+  auto operator<=>(const TargetLocator&) const = default;
+};
 
 // One file of a batch.
 struct TargetFile {
@@ -60,6 +72,13 @@ class Target {
   // Where `path` lives as a full name the copy worker understands (the TASK frame's
   // "target"). For a local folder, the absolute path.
   virtual std::string locate(const std::string& path) const = 0;
+
+  // How a copy worker opens this target again for write_batch of paths from locate().
+  virtual TargetLocator locator() const { return {}; }
+
+  // How finely the target keeps a file's mtime: a listed mtime may differ from the one
+  // written by less than this (0: exactly). The diff tolerates at least this much skew.
+  virtual std::int64_t mtime_granularity_ns() const { return 0; }
 
   virtual PreflightReport preflight(const std::string& dir, std::uint64_t min_free_bytes) = 0;
 

@@ -68,7 +68,8 @@ TEST_F(CliPathsTest, SecretsReachNeitherTheLogNorTheDaemonLogNorTheTerminal) {
     EXPECT_FALSE(r.err.empty() && r.out.empty()) << "a refusal says why";
   }
   CommandResult cred = cli(attempts[4]);
-  EXPECT_NE(cred.err.find("credentials are not supported yet"), std::string::npos) << cred.err;
+  EXPECT_NE(cred.err.find("--credential names no stored credential"), std::string::npos)
+      << cred.err;
   CommandResult query = cli(attempts[0]);
   EXPECT_NE(query.err.find("may not carry a query string"), std::string::npos) << query.err;
 

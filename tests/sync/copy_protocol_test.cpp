@@ -13,7 +13,9 @@ TEST(CopyProtocolTest, EveryMessageRoundTrips) {
                 {"/c/Patches/b.msu", "/s/Patches/b.msu", 0, 9, "cd"}},
                true,
                1000,
-               "srv"};
+               "srv",
+               "",
+               ""};
   ResultMsg result{
       7, "none", "", {{false, "no_space", "full", 3, ""}, {true, "none", "", 0, "cd"}}};
   std::vector<CopyMessage> all = {
@@ -25,6 +27,23 @@ TEST(CopyProtocolTest, EveryMessageRoundTrips) {
     ASSERT_TRUE(back.ok()) << e.verb << ": " << back.status().to_string();
     EXPECT_EQ(*back, m) << e.verb;
   }
+}
+
+TEST(CopyProtocolTest, ATaskToAShareNamesItsTargetAndALocalTaskDoesNot) {
+  TaskMsg local{1, {{"/c/a", "/s/a", 1, 1, ""}}, false, 0, "srv", "", ""};
+  EXPECT_EQ(encode_copy_message(local).body.find("\"target\":{"), std::string::npos);
+  TaskMsg share = local;
+  share.files[0].target = "Patches/a";
+  share.target_root = "\\\\fs\\dist\\berlin";
+  share.credential = "berlin";
+  EncodedMessage e = encode_copy_message(share);
+  EXPECT_NE(e.body.find(R"("target":{"credential":"berlin","root":)"), std::string::npos) << e.body;
+  Result<CopyMessage> back = decode_copy_message(e.verb, e.body);
+  ASSERT_TRUE(back.ok()) << back.status().to_string();
+  EXPECT_EQ(*back, CopyMessage(share));
+  EXPECT_FALSE(decode_copy_message("TASK", R"({"dispatch":1,"files":[],"verify":false,)"
+                                           R"("bandwidth_bps":0,"limit_key":"s","target":7})")
+                   .ok());
 }
 
 TEST(CopyProtocolTest, DeeplyNestedBodyIsRefusedBeforeParsing) {

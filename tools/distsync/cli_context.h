@@ -90,6 +90,7 @@ std::string printable(std::string_view text);
 void register_status_command(CLI::App& app, CliContext& ctx);
 void register_events_commands(CLI::App& app, CliContext& ctx);
 void register_server_commands(CLI::App& app, CliContext& ctx);
+void register_credential_commands(CLI::App& app, CliContext& ctx);
 void register_schedule_commands(CLI::App& app, CliContext& ctx);
 void register_history_command(CLI::App& app, CliContext& ctx);
 void register_audit_commands(CLI::App& app, CliContext& ctx);

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   register_status_command(app, ctx);
   register_events_commands(app, ctx);
   register_server_commands(app, ctx);
+  register_credential_commands(app, ctx);
   register_schedule_commands(app, ctx);
   register_history_command(app, ctx);
   register_audit_commands(app, ctx);

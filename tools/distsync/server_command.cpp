@@ -104,7 +104,10 @@ json spec_changes(const ServerFlags& f) {
 }
 
 void add_spec_flags(CLI::App* cmd, ServerFlags& f, bool edit) {
-  auto* path = cmd->add_option("--path", f.path, "the server's root folder (absolute)");
+  auto* path = cmd->add_option(
+      "--path", f.path,
+      "the server's root folder: absolute, or a share smb://host[:port]/share/dir or "
+      "\\\\host\\share\\dir");
   if (!edit) path->required();
   cmd->add_option("--description", f.description, "free text shown in lists");
   cmd->add_flag("--download-source", f.download_source,
@@ -117,7 +120,7 @@ void add_spec_flags(CLI::App* cmd, ServerFlags& f, bool edit) {
                   "bytes per second: 1048576, 512K, 10M, up to 1024G; 0 = unlimited");
   cmd->add_flag("--verify", f.verify, "re-hash every copied file on the server");
   cmd->add_option("--credential", f.credential,
-                  "not supported yet: refused until distsync has a credential store");
+                  "name of a stored credential (`distsync credential add`) to reach the share");
   cmd->add_option("--dir", f.dirs, "component folder: patches=SUBDIR or core=SUBDIR")
       ->allow_extra_args(false);
   if (edit) {

@@ -1,6 +1,10 @@
 // distsync-worker: copies files for a distsyncd, as told over its copy endpoint.
 //
 //   distsync-worker --connect ENDPOINT [--name NAME] [--heartbeat-ms N] [--no-copy-file-range]
+//                   [--credentials FILE]
+//
+// --credentials names the daemon's credential store (<data_dir>/credentials.json), needed
+// for tasks to SMB shares whose server names a credential.
 //
 // Exit codes: 0 stopped by SIGTERM/SIGINT, 1 failure, 2 usage error.
 #include <signal.h>
@@ -8,6 +12,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <memory>
 
 #include "daemon/cli/program_flags.h"
 #include "daemon/sync/copy_worker.h"
@@ -27,6 +32,7 @@ int main(int argc, char** argv) {
   distsync::CopyWorkerOptions options;
   int heartbeat_ms = 1000;
   bool no_copy_file_range = false;
+  std::string credentials_file;
   CLI::App app{"distsync-worker: copies files for a distsyncd over its copy endpoint"};
   app.add_option("--connect", options.endpoint, "the daemon's copy endpoint (ipc://)")->required();
   app.add_option("--name", options.name, "a name for the daemon's logs");
@@ -34,6 +40,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(10, 60000));
   app.add_flag("--no-copy-file-range", no_copy_file_range, "copy with plain read/write");
   distsync::add_program_flags(app, "distsync-worker");
+  app.add_option("--credentials", credentials_file,
+                 "the daemon's credential store, for SMB shares that name a credential");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -41,6 +49,11 @@ int main(int argc, char** argv) {
   }
   options.heartbeat = std::chrono::milliseconds(heartbeat_ms);
   options.use_copy_file_range = !no_copy_file_range;
+  std::unique_ptr<distsync::CredentialStore> credentials;
+  if (!credentials_file.empty()) {
+    credentials = std::make_unique<distsync::CredentialStore>(credentials_file);
+    options.credentials = credentials.get();
+  }
 
   int fds[2];
   if (::pipe(fds) != 0) {

@@ -1,0 +1,66 @@
+#include "daemon/handlers/credential_handlers.h"
+
+#include <map>
+#include <vector>
+
+namespace distsync {
+namespace {
+
+std::string text_arg(const nlohmann::json& args, const char* key) {
+  auto it = args.find(key);
+  return it != args.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// Servers by the credential they name.
+std::map<std::string, std::vector<std::string>> users_of(CommandRunner& runner) {
+  return runner.projections().with_state([](const ProjectedState& s) {
+    std::map<std::string, std::vector<std::string>> out;
+    for (const auto& [name, rec] : s.servers.servers.items()) {
+      if (!rec.spec.credential_ref.empty()) out[rec.spec.credential_ref].push_back(name);
+    }
+    return out;
+  });
+}
+
+}  // namespace
+
+void register_credential_handlers(RequestRouter& router, CommandRunner& runner,
+                                  CredentialStore& store) {
+  router.add("credential.add", [&store](const nlohmann::json& args) -> Result<nlohmann::json> {
+    Credential c{text_arg(args, "name"), text_arg(args, "user"), text_arg(args, "domain"),
+                 text_arg(args, "password")};
+    if (Status s = store.add(c); !s.is_ok()) return s;
+    return nlohmann::json{{"credential", c.name}, {"user", c.user}};
+  });
+
+  router.add("credential.list", [&runner, &store](const nlohmann::json&) -> Result<nlohmann::json> {
+    Result<std::vector<CredentialInfo>> all = store.list();
+    if (!all.ok()) return all.status();
+    auto users = users_of(runner);
+    nlohmann::json list = nlohmann::json::array();
+    for (const CredentialInfo& c : *all) {
+      list.push_back({{"name", c.name},
+                      {"user", c.user},
+                      {"domain", c.domain},
+                      {"servers", users[c.name]}});
+    }
+    return nlohmann::json{{"credentials", list}};
+  });
+
+  router.add("credential.remove", [&runner, &store](const nlohmann::json& args) -> Result<nlohmann::json> {
+    std::string name = text_arg(args, "name");
+    if (name.empty()) return Status::invalid_argument("missing argument 'name'");
+    auto users = users_of(runner);
+    if (auto it = users.find(name); it != users.end()) {
+      std::string servers;
+      for (const std::string& s : it->second) servers += (servers.empty() ? "" : ", ") + s;
+      return Status::conflict("credential '" + name + "' is used by server(s) " + servers +
+                              ": give them another credential (`distsync server edit NAME "
+                              "--credential OTHER`) or remove them first");
+    }
+    if (Status s = store.remove(name); !s.is_ok()) return s;
+    return nlohmann::json{{"removed", name}};
+  });
+}
+
+}  // namespace distsync
