@@ -81,7 +81,7 @@ TEST_F(CliHistoryTest, FiltersByServerTypeConsoleAndTime) {
   auto hostile = cli({"server", "edit", "\x1b[2Jevil", "--disable"});
   EXPECT_EQ(hostile.exit_code, 1);
   EXPECT_EQ(hostile.err.find('\x1b'), std::string::npos) << hostile.err;
-  EXPECT_NE(hostile.err.find("?[2Jevil"), std::string::npos) << hostile.err;
+  EXPECT_NE(hostile.err.find("\\x1b[2Jevil"), std::string::npos) << hostile.err;
 }
 
 TEST_F(CliHistoryTest, JobTimelineAndScheduleFilter) {

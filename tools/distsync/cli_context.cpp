@@ -5,6 +5,7 @@
 #include <ctime>
 #include <iostream>
 
+#include "daemon/content/normal_path.h"
 #include "events/codec.h"
 #include "tools/client/endpoint_resolver.h"
 
@@ -63,20 +64,6 @@ int CliContext::request(const std::string& op, const nlohmann::json& args,
   if (json()) print_json_line(*reply);
   else print(*reply);
   return kExitOk;
-}
-
-std::string printable(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f) {
-      out += (c == '\t' || c == '\n' || c == '\r') ? ' ' : '?';
-    } else {
-      out += c;
-    }
-  }
-  return out;
 }
 
 int CliContext::fail(const Status& status) {

@@ -61,7 +61,8 @@ class CliContext {
   int request(const std::string& op, const nlohmann::json& args,
               const std::function<void(const nlohmann::json&)>& print);
 
-  // Prints "distsync: <message>" on stderr, control characters replaced (printable());
+  // Prints "distsync: <message>" on stderr, control characters escaped
+  // (printable() of daemon/content/normal_path.h);
   // returns kExitFailure.
   int fail(const Status& status);
   void print_json_line(const nlohmann::json& value);
@@ -81,10 +82,6 @@ class CliContext {
 
 // "2026-03-01T12:00:00.123456Z"
 std::string format_time_us(std::int64_t time_us);
-
-// `text` safe for a terminal: tab, CR and LF become a space, every other control character
-// (ESC included, so no escape sequence) a '?'. UTF-8 passes unchanged.
-std::string printable(std::string_view text);
 
 // Command groups.
 void register_status_command(CLI::App& app, CliContext& ctx);
