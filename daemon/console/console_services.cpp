@@ -6,7 +6,6 @@
 #include "daemon/downloads/download_handlers.h"
 #include "daemon/downloads/download_service.h"
 #include "daemon/downloads/download_source_check.h"
-#include "daemon/handlers/acknowledge_handler.h"
 #include "daemon/handlers/command_runner.h"
 #include "daemon/handlers/schedule_handlers.h"
 #include "daemon/handlers/server_handlers.h"
@@ -102,7 +101,6 @@ Status ConsoleServices::attach(Daemon& daemon) {
   sho.on_change = [&d] { d.scheduler->wake(); };
   register_schedule_handlers(router, *d.runner, sho);
   register_sync_start_handler(router, *d.runner);
-  register_acknowledge_handler(router, *d.runner);
   register_sync_handlers(router, *d.sync);
   register_download_handlers(
       router, *d.runner, *d.downloads,

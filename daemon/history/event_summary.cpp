@@ -101,10 +101,6 @@ std::string summarize_event(const Event& e) {
           },
           [](const SyncFailed& p) { return "failed: " + p.reason; },
           [](const SyncCancelled& p) { return "cancelled: " + p.reason; },
-          [](const EventAcknowledged& p) {
-            return "acknowledged event " + std::to_string(p.acknowledged_seq) + " (" +
-                   p.acknowledged_type + ") by " + p.by + (p.note.empty() ? "" : ": " + p.note);
-          },
       },
       e.payload);
 }

@@ -42,7 +42,6 @@ inline std::vector<EventPayload> sample_payloads() {
       SyncCompleted{55, 1 << 23, 5, 2, 0},
       SyncFailed{"target /srv/dist01 is not writable", 3, 2},
       SyncCancelled{"cancelled by operator"},
-      EventAcknowledged{42, "SyncFailed", "alice", "disk replaced"},
   };
 }
 

@@ -1,18 +1,16 @@
 // Event history: filters (server, job, type, console, since/until) over the daemon's
 // history.query, paged on the server side (50 a page, forward by seq, or the latest page),
-// a job's timeline (click its id), follow live, CSV export of the whole filtered history,
-// and Acknowledge, which records an EventAcknowledged event so every operator sees who
-// acknowledged what.
+// a job's timeline (click its id), follow live, CSV export of the whole filtered history.
+// Acknowledge waits for the daemon's EventAcknowledged event type (not in this build).
 import * as api from './api.js';
 import {el, replace, say, table, utc, debounce, field, check} from './dom.js';
 
 const TYPES = ['ConsoleStarted', 'ServerAdded', 'ServerEdited', 'ServerRemoved', 'ScheduleAdded',
   'ScheduleEdited', 'ScheduleDeleted', 'ScheduleFired', 'ScheduleMissed', 'DownloadStarted',
   'DownloadCompleted', 'DownloadFailed', 'DownloadSourceChanged', 'SyncQueued', 'SyncDeferred',
-  'SyncStarted', 'FileCopied', 'FileCopyFailed', 'SyncCompleted', 'SyncFailed', 'SyncCancelled',
-  'EventAcknowledged'];
+  'SyncStarted', 'FileCopied', 'FileCopyFailed', 'SyncCompleted', 'SyncFailed', 'SyncCancelled'];
 const PAGE = 50;
-let root, filters, list, message, csvLink, pager, follow, who, serverSelect;
+let root, filters, list, message, csvLink, pager, follow, serverSelect;
 let cursor = {after: 0, newest: true};
 const back = [];
 const followSoon = debounce(() => { cursor = {after: 0, newest: true}; back.length = 0; load(); }, 300);
@@ -34,7 +32,6 @@ export function mount(node) {
     el('button', {type: 'submit', class: 'primary', id: 'history-apply'}, 'Apply'));
   filters.addEventListener('submit', (e) => { e.preventDefault(); first(); });
   follow = el('input', {type: 'checkbox', id: 'history-follow'});
-  who = el('input', {id: 'history-operator', value: api.current().operator || '', size: 12});
   csvLink = el('a', {id: 'history-csv', href: '/api/history.csv', download: 'distsync-history.csv'}, 'Export CSV');
   pager = el('span', {class: 'muted', id: 'history-page'});
   replace(root, el('h2', {}, 'Event history'), filters,
@@ -43,8 +40,7 @@ export function mount(node) {
       el('button', {type: 'button', id: 'history-prev', onclick: previous}, 'Previous'),
       el('button', {type: 'button', id: 'history-next', onclick: next}, 'Next'),
       el('button', {type: 'button', id: 'history-latest', onclick: latest}, 'Latest'),
-      pager, check('follow live', follow), csvLink,
-      el('span', {class: 'write'}, field('Acknowledge as', who))),
+      pager, check('follow live', follow), csvLink),
     message, list);
   refresh();
 }
@@ -108,36 +104,17 @@ function serverOf(event, servers) {
   return (servers || {})[event.correlation] || '';
 }
 
-async function acknowledge(seq, button) {
-  try {
-    const by = who.value.trim();
-    await api.op('event.acknowledge', {seq, by});
-    say(message, 'acknowledged event ' + seq + ' as ' + by, 'ok');
-    button.disabled = true;
-    load();
-  } catch (e) {
-    say(message, e.message, 'error');
-  }
-}
-
 async function load() {
   updateLink();
   const a = Object.assign(args(), {limit: PAGE, after_seq: cursor.after});
   if (cursor.newest) a.newest = true;
-  let page, acks;
+  let page;
   try {
-    [page, acks] = await Promise.all([api.op('history.query', a),
-      api.op('history.query', {type: 'EventAcknowledged', newest: true, limit: 1000})]);
+    page = await api.op('history.query', a);
   } catch (e) {
     return say(message, e.message, 'error');
   }
   lastPage = page;
-  const acked = new Map();
-  for (const e of acks.events || []) {
-    const seq = e.payload && e.payload.acknowledged_seq;
-    if (!acked.has(seq)) acked.set(seq, []);
-    acked.get(seq).push(e.payload.by + ' at ' + utc(e.time_us));
-  }
   const rows = (page.events || []).map((e) => el('tr', {'data-seq': e.seq, 'data-type': e.type},
     el('td', {class: 'num'}, e.seq),
     el('td', {}, utc(e.time_us)),
@@ -149,10 +126,8 @@ async function load() {
       first();
     }}, e.correlation) : ''),
     el('td', {}, serverOf(e, page.servers)),
-    el('td', {class: 'payload'}, summary(e.payload)),
-    el('td', {}, acked.has(e.seq) ? el('div', {class: 'acked'}, 'acknowledged by ' + acked.get(e.seq).join(', ')) : null,
-      el('button', {type: 'button', class: 'ack write', onclick: (ev) => acknowledge(e.seq, ev.target)}, 'Acknowledge'))));
-  replace(list, table(['Seq', 'Time (UTC)', 'Console', 'Type', 'Job / schedule', 'Server', 'Details', ''], rows, {id: 'history-table'}));
+    el('td', {class: 'payload'}, summary(e.payload))));
+  replace(list, table(['Seq', 'Time (UTC)', 'Console', 'Type', 'Job / schedule', 'Server', 'Details'], rows, {id: 'history-table'}));
   const events = page.events || [];
   pager.textContent = events.length ? `seq ${events[0].seq}–${events[events.length - 1].seq} of head ${page.head}` +
     (cursor.newest ? ' (latest)' : page.more ? ' (more)' : '') : 'no events match';
