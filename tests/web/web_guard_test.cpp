@@ -74,7 +74,7 @@ class WebConsole {
     std::vector<std::string> args = {"--data-dir", dir.sub("var"), "--port", "0"};
     args.insert(args.end(), web_args.begin(), web_args.end());
     web_ = std::make_unique<ChildProcess>(DISTSYNC_WEB_PATH, args, dir.sub("web.err"));
-    line_ = web_->read_line(20s).value_or("");
+    line_ = web_->read_line(std::chrono::seconds(20)).value_or("");
     auto at = line_.find("http://127.0.0.1:");
     if (at != std::string::npos) port_ = std::stoi(line_.substr(at + 17));
   }
