@@ -166,6 +166,7 @@ export async function refresh() {
   } catch (e) {
     return say(message, e.message, 'error');
   }
+  const picked = new Set(selected());  // a re-render keeps the operator's selection
   const chosen = serverSelect.value;
   replace(serverSelect, (servers.servers || []).map((s) => el('option', {value: s.name}, s.name)));
   if (chosen) serverSelect.value = chosen;
@@ -174,7 +175,7 @@ export async function refresh() {
     const why = remote ? 'owned by console ' + s.owner + ': a console may delete another console\'s schedule, but not edit it or run it now' : null;
     const next = (s.next || [])[0];
     return el('tr', {'data-schedule': s.id, 'data-owner': s.owner},
-      el('td', {class: 'write'}, el('input', {type: 'checkbox', class: 'pick', value: s.id})),
+      el('td', {class: 'write'}, el('input', {type: 'checkbox', class: 'pick', value: s.id, checked: picked.has(s.id)})),
       el('td', {}, s.id),
       el('td', {}, s.kind),
       el('td', {}, s.server || '—'),
