@@ -39,9 +39,9 @@ int main(int argc, char** argv) {
   app.add_option("--heartbeat-ms", heartbeat_ms, "heartbeat interval")
       ->check(CLI::Range(10, 60000));
   app.add_flag("--no-copy-file-range", no_copy_file_range, "copy with plain read/write");
-  distsync::add_program_flags(app, "distsync-worker");
   app.add_option("--credentials", credentials_file,
                  "the daemon's credential store, for SMB shares that name a credential");
+  distsync::add_program_flags(app, "distsync-worker");  // last: man page and completion
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
