@@ -1,5 +1,6 @@
 #include "daemon/handlers/sync_start_handler.h"
 
+#include "daemon/commands/group_commands.h"
 #include "daemon/commands/sync_commands.h"
 
 namespace distsync {
@@ -18,11 +19,16 @@ void register_sync_start_handler(RequestRouter& router, CommandRunner& runner) {
     base.component = args.value("component", "all");
     base.verify = args.value("verify", false);
     base.prune = args.value("prune", false);
+    base.force_prune = args.value("force_prune", false);
+    if (base.force_prune) base.prune = true;
     base.trigger = "cli";
     nlohmann::json jobs = nlohmann::json::array();
     auto r = runner.run([&](const ProjectedState& st, auto* out) -> Status {
       jobs = nlohmann::json::array();
-      for (const std::string& server : servers) {
+      // A name may be a group: each of its servers is synced.
+      Result<std::vector<std::string>> targets = resolve_server_names(st, servers);
+      if (!targets.ok()) return targets.status();
+      for (const std::string& server : *targets) {
         SyncRequest req = base;
         req.server = server;
         std::string job;

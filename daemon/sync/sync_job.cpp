@@ -146,6 +146,7 @@ class SyncJob {
     po.verify = job_.verify;
     po.mtime_tolerance_ns = env_.options.mtime_tolerance_ns;
     po.quiet_period_ns = env_.options.quiet_period_ns;
+    po.only.insert(job_.only.begin(), job_.only.end());
     po.already_copied = [&](const std::string& rel, const std::string& sha) {
       return env_.commands.projections().with_state(
           [&](const ProjectedState& s) { return s.jobs.was_copied(id_, rel, sha); });
@@ -156,6 +157,7 @@ class SyncJob {
       return false;
     }
     plan_ = std::move(plan.value());
+    if (pruning() && !job_.force_prune && !within_prune_guard()) return false;
     for (const auto& root : roots_) {
       std::uint64_t need = 0;
       for (const auto& f : plan_.to_copy) {
@@ -189,6 +191,25 @@ class SyncJob {
   void flush() {
     if (!to_submit_.empty()) env_.copies.submit(id_, policy_, std::move(to_submit_));
     to_submit_.clear();
+  }
+
+  // A repair (a job limited to some paths) never prunes.
+  bool pruning() const { return job_.prune && job_.only.empty(); }
+
+  // False when the guard refused the prune (PruneRefused and SyncFailed appended).
+  bool within_prune_guard() {
+    std::vector<FolderPrune> folders;
+    for (const auto& [dir, paths] : plan_.extras) {
+      auto listed = plan_.listed.find(dir);
+      folders.push_back({dir, paths.size(), listed == plan_.listed.end() ? 0 : listed->second});
+    }
+    std::optional<PruneRefused> refused = prune_guard(folders, env_.options.prune_limits);
+    if (!refused) return true;
+    bool appended = false;
+    (void)run_command("PruneRefused", [&](const ProjectedState& s, std::vector<EventDraft>* out) {
+      return decide_prune_refused(s, id_, *refused, out, &appended);
+    });
+    return false;
   }
 
   // "batch done". False when an append failed.
@@ -289,9 +310,11 @@ class SyncJob {
       return;
     }
     std::uint64_t pruned = 0;
-    if (job_.prune) {
+    if (pruning()) {
       for (const auto& [dir, paths] : plan_.extras) {
-        pruned += target_->remove(dir, paths).removed.size();
+        PruneReport r = target_->remove(dir, paths);
+        pruned += r.removed.size();
+        (void)append("FilesPruned", FilesPruned{dir, r.removed, r.failed.size(), job_.force_prune});
       }
     }
     if (failed_ > 0) {

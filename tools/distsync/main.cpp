@@ -21,6 +21,8 @@ int main(int argc, char** argv) {
   register_download_commands(app, ctx);
   register_sync_commands(app, ctx);
   register_report_command(app, ctx);
+  register_group_commands(app, ctx);
+  register_validate_command(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
