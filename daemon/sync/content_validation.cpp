@@ -9,7 +9,8 @@
 namespace distsync {
 
 ValidationCompleted validate_content(const ConsoleLayout& layout, const ServerSpec& server,
-                                     const std::string& component, Target& target) {
+                                     const std::string& component, Target& target,
+                                     const std::atomic<bool>* cancel) {
   ValidationCompleted v;
   v.server = server.name;
   v.component = component;
@@ -21,6 +22,7 @@ ValidationCompleted validate_content(const ConsoleLayout& layout, const ServerSp
   for (const ComponentRoot& root : *roots) {
     ManifestOptions mo;
     mo.hash = true;
+    mo.cancel = cancel;
     Result<Manifest> console = build_manifest(root.source_root, mo);
     if (!console.ok()) {
       v = ValidationCompleted{server.name, component, "", 0, 0, 0, 0, {}, {},
@@ -28,7 +30,7 @@ ValidationCompleted validate_content(const ConsoleLayout& layout, const ServerSp
                                   console.status().message()};
       return v;
     }
-    Result<Manifest> listed = target.list(root.target_dir, nullptr);
+    Result<Manifest> listed = target.list(root.target_dir, cancel);
     if (!listed.ok()) {
       v = ValidationCompleted{server.name, component, "", 0, 0, 0, 0, {}, {},
                               "cannot list " + join_path(target.describe(), root.target_dir) +
@@ -68,17 +70,16 @@ ValidationService::ValidationService(CommandRunner& runner, ConsoleLayout layout
   thread_ = std::thread([this] { loop(); });
 }
 
-ValidationService::~ValidationService() {
-  stop();
-  if (thread_.joinable()) thread_.join();
-}
+ValidationService::~ValidationService() { stop(); }
 
 void ValidationService::stop() {
   {
     MutexLock lock(&mu_);
     stopping_ = true;
   }
+  cancel_ = true;
   cv_.notify_all();
+  if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
 }
 
 void ValidationService::submit(std::vector<ValidationRequest> requests) {
@@ -126,7 +127,8 @@ void ValidationService::run_one(const ValidationRequest& r) {
   } else {
     std::shared_ptr<Target> target =
         make_target_ ? make_target_(*spec) : std::make_shared<LocalTarget>(spec->root_path);
-    ValidationCompleted found = validate_content(layout_, *spec, r.component, *target);
+    ValidationCompleted found = validate_content(layout_, *spec, r.component, *target, &cancel_);
+    if (cancel_) return;  // stopping: a walk cut short proves nothing
     found.trigger = r.trigger;
     std::string repair_job;
     auto appended = runner_.run([&](const ProjectedState& s, std::vector<EventDraft>* out) {

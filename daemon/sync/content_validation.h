@@ -11,9 +11,10 @@
 // ValidationService runs requests one after another on its own thread, so a long re-hash
 // never blocks the control endpoint; each result is appended through CommandRunner
 // (decide_validation_completed, which also queues the --repair sync). `runner` must outlive
-// the service; the destructor stops and joins the thread. Thread-safe.
+// the service; stop() (or the destructor) joins the thread. Thread-safe.
 #pragma once
 
+#include <atomic>
 #include <deque>
 #include <functional>
 #include <map>
@@ -30,8 +31,10 @@
 
 namespace distsync {
 
+// `cancel` may be null; when it turns true the walk stops (the result is then not recorded).
 ValidationCompleted validate_content(const ConsoleLayout& layout, const ServerSpec& server,
-                                     const std::string& component, Target& target);
+                                     const std::string& component, Target& target,
+                                     const std::atomic<bool>* cancel = nullptr);
 
 struct ValidationRequest {
   std::string id;  // the validation id (correlation of its event)
@@ -64,6 +67,7 @@ class ValidationService {
   void submit(std::vector<ValidationRequest> requests);
   // nullopt for an id this process never ran.
   std::optional<ValidationStatus> status(const std::string& id) const;
+  // Stops the walk in progress (its result is dropped) and joins the thread. Idempotent.
   void stop();
 
  private:
@@ -78,6 +82,7 @@ class ValidationService {
   std::deque<ValidationRequest> queue_ GUARDED_BY(mu_);
   std::map<std::string, ValidationStatus> known_ GUARDED_BY(mu_);
   bool stopping_ GUARDED_BY(mu_) = false;
+  std::atomic<bool> cancel_{false};
   std::thread thread_;
 };
 

@@ -52,10 +52,13 @@ TEST_F(ServerGroupTest, JoiningServerIsSyncedAndGroupsNest) {
   ASSERT_EQ(cli({"group", "add", "europe"}).exit_code, 0);
   r = cli({"group", "add-member", "europe", "berlin", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  for (const auto& j : json::parse(r.out)["jobs"]) wait_job(j.get<std::string>());
+  json reply = json::parse(r.out);  // a named value: a range-for over a temporary's member dangles
+  for (const auto& j : reply["jobs"]) wait_job(j.get<std::string>());
   r = cli({"group", "add-member", "europe", "beta", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  for (const auto& j : json::parse(r.out)["jobs"]) wait_job(j.get<std::string>());
+  reply = json::parse(r.out);
+  ASSERT_EQ(reply["jobs"].size(), 1u) << r.out;
+  for (const auto& j : reply["jobs"]) wait_job(j.get<std::string>());
   EXPECT_EQ(read_tree(beta), expected_server_tree());
 
   // A group that would contain itself: refused, one line, nothing recorded.
@@ -78,7 +81,8 @@ TEST_F(ServerGroupTest, JoiningServerIsSyncedAndGroupsNest) {
   r = cli({"sync", "europe", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::set<std::string> synced;
-  for (const auto& j : json::parse(r.out)["jobs"]) {
+  reply = json::parse(r.out);
+  for (const auto& j : reply["jobs"]) {
     synced.insert(j.value("server", ""));
     EXPECT_EQ(wait_job(j.value("job", "")).value("status", ""), "completed");
   }
