@@ -218,6 +218,12 @@ Result<DaemonConfig> apply_toml(const DaemonConfig& base, std::string_view toml_
     } else if (key == "copy_workers" || key == "max_concurrent_copies") {
       s = want_positive(1024, &n);
       (key == "copy_workers" ? c.copy_workers : c.max_concurrent_copies) = static_cast<int>(n);
+    } else if (key == "prune_guard_percent") {
+      s = want_positive(100, &n);
+      c.prune_guard_percent = static_cast<int>(n);
+    } else if (key == "prune_guard_files") {
+      s = want_positive(std::int64_t{1} << 40, &n);
+      c.prune_guard_files = n;
     } else if (key == "copy_endpoint") {
       s = want_string(&c.copy_endpoint);
       if (s.is_ok() && !valid_endpoint(c.copy_endpoint)) {

@@ -41,6 +41,9 @@ struct DaemonConfig {
   int copy_workers = 4;        // copy worker threads inside the daemon
   std::string copy_endpoint;   // where external distsync-worker processes connect; empty: none
   int max_concurrent_copies = 16;  // global cap over all servers
+  // The prune guard: a prune of more than this share of a folder's files, or more files.
+  int prune_guard_percent = 10;
+  std::int64_t prune_guard_files = 1000;
 
   // True when finalize_config() chose the value (neither the file nor a flag set it). The
   // CLI uses these to decide whether to look for the one running console.

@@ -12,9 +12,12 @@
 
 #include "events/console_events.h"
 #include "events/download_events.h"
+#include "events/group_events.h"
+#include "events/prune_events.h"
 #include "events/schedule_events.h"
 #include "events/server_events.h"
 #include "events/sync_events.h"
+#include "events/validation_events.h"
 
 namespace distsync {
 
@@ -22,7 +25,9 @@ using EventPayload =
     std::variant<ConsoleStarted, ServerAdded, ServerEdited, ServerRemoved, ScheduleAdded,
                  ScheduleEdited, ScheduleDeleted, ScheduleFired, ScheduleMissed, DownloadStarted,
                  DownloadCompleted, DownloadFailed, DownloadSourceChanged, SyncQueued, SyncDeferred, SyncStarted,
-                 FileCopied, FileCopyFailed, SyncCompleted, SyncFailed, SyncCancelled>;
+                 FileCopied, FileCopyFailed, SyncCompleted, SyncFailed, SyncCancelled,
+                 PruneRefused, FilesPruned, GroupAdded, GroupRemoved, GroupMemberAdded,
+                 GroupMemberRemoved, ValidationCompleted>;
 
 // "ServerAdded", ... : the payload's type name, also its bus topic.
 std::string_view type_name(const EventPayload& payload);

@@ -5,8 +5,10 @@
 #pragma once
 
 #include <cereal/types/string.hpp>
+#include <cereal/types/vector.hpp>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "events/schema.h"
 
@@ -16,16 +18,21 @@ struct SyncQueued {
   static constexpr const char* kType = "SyncQueued";
   std::string server;
   std::string component;
-  std::string trigger;      // "schedule", "catch-up", "manual" (Run now), "cli"
+  std::string trigger;      // "schedule", "catch-up", "manual" (Run now), "cli", "group", "repair"
   std::string schedule_id;  // empty unless a schedule caused it
   bool verify = false;
   bool prune = false;
+  // Version 2: prune past the prune guard's limits; and, when not empty, copy only these
+  // paths (relative to the server root), as a validation's --repair asks.
+  bool force_prune = false;
+  std::vector<std::string> only{};
   bool operator==(const SyncQueued&) const = default;
   template <class Archive>
   void serialize(Archive& ar, std::uint32_t const version) {
     require_known_version<SyncQueued>(version);
     ar(CEREAL_NVP(server), CEREAL_NVP(component), CEREAL_NVP(trigger), CEREAL_NVP(schedule_id),
        CEREAL_NVP(verify), CEREAL_NVP(prune));
+    if (version >= 2) ar(CEREAL_NVP(force_prune), CEREAL_NVP(only));
   }
 };
 
@@ -133,7 +140,7 @@ struct SyncCancelled {
 
 }  // namespace distsync
 
-CEREAL_CLASS_VERSION(distsync::SyncQueued, 1);
+CEREAL_CLASS_VERSION(distsync::SyncQueued, 2);
 CEREAL_CLASS_VERSION(distsync::SyncDeferred, 1);
 CEREAL_CLASS_VERSION(distsync::SyncStarted, 1);
 CEREAL_CLASS_VERSION(distsync::FileCopied, 1);

@@ -10,6 +10,7 @@ const std::string* server_of(const Event& e) {
   if (const auto* sa = e.as<ScheduleAdded>()) return &sa->schedule.server;
   if (const auto* se = e.as<ScheduleEdited>()) return &se->schedule.server;
   if (const auto* q = e.as<SyncQueued>()) return &q->server;
+  if (const auto* v = e.as<ValidationCompleted>()) return &v->server;
   return nullptr;
 }
 

@@ -101,6 +101,8 @@ void apply(JobState& state, const Event& e) {
     job.console = e.console;
     job.verify = q->verify;
     job.prune = q->prune;
+    job.force_prune = q->force_prune;
+    job.only = q->only;
     job.queued_us = e.time_us;
     state.jobs.put(id, job);
     return;

@@ -48,6 +48,8 @@ struct JobRecord {
   std::string console;  // the console that queued it and runs it
   bool verify = false;
   bool prune = false;
+  bool force_prune = false;        // version 2: past the prune guard
+  std::vector<std::string> only{};  // version 2: copy only these paths (empty = all)
   JobStatus status = JobStatus::kQueued;
   std::string deferred_by;  // download id while deferred
   std::int64_t queued_us = 0, started_us = 0, finished_us = 0;
@@ -65,6 +67,7 @@ struct JobRecord {
     ar(id, server, component, trigger, schedule_id, console, verify, prune, st, deferred_by,
        queued_us, started_us, finished_us, files_total, bytes_total, files_up_to_date, files_done,
        bytes_done, files_failed, attempt, reason, retries);
+    if (version >= 2) ar(force_prune, only);
   }
   template <class Archive>
   void load(Archive& ar, std::uint32_t const version) {
@@ -73,6 +76,7 @@ struct JobRecord {
     ar(id, server, component, trigger, schedule_id, console, verify, prune, st, deferred_by,
        queued_us, started_us, finished_us, files_total, bytes_total, files_up_to_date, files_done,
        bytes_done, files_failed, attempt, reason, retries);
+    if (version >= 2) ar(force_prune, only);
     if (st < 0 || st > static_cast<int>(JobStatus::kCancelled)) throw cereal::Exception("bad job status");
     status = static_cast<JobStatus>(st);
   }
@@ -105,4 +109,4 @@ std::uint64_t copied_digest(std::string_view path, std::string_view sha256);
 }  // namespace distsync
 
 CEREAL_CLASS_VERSION(distsync::FileRetry, 1);
-CEREAL_CLASS_VERSION(distsync::JobRecord, 1);
+CEREAL_CLASS_VERSION(distsync::JobRecord, 2);

@@ -12,7 +12,9 @@ const char kSeqKey[] = "proj-meta/seq";
 void apply(ProjectedState& state, const Event& e) {
   apply(state.servers, e);
   apply(state.schedules, e);
+  apply(state.validations, state.jobs, e);  // before the jobs: a finished job is evicted
   apply(state.jobs, e);
+  apply(state.groups, e);
   apply(state.downloads, e);
   apply(state.history, e);
   state.seq = e.seq;
@@ -27,6 +29,8 @@ static void save_changes(ProjectedState& s, StateTable& table) {
   s.downloads.downloads.save(table);
   s.downloads.sources.save(table);
   s.history.save(table);
+  s.groups.groups.save(table);
+  s.validations.latest.save(table);
   table.put(kSeqKey, std::to_string(s.seq));
 }
 
@@ -41,6 +45,8 @@ void ProjectionSet::load(StateTable& table) {
   state_.downloads.downloads.load(table);
   state_.downloads.sources.load(table);
   state_.history.load(table);
+  state_.groups.groups.load(table);
+  state_.validations.latest.load(table);
   loaded_ = true;
 }
 

@@ -20,10 +20,12 @@
 #include "events/log/event_log.h"
 #include "events/mutex.h"
 #include "projections/download_projection.h"
+#include "projections/group_projection.h"
 #include "projections/history_index.h"
 #include "projections/job_projection.h"
 #include "projections/schedule_projection.h"
 #include "projections/server_projection.h"
+#include "projections/validation_projection.h"
 
 namespace distsync {
 
@@ -34,6 +36,8 @@ struct ProjectedState {
   JobState jobs;
   DownloadState downloads;
   HistoryIndex history;
+  GroupState groups;
+  ValidationState validations;
 };
 
 // The pure fold of one event into every projection.

@@ -55,6 +55,9 @@ Status check_unique(const ProjectedState& state, const ServerSpec& spec, const s
   if (spec.name != self && state.servers.find(spec.name)) {
     return Status::conflict("a server named '" + spec.name + "' already exists");
   }
+  if (state.groups.find(spec.name)) {
+    return Status::conflict("a group named '" + spec.name + "' already exists; pick another name");
+  }
   for (const auto& [name, rec] : state.servers.servers.items()) {
     if (name == self) continue;
     std::string other = comparable(rec.spec.root_path);

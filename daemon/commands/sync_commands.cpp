@@ -22,7 +22,8 @@ Status decide_sync_enqueue(const ProjectedState& state, const SyncRequest& reque
   }
   for (const JobRecord* job : state.jobs.unfinished()) {
     if (job->server == request.server && job->component == request.component &&
-        (job->status == JobStatus::kQueued || job->status == JobStatus::kDeferred)) {
+        (job->status == JobStatus::kQueued || job->status == JobStatus::kDeferred) &&
+        job->only == request.only) {
       *job_id = job->id;
       *joined = true;
       return Status::ok();
@@ -30,7 +31,8 @@ Status decide_sync_enqueue(const ProjectedState& state, const SyncRequest& reque
   }
   for (const EventDraft& d : pending) {
     const auto* q = std::get_if<SyncQueued>(&d.payload);
-    if (q && q->server == request.server && q->component == request.component) {
+    if (q && q->server == request.server && q->component == request.component &&
+        q->only == request.only) {
       *job_id = d.correlation;
       *joined = true;
       return Status::ok();
@@ -39,7 +41,8 @@ Status decide_sync_enqueue(const ProjectedState& state, const SyncRequest& reque
   *job_id = new_id("job");
   *joined = false;
   out->push_back({*job_id, SyncQueued{request.server, request.component, request.trigger,
-                                      request.schedule_id, request.verify, request.prune}});
+                                      request.schedule_id, request.verify, request.prune,
+                                      request.force_prune, request.only}});
   return Status::ok();
 }
 

@@ -19,6 +19,8 @@ struct SyncRequest {
   std::string schedule_id;
   bool verify = false;
   bool prune = false;
+  bool force_prune = false;       // past the prune guard (prune_commands.h)
+  std::vector<std::string> only;  // copy only these paths; a request joins only an equal job
 };
 
 bool valid_component(const std::string& component);

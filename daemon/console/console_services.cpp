@@ -10,6 +10,8 @@
 #include "daemon/handlers/event_handlers.h"
 #include "daemon/handlers/history_handlers.h"
 #include "daemon/handlers/credential_handlers.h"
+#include "daemon/handlers/group_handlers.h"
+#include "daemon/handlers/validation_handlers.h"
 #include "daemon/handlers/schedule_handlers.h"
 #include "daemon/handlers/server_handlers.h"
 #include "daemon/handlers/sync_handlers.h"
@@ -40,6 +42,7 @@ class ConsoleServices::Impl {
   std::unique_ptr<Scheduler> scheduler;
   std::unique_ptr<SyncService> sync;
   std::unique_ptr<DownloadService> downloads;
+  std::unique_ptr<ValidationService> validations;  // after runner: destroyed before it
 };
 
 ConsoleServices::ConsoleServices(DaemonConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {}
@@ -88,6 +91,8 @@ Status ConsoleServices::attach(Daemon& daemon) {
   sync.dispatcher.credentials = d.credentials.get();
   sync.runner.layout = ConsoleLayout{d.config.patches_dir, d.config.datafiles_dir};
   sync.runner.cache_dir = d.config.cache_dir;
+  sync.runner.prune_limits.percent = static_cast<std::uint32_t>(d.config.prune_guard_percent);
+  sync.runner.prune_limits.max_files = static_cast<std::uint64_t>(d.config.prune_guard_files);
   sync.dispatcher.inproc_workers = static_cast<std::size_t>(d.config.copy_workers);
   sync.dispatcher.external_endpoint = d.config.copy_endpoint;
   sync.dispatcher.max_concurrent = static_cast<std::size_t>(d.config.max_concurrent_copies);
@@ -111,6 +116,10 @@ Status ConsoleServices::attach(Daemon& daemon) {
   sho.on_change = [&d] { d.scheduler->wake(); };
   register_schedule_handlers(router, *d.runner, sho);
   register_sync_handlers(router, *d.runner, *d.sync);
+  register_group_handlers(router, *d.runner);
+  d.validations = std::make_unique<ValidationService>(
+      *d.runner, ConsoleLayout{d.config.patches_dir, d.config.datafiles_dir});
+  register_validation_handlers(router, *d.runner, *d.validations);
   register_download_handlers(
       router, *d.runner, *d.downloads,
       {DownloadSources{{"refresh", d.config.refresh_source}, {"patches", d.config.patches_source}}});
@@ -129,6 +138,7 @@ Status ConsoleServices::attach(Daemon& daemon) {
   // Stop hooks run in reverse order: the scheduler first, then downloads (left running in the
   // log, to resume on the next start), then the sync engine.
   daemon.add_stop_hook([&d] { d.sync->stop(); });
+  daemon.add_stop_hook([&d] { d.validations->stop(); });
   daemon.add_stop_hook([&d] { d.downloads->stop(); });
   daemon.add_stop_hook([&d] { d.scheduler->stop(); });
   Status started = d.sync->start();

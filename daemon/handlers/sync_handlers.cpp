@@ -1,5 +1,6 @@
 #include "daemon/handlers/sync_handlers.h"
 
+#include "daemon/commands/group_commands.h"
 #include "daemon/commands/sync_commands.h"
 #include "daemon/handlers/request_args.h"
 
@@ -16,15 +17,21 @@ Result<nlohmann::json> sync_start(CommandRunner& runner, const nlohmann::json& a
   if (!verify.ok()) return verify.status();
   auto prune = optional_bool(args, "prune", false);
   if (!prune.ok()) return prune.status();
+  auto force_prune = optional_bool(args, "force_prune", false);
+  if (!force_prune.ok()) return force_prune.status();
   SyncRequest base;
   base.component = *component;
   base.verify = *verify;
-  base.prune = *prune;
+  base.prune = *prune || *force_prune;
+  base.force_prune = *force_prune;
   base.trigger = "cli";
   nlohmann::json jobs = nlohmann::json::array();
   auto r = runner.run([&](const ProjectedState& st, auto* out) -> Status {
     jobs = nlohmann::json::array();
-    for (const std::string& server : *servers) {
+    // A name may be a group: each of its servers is synced.
+    Result<std::vector<std::string>> targets = resolve_server_names(st, *servers);
+    if (!targets.ok()) return targets.status();
+    for (const std::string& server : *targets) {
       SyncRequest req = base;
       req.server = server;
       std::string job;

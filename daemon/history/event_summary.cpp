@@ -40,6 +40,8 @@ std::string event_server(const Event& e) {
   if (const auto* sa = e.as<ScheduleAdded>()) return sa->schedule.server;
   if (const auto* se = e.as<ScheduleEdited>()) return se->schedule.server;
   if (const auto* q = e.as<SyncQueued>()) return q->server;
+  if (const auto* v = e.as<ValidationCompleted>()) return v->server;
+  if (const auto* m = e.as<GroupMemberAdded>(); m && m->kind == "server") return m->member;
   return "";
 }
 
@@ -101,6 +103,24 @@ std::string summarize_event(const Event& e) {
           },
           [](const SyncFailed& p) { return "failed: " + p.reason; },
           [](const SyncCancelled& p) { return "cancelled: " + p.reason; },
+          [](const PruneRefused& p) {
+            return "prune refused: would remove " + std::to_string(p.would_remove) + " of " +
+                   std::to_string(p.files_on_server) + " files in " + p.folder;
+          },
+          [](const FilesPruned& p) {
+            return std::to_string(p.removed.size()) + " files pruned in " + p.folder +
+                   (p.forced ? " (forced)" : "");
+          },
+          [](const GroupAdded& p) { return "group " + p.name + " (" + p.component + ")"; },
+          [](const GroupRemoved& p) { return "group " + p.name; },
+          [](const GroupMemberAdded& p) { return p.kind + " " + p.member + " joined " + p.group; },
+          [](const GroupMemberRemoved& p) { return p.member + " left " + p.group; },
+          [](const ValidationCompleted& p) {
+            if (!p.error.empty()) return "validation of " + p.server + " failed: " + p.error;
+            return "validation of " + p.server + ": " + std::to_string(p.ok) + " ok, " +
+                   std::to_string(p.mismatched) + " mismatched, " + std::to_string(p.missing) +
+                   " missing, " + std::to_string(p.extra) + " extra";
+          },
       },
       e.payload);
 }

@@ -87,13 +87,32 @@ Result<FileStatusReport> build_file_status_report(const ConsoleLayout& layout,
   return make_file_status_report(*patches, diffs);
 }
 
+void mark_corrupt(FileStatusReport* report,
+                  const std::map<std::string, std::set<std::string>>& corrupt,
+                  const std::map<std::string, std::string>& patch_dir) {
+  std::map<std::string, std::uint64_t> marked;
+  for (PatchStatusRow& row : report->rows) {
+    auto c = corrupt.find(row.server);
+    auto d = patch_dir.find(row.server);
+    if (row.status != "up_to_date" || c == corrupt.end() || d == patch_dir.end()) continue;
+    if (c->second.count(d->second + "/" + row.patch) == 0) continue;
+    row.status = "corrupt";
+    ++marked[row.server];
+  }
+  for (ServerReportSummary& s : report->servers) {
+    s.corrupt = marked[s.server];
+    s.up_to_date -= s.corrupt;
+  }
+}
+
 nlohmann::json report_json(const FileStatusReport& report) {
   nlohmann::json servers = nlohmann::json::array();
   for (const auto& s : report.servers) {
     nlohmann::json j = {{"server", s.server},
                         {"missing", s.missing},
                         {"out_of_date", s.out_of_date},
-                        {"up_to_date", s.up_to_date}};
+                        {"up_to_date", s.up_to_date},
+                        {"corrupt", s.corrupt}};
     if (!s.error.empty()) j["error"] = s.error;
     servers.push_back(j);
   }

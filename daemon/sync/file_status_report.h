@@ -11,6 +11,8 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <map>
+#include <set>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -26,7 +28,7 @@ namespace distsync {
 struct PatchStatusRow {
   std::string server;
   std::string patch;   // relative to the patch directory
-  std::string status;  // "missing", "out_of_date", "up_to_date"
+  std::string status;  // "missing", "out_of_date", "up_to_date", "corrupt"
   std::uint64_t size = 0;
   bool operator==(const PatchStatusRow&) const = default;
 };
@@ -34,6 +36,7 @@ struct PatchStatusRow {
 struct ServerReportSummary {
   std::string server;
   std::uint64_t missing = 0, out_of_date = 0, up_to_date = 0;
+  std::uint64_t corrupt = 0;  // up to date by size and mtime, but the last validation's hash differed
   std::string error;  // why the server could not be listed; empty when it was
 };
 
@@ -57,6 +60,13 @@ Result<FileStatusReport> build_file_status_report(const ConsoleLayout& layout,
                                                   const std::vector<ServerSpec>& servers,
                                                   const std::string& cache_dir,
                                                   const TargetFactory& make_target = {});
+
+// A patch that is up to date by size and mtime but that the server's last validation found
+// with another hash (and no copy has replaced since) becomes "corrupt". `corrupt` holds, per
+// server, paths relative to the server root; `patch_dir` maps a server to its patch folder.
+void mark_corrupt(FileStatusReport* report,
+                  const std::map<std::string, std::set<std::string>>& corrupt,
+                  const std::map<std::string, std::string>& patch_dir);
 
 nlohmann::json report_json(const FileStatusReport& report);
 // "server,patch,status,size\r\n" then one line per row.

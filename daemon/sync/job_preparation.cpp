@@ -33,6 +33,7 @@ Result<PreparedJob> prepare_sync_job(CommandRunner& commands, const JobRunnerOpt
   po.verify = p.job.verify;
   po.mtime_tolerance_ns = std::max(options.mtime_tolerance_ns, p.target->mtime_granularity_ns());
   po.quiet_period_ns = options.quiet_period_ns;
+  po.only.insert(p.job.only.begin(), p.job.only.end());
   po.already_copied = [&](const std::string& rel, const std::string& sha) {
     return commands.projections().with_state(
         [&](const ProjectedState& s) { return s.jobs.was_copied(id, rel, sha); });
@@ -40,6 +41,15 @@ Result<PreparedJob> prepare_sync_job(CommandRunner& commands, const JobRunnerOpt
   Result<SyncPlan> plan = build_sync_plan(p.roots, *p.target, po, locks);
   if (!plan.ok()) return plan.status();
   p.plan = std::move(plan.value());
+  if (p.pruning() && !p.job.force_prune) {
+    std::vector<FolderPrune> folders;
+    for (const auto& [dir, paths] : p.plan.extras) {
+      auto listed = p.plan.listed.find(dir);
+      folders.push_back({dir, paths.size(), listed == p.plan.listed.end() ? 0 : listed->second});
+    }
+    p.prune_refused = prune_guard(folders, options.prune_limits);
+    if (p.prune_refused) return p;
+  }
   for (const auto& root : p.roots) {
     std::uint64_t need = 0;
     for (const auto& f : p.plan.to_copy) {

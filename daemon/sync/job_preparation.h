@@ -4,15 +4,18 @@
 // It reads the job and its server from the projection, resolves the component folders, opens
 // the server's Target (server_target.h), preflights every folder (R7), removes the temps an
 // interrupted earlier attempt left, plans the copy (sync_plan.h) and checks that each folder
-// has room for what the plan writes there. It appends nothing: a failure is the reason the
-// job's SyncFailed gives, and the caller records it. Thread-safe for distinct jobs; every
+// has room for what the plan writes there. A prune past the guard (prune_commands.h) is
+// returned as `prune_refused`, before anything is copied or removed. It appends nothing: a
+// failure is the reason the job's SyncFailed gives, and the caller records it. Thread-safe for distinct jobs; every
 // argument must outlive the call.
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "daemon/commands/prune_commands.h"
 #include "daemon/handlers/command_runner.h"
 #include "daemon/sync/component_layout.h"
 #include "daemon/sync/job_runner.h"
@@ -26,6 +29,9 @@ struct PreparedJob {
   std::vector<ComponentRoot> roots;
   std::shared_ptr<Target> target;
   SyncPlan plan;
+  // A repair (a job limited to some paths) never prunes.
+  bool pruning() const { return job.prune && job.only.empty(); }
+  std::optional<PruneRefused> prune_refused;  // set when the guard stops the job's prune
 };
 
 // On failure the Status's message is the operator's reason (and fix).

@@ -39,6 +39,7 @@
 #include <string>
 #include <vector>
 
+#include "daemon/commands/prune_commands.h"
 #include "daemon/sync/component_layout.h"
 #include "daemon/sync/copy_dispatcher.h"
 #include "daemon/sync/retry_policy.h"
@@ -58,6 +59,7 @@ struct JobRunnerOptions {
   std::chrono::milliseconds poll{200};
   std::int64_t mtime_tolerance_ns = 0;
   std::int64_t quiet_period_ns = 0;
+  PruneLimits prune_limits;  // the prune guard (daemon/commands/prune_commands.h)
   // The Target a server's files go to; empty = a LocalTarget at the server's root path.
   TargetFactory make_target;
 };

@@ -107,6 +107,7 @@ class SyncJob {
           return JobEvent::kFailed;
         }
         job_ = std::move(p.value());
+        if (job_.prune_refused) return refuse_prune(*job_.prune_refused);
         return JobEvent::kPrepared;
       }
       case JobAction::kStartGate:
@@ -132,9 +133,14 @@ class SyncJob {
         remember_learned_hashes();
         return std::nullopt;
       case JobAction::kPrune:
-        if (job_.job.prune) {
+        if (job_.pruning()) {
           for (const auto& [dir, paths] : job_.plan.extras) {
-            pruned_ += job_.target->remove(dir, paths).removed.size();
+            PruneReport r = job_.target->remove(dir, paths);
+            pruned_ += r.removed.size();
+            if (auto e = append("FilesPruned", FilesPruned{dir, r.removed, r.failed.size(),
+                                                           job_.job.force_prune})) {
+              return e;
+            }
           }
         }
         return std::nullopt;
@@ -155,6 +161,15 @@ class SyncJob {
       spdlog::warn("sync job {}: {}; the next sync hashes those files again", id_, s.message());
     }
     learned_.clear();
+  }
+
+  // PruneRefused, then SyncFailed naming the count; the job ends before anything is copied.
+  JobEvent refuse_prune(const PruneRefused& refused) {
+    bool appended = false;
+    bool ok = run_command("PruneRefused", [&](const ProjectedState& s, std::vector<EventDraft>* out) {
+      return decide_prune_refused(s, id_, refused, out, &appended);
+    });
+    return ok ? JobEvent::kGone : JobEvent::kAppendFailed;
   }
 
   // Runs one decision; a failed append is logged (the job then stays unfinished).

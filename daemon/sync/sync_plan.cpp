@@ -103,6 +103,7 @@ Result<SyncPlan> build_sync_plan(const std::vector<ComponentRoot>& roots, Target
       const FileEntry* e = manifest->find(path);
       if (e == nullptr) return;
       std::string rel = root.target_dir + "/" + path;
+      if (!options.only.empty() && options.only.count(rel) == 0) return;
       if (options.already_copied && options.already_copied(rel, e->sha256)) {
         ++plan.up_to_date;
         return;
@@ -115,6 +116,7 @@ Result<SyncPlan> build_sync_plan(const std::vector<ComponentRoot>& roots, Target
     for (const auto& p : diff.out_of_date) add(p);
     plan.up_to_date += diff.up_to_date.size();
     plan.extras_total += diff.extra.size();
+    plan.listed[root.target_dir] = on_target->files.size();
     if (!diff.extra.empty()) plan.extras[root.target_dir] = diff.extra;
   }
   return plan;

@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,7 @@ struct SyncPlan {
   // Per component folder: files on the server the console does not have (relative to it).
   std::map<std::string, std::vector<std::string>> extras;  // target_dir -> paths
   std::uint64_t extras_total = 0;
+  std::map<std::string, std::uint64_t> listed;  // target_dir -> files there now (prune guard)
 };
 
 // One mutex per cache file: two manifest builds must not share a cache_path.
@@ -62,6 +64,8 @@ struct PlanOptions {
   bool hash_while_copying = true;
   // True when the job already recorded FileCopied for (rel, sha256): never copy it again.
   std::function<bool(const std::string& rel, const std::string& sha256)> already_copied;
+  // When not empty, only these paths (relative to the server root) are copied.
+  std::set<std::string> only;
 };
 
 // `target` is the server the roots' target_dir live on.

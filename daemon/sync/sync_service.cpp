@@ -87,7 +87,9 @@ Result<JobProgress> SyncService::progress(const std::string& job_id) const {
 Result<FileStatusReport> SyncService::report(const std::vector<std::string>& servers) const {
   std::vector<ServerSpec> specs;
   std::string missing;
+  std::map<std::string, std::set<std::string>> corrupt;  // from the last validations
   projections_.with_state([&](const ProjectedState& s) {
+    for (const auto& [name, v] : s.validations.latest.items()) corrupt[name] = v.corrupt;
     if (servers.empty()) {
       for (const auto& [name, rec] : s.servers.servers.items()) specs.push_back(rec.spec);
       return;
@@ -105,8 +107,18 @@ Result<FileStatusReport> SyncService::report(const std::vector<std::string>& ser
     return Status::not_found("no server '" + missing +
                              "'; list servers with 'distsync server list'");
   }
-  return build_file_status_report(options_.runner.layout, specs, options_.runner.cache_dir,
-                                  options_.runner.make_target);
+  Result<FileStatusReport> report =
+      build_file_status_report(options_.runner.layout, specs, options_.runner.cache_dir,
+                               options_.runner.make_target);
+  if (report.ok() && !corrupt.empty()) {
+    std::map<std::string, std::string> patch_dir;
+    for (const ServerSpec& spec : specs) {
+      auto roots = resolve_components(options_.runner.layout, spec, "patches");
+      if (roots.ok()) patch_dir[spec.name] = roots->front().target_dir;
+    }
+    mark_corrupt(&report.value(), corrupt, patch_dir);
+  }
+  return report;
 }
 
 DispatcherStats SyncService::copy_stats() const {

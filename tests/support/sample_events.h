@@ -34,7 +34,7 @@ inline std::vector<EventPayload> sample_payloads() {
       DownloadCompleted{10, 7, 3, 123456789},
       DownloadFailed{"hash mismatch for a.msu", 2, 4096, false},
       DownloadSourceChanged{"patches", "https://mirror.example/patches/"},
-      SyncQueued{"dist-01", "patches", "manual", "sch-1", true, false},
+      SyncQueued{"dist-01", "patches", "manual", "sch-1", true, false, false, {}},
       SyncDeferred{"dl-7", "download dl-7 is running"},
       SyncStarted{60, 1 << 24, 5, 2},
       FileCopied{"Patches/a\nb.msu", 4096, 1765000000123456789, std::string(64, 'a'), true},
@@ -42,6 +42,14 @@ inline std::vector<EventPayload> sample_payloads() {
       SyncCompleted{55, 1 << 23, 5, 2, 0},
       SyncFailed{"target /srv/dist01 is not writable", 3, 2},
       SyncCancelled{"cancelled by operator"},
+      PruneRefused{"Patches", 120, 400, 10, 1000},
+      FilesPruned{"Patches", {"old/kb4012212.msu"}, 0, false},
+      GroupAdded{"berlin", "all", "Berlin offices"},
+      GroupRemoved{"berlin"},
+      GroupMemberAdded{"berlin", "dist-01", "server"},
+      GroupMemberRemoved{"berlin", "dist-01"},
+      ValidationCompleted{"dist-01", "patches", "cli", 58, 1, 1, 0, {"Patches/a.msu"},
+                          {"Patches/b.msu"}, ""},
   };
 }
 

@@ -94,5 +94,7 @@ void register_audit_commands(CLI::App& app, CliContext& ctx);
 void register_download_commands(CLI::App& app, CliContext& ctx);
 void register_sync_commands(CLI::App& app, CliContext& ctx);
 void register_report_command(CLI::App& app, CliContext& ctx);
+void register_group_commands(CLI::App& app, CliContext& ctx);
+void register_validate_command(CLI::App& app, CliContext& ctx);
 
 }  // namespace distsync

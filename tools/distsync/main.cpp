@@ -23,6 +23,8 @@ int main(int argc, char** argv) {
   register_download_commands(app, ctx);
   register_sync_commands(app, ctx);
   register_report_command(app, ctx);
+  register_group_commands(app, ctx);
+  register_validate_command(app, ctx);
   add_program_flags(app, "distsync");  // last: its man page and completion walk the tree above
   try {
     app.parse(argc, argv);

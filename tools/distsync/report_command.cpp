@@ -1,4 +1,4 @@
-// `distsync report [SERVER...] [--json | --csv]`: the File Status Report (R10, op "report"):
+// `distsync report [SERVER|GROUP...] [--json | --csv]`: the File Status Report (R10, op "report"):
 // which patches of the console's patch download directory are missing, out of date or up to
 // date on each server. A table by default (one summary line per server, then one row per
 // patch); the daemon's JSON with --json; its CSV (server,patch,status,size) with --csv.
@@ -26,7 +26,9 @@ void print_report(CliContext& ctx, const json& report) {
       continue;
     }
     ctx.out() << s.value("missing", 0) << " missing, " << s.value("out_of_date", 0)
-              << " out of date, " << s.value("up_to_date", 0) << " up to date\n";
+              << " out of date, " << s.value("up_to_date", 0) << " up to date";
+    if (s.value("corrupt", 0) > 0) ctx.out() << ", " << s.value("corrupt", 0) << " corrupt";
+    ctx.out() << "\n";
   }
   std::vector<std::vector<std::string>> rows{{"SERVER", "PATCH", "STATUS", "SIZE"}};
   for (const json& p : report.value("patches", json::array())) {
@@ -46,7 +48,12 @@ int run_report(CliContext& ctx, const ReportFlags& flags) {
     throw CLI::ValidationError("--csv", "choose one of --json and --csv");
   }
   json args{{"format", flags.csv ? "csv" : "json"}};
-  if (!flags.servers.empty()) args["servers"] = flags.servers;
+  if (!flags.servers.empty()) {
+    // A name may be a group: the report covers its servers.
+    auto resolved = ctx.request("group.resolve", {{"names", flags.servers}});
+    if (!resolved.ok()) return ctx.fail(resolved.status());
+    args["servers"] = resolved->value("servers", json::array());
+  }
   auto reply = ctx.request("report", args);
   if (!reply.ok()) return ctx.fail(reply.status());
   if (flags.csv) {

@@ -29,6 +29,7 @@ struct SyncFlags {
   std::string component = "all";
   bool verify = false;
   bool prune = false;
+  bool force_prune = false;
   bool wait = false;
 };
 
@@ -120,6 +121,7 @@ int run_sync(CliContext& ctx, const SyncFlags& flags) {
             {"component", flags.component},
             {"verify", flags.verify},
             {"prune", flags.prune}};
+  if (flags.force_prune) args["force_prune"] = true;
   auto started = ctx.request("sync.start", args);
   if (!started.ok()) return ctx.fail(started.status());
   std::vector<std::string> jobs;
@@ -178,6 +180,8 @@ void register_sync_commands(CLI::App& app, CliContext& ctx) {
       ->check(CLI::IsMember({"core", "patches", "all"}));
   sync->add_flag("--verify", flags->verify, "re-hash every copied file on the server");
   sync->add_flag("--prune", flags->prune, "remove files that are only on the server");
+  sync->add_flag("--force-prune", flags->force_prune,
+                 "prune even past the prune guard's limits (implies --prune)");
   sync->add_flag("--wait", flags->wait, "follow the jobs to their end");
   sync->callback([&ctx, flags, sync] {
     // A subcommand (cancel, jobs, job) ran its own callback.
