@@ -41,6 +41,9 @@ struct DaemonConfig {
   int copy_workers = 4;        // copy worker threads inside the daemon
   std::string copy_endpoint;   // where external distsync-worker processes connect; empty: none
   int max_concurrent_copies = 16;  // global cap over all servers
+  // Where distsync-agent processes connect (tcp://HOST:PORT, CURVE only); empty: no agents.
+  std::string agent_endpoint;
+  std::string keys_dir;  // default data_dir + "/keys": the console's CURVE key pair (0700)
 
   // True when finalize_config() chose the value (neither the file nor a flag set it). The
   // CLI uses these to decide whether to look for the one running console.

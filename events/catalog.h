@@ -10,6 +10,7 @@
 #include <variant>
 #include <vector>
 
+#include "events/agent_events.h"
 #include "events/console_events.h"
 #include "events/download_events.h"
 #include "events/schedule_events.h"
@@ -22,7 +23,7 @@ using EventPayload =
     std::variant<ConsoleStarted, ServerAdded, ServerEdited, ServerRemoved, ScheduleAdded,
                  ScheduleEdited, ScheduleDeleted, ScheduleFired, ScheduleMissed, DownloadStarted,
                  DownloadCompleted, DownloadFailed, DownloadSourceChanged, SyncQueued, SyncDeferred, SyncStarted,
-                 FileCopied, FileCopyFailed, SyncCompleted, SyncFailed, SyncCancelled>;
+                 FileCopied, FileCopyFailed, SyncCompleted, SyncFailed, SyncCancelled, AgentAllowed, AgentRevoked>;
 
 // "ServerAdded", ... : the payload's type name, also its bus topic.
 std::string_view type_name(const EventPayload& payload);

@@ -15,6 +15,7 @@ void apply(ProjectedState& state, const Event& e) {
   apply(state.jobs, e);
   apply(state.downloads, e);
   apply(state.history, e);
+  apply(state.agents, e);
   state.seq = e.seq;
 }
 
@@ -27,6 +28,7 @@ static void save_changes(ProjectedState& s, StateTable& table) {
   s.downloads.downloads.save(table);
   s.downloads.sources.save(table);
   s.history.save(table);
+  s.agents.agents.save(table);
   table.put(kSeqKey, std::to_string(s.seq));
 }
 
@@ -41,6 +43,7 @@ void ProjectionSet::load(StateTable& table) {
   state_.downloads.downloads.load(table);
   state_.downloads.sources.load(table);
   state_.history.load(table);
+  state_.agents.agents.load(table);
   loaded_ = true;
 }
 

@@ -19,6 +19,7 @@
 
 #include "events/log/event_log.h"
 #include "events/mutex.h"
+#include "projections/agent_projection.h"
 #include "projections/download_projection.h"
 #include "projections/history_index.h"
 #include "projections/job_projection.h"
@@ -34,6 +35,7 @@ struct ProjectedState {
   JobState jobs;
   DownloadState downloads;
   HistoryIndex history;
+  AgentState agents;
 };
 
 // The pure fold of one event into every projection.

@@ -42,6 +42,8 @@ inline std::vector<EventPayload> sample_payloads() {
       SyncCompleted{55, 1 << 23, 5, 2, 0},
       SyncFailed{"target /srv/dist01 is not writable", 3, 2},
       SyncCancelled{"cancelled by operator"},
+      AgentAllowed{"site-berlin", "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7"},
+      AgentRevoked{"site-berlin"},
   };
 }
 

@@ -83,5 +83,6 @@ void register_audit_commands(CLI::App& app, CliContext& ctx);
 void register_download_commands(CLI::App& app, CliContext& ctx);
 void register_sync_commands(CLI::App& app, CliContext& ctx);
 void register_report_command(CLI::App& app, CliContext& ctx);
+void register_agent_commands(CLI::App& app, CliContext& ctx);
 
 }  // namespace distsync

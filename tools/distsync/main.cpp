@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   register_download_commands(app, ctx);
   register_sync_commands(app, ctx);
   register_report_command(app, ctx);
+  register_agent_commands(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
