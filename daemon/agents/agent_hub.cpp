@@ -262,10 +262,12 @@ class AgentHub::Impl {
               AgentFrame frame) {
     std::vector<std::shared_ptr<ExchangeImpl>> broken;
     std::shared_ptr<ExchangeImpl> target;
+    bool fresh = false;
     {
       MutexLock lock(&mu_);
       Session& s = sessions_[name];
       if (frame.verb == "HELLO") {
+        fresh = !s.presence.connected || s.routing_id != rid;
         if (s.presence.connected && s.routing_id != rid) broken = exchanges_of(name);
         s.routing_id = rid;
         s.fd = fd;
@@ -279,7 +281,7 @@ class AgentHub::Impl {
           }
         }
         s.presence.connected = true;
-        ++stats_.connections;
+        if (fresh) ++stats_.connections;
       } else if (!s.presence.connected || s.routing_id != rid) {
         ++stats_.dropped_frames;  // a frame from a connection that never said HELLO
         return;
@@ -299,7 +301,7 @@ class AgentHub::Impl {
       }
     }
     for (auto& ex : broken) ex->fail("agent '" + name + "' reconnected");
-    if (frame.verb == "HELLO") spdlog::info("agent {} connected from {}", name, address);
+    if (fresh) spdlog::info("agent {} connected from {}", name, address);
     if (target) target->deliver(std::move(frame));
   }
 

@@ -101,6 +101,8 @@ std::string summarize_event(const Event& e) {
           },
           [](const SyncFailed& p) { return "failed: " + p.reason; },
           [](const SyncCancelled& p) { return "cancelled: " + p.reason; },
+          [](const AgentAllowed& p) { return "agent " + p.name + " allowed"; },
+          [](const AgentRevoked& p) { return "agent " + p.name + " revoked"; },
       },
       e.payload);
 }

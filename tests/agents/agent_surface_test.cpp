@@ -44,7 +44,7 @@ class AgentSurfaceTest : public SyncDaemonFixture {
     static int runs = 0;
     return std::make_unique<ChildProcess>(
         DISTSYNC_AGENT_PATH,
-        std::vector<std::string>{"run", "--connect", endpoint(), "--console-key", console_key(),
+        std::vector<std::string>{"run", "--connect", endpoint(), "--console-key=" + console_key(),
                                  "--key", key_file, "--serve", serve, "--state-dir",
                                  dir_.sub(name + "-state"), "--heartbeat-ms", "200"},
         dir_.sub(name + "-" + std::to_string(++runs) + ".err"));
@@ -71,7 +71,8 @@ class AgentSurfaceTest : public SyncDaemonFixture {
   // An allowed, connected agent serving dir_/<name>; its key file is dir_/<name>.key.
   std::unique_ptr<ChildProcess> allowed_agent(const std::string& name) {
     std::string key = keygen(dir_.sub(name + ".key"));
-    auto allow = cli({"agent", "allow", name, key});
+    // "--": a Z85 key may begin with '-'.
+    auto allow = cli({"agent", "allow", name, "--", key});
     EXPECT_EQ(allow.exit_code, 0) << allow.err;
     auto agent = start_agent(name, dir_.sub(name + ".key"), dir_.sub(name));
     EXPECT_TRUE(wait_connected(name)) << agent->stderr_text();
