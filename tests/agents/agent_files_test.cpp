@@ -31,7 +31,7 @@ TEST(AgentFilesTest, RefusesPathsOutsideWhatItServes) {
   fs::create_directory_symlink(dir.sub("elsewhere"), root + "/escape");
   AgentFiles files({root}, dir.sub("state"));
   EXPECT_TRUE(files.check(root + "/Patches/a.msu").ok());
-  for (const std::string& bad : {dir.sub("elsewhere"), root + "/../elsewhere", "relative/path",
+  for (const std::string& bad : std::vector<std::string>{dir.sub("elsewhere"), root + "/../elsewhere", "relative/path",
                                  root + "/escape/x", root + "x"}) {
     Result<std::string> r = files.check(bad);
     EXPECT_FALSE(r.ok()) << bad;
