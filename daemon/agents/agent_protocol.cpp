@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "events/json_text.h"
+
 namespace distsync {
 namespace {
 
@@ -42,6 +44,9 @@ Result<AgentFrame> decode_agent_frame(const std::vector<std::string_view>& frame
   if (frames[2].size() > kMaxAgentBodyBytes) {
     return Status::invalid_argument("agent frame: body too large");
   }
+  // Bounded before parsing: nlohmann's parser recurses once per level, so a deeply nested
+  // body from another host would otherwise exhaust the stack.
+  if (Status s = check_json_depth(frames[2], "agent frame body"); !s.is_ok()) return s;
   f.body = nlohmann::json::parse(frames[2], nullptr, false);
   if (!f.body.is_object()) return Status::invalid_argument("agent frame: body is not a JSON object");
   if (frames.size() == 4) {

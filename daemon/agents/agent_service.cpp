@@ -1,5 +1,7 @@
 #include "daemon/agents/agent_service.h"
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 #include <zmq_addon.hpp>
 
@@ -13,11 +15,23 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// How long the agent waits before dialing again after the console refused its handshake.
+constexpr std::chrono::milliseconds kRedialPause{1000};
+
+// Never blocks: with no live connection (the console gone, or a refused handshake that
+// ended the session) the frame is dropped; the console breaks the exchange it belonged to
+// and HELLO is sent again on the next heartbeat.
 void send(zmq::socket_t& socket, const AgentFrame& frame) {
   std::vector<std::string> frames = encode_agent_frame(frame);
   std::vector<zmq::const_buffer> bufs;
   for (const std::string& f : frames) bufs.push_back(zmq::buffer(f));
-  (void)zmq::send_multipart(socket, bufs);
+  try {
+    if (!zmq::send_multipart(socket, bufs, zmq::send_flags::dontwait)) {
+      spdlog::debug("no connection to the console: dropped a {} frame", frame.verb);
+    }
+  } catch (const zmq::error_t& e) {
+    spdlog::warn("cannot send a {} frame to the console: {}", frame.verb, e.what());
+  }
 }
 
 AgentFrame reply(std::uint64_t req, const Result<nlohmann::json>& r) {
@@ -69,6 +83,38 @@ Status run_agent(const AgentOptions& options, int stop_fd) {
     return Status::invalid_argument("agent: cannot connect to " + options.endpoint + ": " +
                                     e.what());
   }
+  // libzmq ends a session for good when the console refuses the handshake (a ZAP 400: the
+  // key is not, or not yet, allowed) and never dials again by itself. The monitor reports
+  // that, and the loop below dials again after a pause, so an agent started before (or just
+  // as) its key is allowed connects once it is.
+  zmq::socket_t monitor(context, zmq::socket_type::pair);
+  const std::string monitor_endpoint = "inproc://distsync-agent-monitor";
+  if (zmq_socket_monitor(socket.handle(), monitor_endpoint.c_str(),
+                         ZMQ_EVENT_HANDSHAKE_FAILED_AUTH | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
+                             ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL) != 0) {
+    return Status::unavailable("agent: cannot monitor the console connection");
+  }
+  try {
+    monitor.set(zmq::sockopt::linger, 0);
+    monitor.connect(monitor_endpoint);
+  } catch (const zmq::error_t& e) {
+    return Status::unavailable(std::string("agent: cannot monitor the console connection: ") +
+                               e.what());
+  }
+  constexpr Clock::time_point kNoRedial = Clock::time_point::max();
+  Clock::time_point redial_at = kNoRedial;
+  auto redial_after_refusal = [&] {
+    std::vector<zmq::message_t> event;
+    while (zmq::recv_multipart(monitor, std::back_inserter(event), zmq::recv_flags::dontwait)) {
+      if (redial_at == kNoRedial) {
+        spdlog::warn("the console refused this agent's handshake (is its key allowed? "
+                     "`distsync agent allow`); dialing again in {} ms",
+                     kRedialPause.count());
+        redial_at = Clock::now() + kRedialPause;
+      }
+      event.clear();
+    }
+  };
   spdlog::info("distsync-agent {} connecting to {}", kAgentVersion, options.endpoint);
   const AgentFrame hello{"HELLO", {{"version", kAgentVersion}, {"folders", roots}}, ""};
   send(socket, hello);
@@ -76,8 +122,10 @@ Status run_agent(const AgentOptions& options, int stop_fd) {
   auto next_hello = Clock::now() + options.heartbeat;
   for (;;) {
     std::vector<zmq::pollitem_t> items = {{socket.handle(), 0, ZMQ_POLLIN, 0},
-                                          {nullptr, stop_fd, ZMQ_POLLIN, 0}};
-    auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_hello - Clock::now());
+                                          {nullptr, stop_fd, ZMQ_POLLIN, 0},
+                                          {monitor.handle(), 0, ZMQ_POLLIN, 0}};
+    auto next_wake = std::min(next_hello, redial_at);
+    auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_wake - Clock::now());
     try {
       zmq::poll(items, std::max(wait, std::chrono::milliseconds(0)));
     } catch (const zmq::error_t& e) {
@@ -85,6 +133,19 @@ Status run_agent(const AgentOptions& options, int stop_fd) {
       return Status::unavailable(std::string("agent: poll failed: ") + e.what());
     }
     if (items[1].revents & ZMQ_POLLIN) break;
+    if (items[2].revents & ZMQ_POLLIN) redial_after_refusal();
+    if (redial_at != kNoRedial && Clock::now() >= redial_at) {
+      redial_at = kNoRedial;
+      try {
+        socket.disconnect(options.endpoint);
+        socket.connect(options.endpoint);
+      } catch (const zmq::error_t& e) {
+        return Status::unavailable("agent: cannot connect to " + options.endpoint + ": " +
+                                   e.what());
+      }
+      send(socket, hello);
+      next_hello = Clock::now() + options.heartbeat;
+    }
     if (Clock::now() >= next_hello) {
       send(socket, hello);
       next_hello = Clock::now() + options.heartbeat;

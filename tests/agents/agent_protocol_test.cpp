@@ -34,6 +34,17 @@ TEST(AgentProtocolTest, RefusesMalformedFrames) {
   EXPECT_FALSE(decode_agent_frame(views(huge)).ok());
 }
 
+TEST(AgentProtocolTest, RefusesABodyNestedTooDeep) {
+  std::string deep = "{\"a\":" + std::string(10000, '[') + std::string(10000, ']') + "}";
+  Result<AgentFrame> r = decode_agent_frame(views({"DSAGENT1", "HELLO", deep}));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("agent frame body"), std::string::npos)
+      << r.status().to_string();
+  // Nesting within the limit still decodes.
+  std::string shallow = "{\"a\":" + std::string(10, '[') + std::string(10, ']') + "}";
+  EXPECT_TRUE(decode_agent_frame(views({"DSAGENT1", "HELLO", shallow})).ok());
+}
+
 TEST(AgentProtocolTest, StatusesTravelWithTheirCode) {
   Status s = status_from_json(status_json(Status::not_found("no such folder")));
   EXPECT_EQ(s.code(), Status::Code::kNotFound);

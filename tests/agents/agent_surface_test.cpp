@@ -51,7 +51,10 @@ class AgentSurfaceTest : public SyncDaemonFixture {
   }
 
   bool connected(const std::string& name) {
-    for (const auto& a : agents()["agents"]) {
+    // The reply must outlive the loop: `for (a : agents()["agents"])` would iterate an
+    // element of a temporary destroyed before the first iteration.
+    const json list = agents();
+    for (const auto& a : list.value("agents", json::array())) {
       if (a.value("name", "") == name) return a.value("connected", false);
     }
     return false;
