@@ -45,6 +45,10 @@ class ExchangeImpl : public AgentHub::Exchange {
     return Status::unavailable("agent '" + agent_ + "' did not answer within " +
                                std::to_string(timeout.count() / 1000) + " s");
   }
+  bool broken() const override {
+    MutexLock lock(&mu_);
+    return !broken_.is_ok();
+  }
   void deliver(AgentFrame f) {
     {
       MutexLock lock(&mu_);
@@ -64,7 +68,7 @@ class ExchangeImpl : public AgentHub::Exchange {
   AgentHub::Impl* hub_;
   const std::uint64_t req_;
   const std::string agent_;
-  Mutex mu_;
+  mutable Mutex mu_;
   CondVar cv_;
   std::deque<AgentFrame> inbox_ GUARDED_BY(mu_);
   Status broken_ GUARDED_BY(mu_);
@@ -120,6 +124,8 @@ class AgentHub::Impl {
   void stop() {
     if (thread_.joinable()) {
       stopping_ = true;
+      { MutexLock lock(&mu_); }  // a waiter in await_connected has seen stopping_ or waits
+      presence_cv_.notify_all();
       wake();
       thread_.join();
     }
@@ -155,6 +161,21 @@ class AgentHub::Impl {
     }
     wake();
   }
+
+  bool await_connected(const std::string& agent, std::chrono::milliseconds timeout) {
+    MutexLock lock(&mu_);
+    const auto deadline = SteadyClock::now() + timeout;
+    while (!is_connected(agent) && !stopping_ && presence_cv_.wait_until(&mu_, deadline)) {
+    }
+    return is_connected(agent);
+  }
+
+  bool is_connected(const std::string& agent) const REQUIRES(mu_) {
+    auto it = sessions_.find(agent);
+    return it != sessions_.end() && it->second.presence.connected;
+  }
+
+  std::chrono::milliseconds reconnect_grace() const { return options_.heartbeat_timeout; }
 
   std::vector<AgentPresence> agents() const {
     MutexLock lock(&mu_);
@@ -301,7 +322,10 @@ class AgentHub::Impl {
       }
     }
     for (auto& ex : broken) ex->fail("agent '" + name + "' reconnected");
-    if (fresh) spdlog::info("agent {} connected from {}", name, address);
+    if (fresh) {
+      presence_cv_.notify_all();
+      spdlog::info("agent {} connected from {}", name, address);
+    }
     if (target) target->deliver(std::move(frame));
   }
 
@@ -338,6 +362,11 @@ class AgentHub::Impl {
           sent = false;
         }
       }
+      if (!sent && !rid.empty()) {
+        // The ROUTER no longer knows this peer (router_mandatory): its connection is gone
+        // for good, so every exchange on it breaks now rather than at the silence timeout.
+        disconnect(o.agent, "went away", false, rid);
+      }
       if (!sent) fail_req(o.req, "agent '" + o.agent + "' is not connected");
     }
   }
@@ -352,12 +381,15 @@ class AgentHub::Impl {
     if (ex) ex->fail(why);
   }
 
-  void disconnect(const std::string& name, const std::string& why, bool shut) {
+  // Marks `name` disconnected (only if still on connection `rid`, when one is named).
+  void disconnect(const std::string& name, const std::string& why, bool shut,
+                  const std::string& rid = "") {
     std::vector<std::shared_ptr<ExchangeImpl>> broken;
     {
       MutexLock lock(&mu_);
       auto it = sessions_.find(name);
       if (it == sessions_.end() || !it->second.presence.connected) return;
+      if (!rid.empty() && it->second.routing_id != rid) return;
       // libzmq has no per-peer disconnect on a ROUTER: shutting the connection's socket down
       // makes its I/O thread drop it, and the ZAP handler refuses the reconnect.
       if (shut && it->second.fd >= 0) ::shutdown(it->second.fd, SHUT_RDWR);
@@ -422,6 +454,7 @@ class AgentHub::Impl {
   std::map<std::string, std::string> allow_;  // key -> name; the hub thread's only
 
   mutable Mutex mu_;
+  CondVar presence_cv_;  // an agent connected
   std::uint64_t next_req_ GUARDED_BY(mu_) = 0;
   std::map<std::uint64_t, std::weak_ptr<ExchangeImpl>> exchanges_ GUARDED_BY(mu_);
   std::deque<Outgoing> outbox_ GUARDED_BY(mu_);
@@ -448,11 +481,27 @@ std::shared_ptr<AgentHub::Exchange> AgentHub::open(const std::string& agent) {
   return impl_->open(agent);
 }
 
+bool AgentHub::await_connected(const std::string& agent, std::chrono::milliseconds timeout) {
+  return impl_->await_connected(agent, timeout);
+}
+
 Result<nlohmann::json> AgentHub::call(const std::string& agent, const std::string& op,
                                       nlohmann::json args, std::chrono::milliseconds timeout) {
-  auto ex = open(agent);
-  ex->send(AgentFrame{"CALL", {{"op", op}, {"args", std::move(args)}}, ""});
-  Result<AgentFrame> reply = ex->wait(timeout);
+  const auto deadline = SteadyClock::now() + impl_->reconnect_grace();
+  Result<AgentFrame> reply = Status::unavailable("agent '" + agent + "' is not connected");
+  for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline -
+                                                                      SteadyClock::now());
+    if (!impl_->await_connected(agent, std::max(left, std::chrono::milliseconds(0)))) {
+      return reply.ok() ? Status::unavailable("agent '" + agent + "' is not connected")
+                        : reply.status();
+    }
+    auto ex = open(agent);
+    ex->send(AgentFrame{"CALL", {{"op", op}, {"args", args}}, ""});
+    reply = ex->wait(timeout);
+    // A broken link (not a slow agent) is tried again once the agent is back.
+    if (reply.ok() || !ex->broken() || SteadyClock::now() >= deadline) break;
+  }
   if (!reply.ok()) return reply.status();
   if (reply->verb != "REPLY") return Status::corruption("agent '" + agent + "': expected REPLY");
   if (!reply->body.value("ok", false)) return status_from_json(reply->body.value("error", nlohmann::json()));

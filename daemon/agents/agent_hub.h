@@ -73,7 +73,13 @@ class AgentHub {
 
   // A new exchange with `agent` (its req is unique in the hub). Sends nothing.
   std::shared_ptr<Exchange> open(const std::string& agent);
-  // One CALL and its REPLY: the reply's "result", or the error it names.
+  // True once `agent` is connected (said HELLO on a live connection), waiting up to
+  // `timeout` for it to (re)connect.
+  bool await_connected(const std::string& agent, std::chrono::milliseconds timeout);
+  // One CALL and its REPLY: the reply's "result", or the error it names. Calls are
+  // idempotent reads or removals, so a call whose link breaks (the agent restarted,
+  // reconnected or went away) is sent again once the agent is back, for up to
+  // `heartbeat_timeout` from the first try; an agent not connected by then is unavailable.
   Result<nlohmann::json> call(const std::string& agent, const std::string& op,
                               nlohmann::json args, std::chrono::milliseconds timeout);
 
@@ -92,6 +98,9 @@ class AgentHub::Exchange {
   virtual void send(AgentFrame frame) = 0;
   // The next frame the agent sent to this exchange; unavailable when broken or timed out.
   virtual Result<AgentFrame> wait(std::chrono::milliseconds timeout) = 0;
+  // True once the link it ran on went away (disconnect, revoke, reconnect, silence): no
+  // further frame of the agent's will reach it.
+  virtual bool broken() const = 0;
 };
 
 }  // namespace distsync

@@ -16,6 +16,7 @@ namespace {
 using namespace std::chrono_literals;
 constexpr auto kCallTimeout = 120s;   // a listing hashes new files on the agent
 constexpr auto kCreditTimeout = 60s;  // one chunk written, or the batch committed
+constexpr auto kConnectGrace = 10s;   // for the agent to (re)connect before a batch
 
 CopyFailure failure_from_name(const std::string& name) {
   if (name == "no_space") return CopyFailure::kNoSpace;
@@ -145,6 +146,15 @@ std::vector<CopyResult> AgentTarget::write_batch(const std::vector<TargetFile>& 
                                                  const BatchCopyOptions& options) {
   std::vector<CopyResult> results(files.size());
   std::vector<bool> sent(files.size(), false);
+  // An agent restarting (or briefly away) gets the same grace as a call before the batch
+  // counts as failed; a batch broken midway fails whole and the retry policy sends it again.
+  if (!hub_.await_connected(agent_, kConnectGrace)) {
+    for (auto& r : results) {
+      r = failed(CopyFailure::kIOError,
+                 Status::unavailable("agent '" + agent_ + "' is not connected"));
+    }
+    return results;
+  }
   auto ex = hub_.open(agent_);
   auto fail_all = [&](const Status& why) {
     for (std::size_t i = 0; i < files.size(); ++i) {
