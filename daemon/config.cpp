@@ -230,6 +230,13 @@ Result<DaemonConfig> apply_toml(const DaemonConfig& base, std::string_view toml_
         s = bad_value(key, file_name, "must be an ipc:// endpoint");
       }
       if (s.is_ok()) s = in_file(file_name, check_endpoint_authentication("copy", c.copy_endpoint));
+    } else if (key == "agent_endpoint") {
+      s = want_string(&c.agent_endpoint);
+      if (s.is_ok() && (c.agent_endpoint.rfind("tcp://", 0) != 0 || c.agent_endpoint.size() <= 6)) {
+        s = bad_value(key, file_name,
+                      "must be a tcp:// endpoint (agents connect over CURVE), e.g. "
+                      "tcp://0.0.0.0:7720");
+      }
     } else {
       s = Status::invalid_argument("config " + std::string(file_name) + ": unknown key '" + key +
                                    "' (see docs/configuration.md)");
@@ -267,6 +274,7 @@ Result<DaemonConfig> finalize_config(DaemonConfig c) {
   absolute(&c.patches_dir, "/console/Patches");
   absolute(&c.datafiles_dir, "/console/DataFiles");
   absolute(&c.cache_dir, "/cache");
+  absolute(&c.keys_dir, "/keys");
   if (c.time_zone.empty()) c.time_zone = system_time_zone();
   c.control_endpoint_defaulted = c.control_endpoint.empty();
   if (c.control_endpoint.empty()) {

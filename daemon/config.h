@@ -44,6 +44,9 @@ struct DaemonConfig {
   // The prune guard: a prune of more than this share of a folder's files, or more files.
   int prune_guard_percent = 10;
   std::int64_t prune_guard_files = 1000;
+  // Where distsync-agent processes connect (tcp://HOST:PORT, CURVE only); empty: no agents.
+  std::string agent_endpoint;
+  std::string keys_dir;  // default data_dir + "/keys": the console's CURVE key pair (0700)
 
   // True when finalize_config() chose the value (neither the file nor a flag set it). The
   // CLI uses these to decide whether to look for the one running console.

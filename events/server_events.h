@@ -27,6 +27,8 @@ struct ServerSpec {
   // Sub-folder under root_path for each component ("patches", "core"); missing keys mirror
   // the console's layout ("Patches", "DataFiles").
   std::map<std::string, std::string> component_dirs;
+  // The agent (AgentAllowed name) whose host holds root_path; empty = a folder of this host.
+  std::string agent;  // since version 2
 
   bool operator==(const ServerSpec&) const = default;
 
@@ -36,6 +38,7 @@ struct ServerSpec {
     ar(CEREAL_NVP(name), CEREAL_NVP(root_path), CEREAL_NVP(description), CEREAL_NVP(download_source),
        CEREAL_NVP(enabled), CEREAL_NVP(max_parallel_copies), CEREAL_NVP(bandwidth_limit_bps),
        CEREAL_NVP(verify_after_copy), CEREAL_NVP(credential_ref), CEREAL_NVP(component_dirs));
+    if (version >= 2) ar(CEREAL_NVP(agent));
   }
 };
 
@@ -77,7 +80,7 @@ struct ServerRemoved {
 
 }  // namespace distsync
 
-CEREAL_CLASS_VERSION(distsync::ServerSpec, 1);
+CEREAL_CLASS_VERSION(distsync::ServerSpec, 2);
 CEREAL_CLASS_VERSION(distsync::ServerAdded, 1);
 CEREAL_CLASS_VERSION(distsync::ServerEdited, 1);
 CEREAL_CLASS_VERSION(distsync::ServerRemoved, 1);

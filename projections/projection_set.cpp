@@ -17,6 +17,7 @@ void apply(ProjectedState& state, const Event& e) {
   apply(state.groups, e);
   apply(state.downloads, e);
   apply(state.history, e);
+  apply(state.agents, e);
   state.seq = e.seq;
 }
 
@@ -31,6 +32,7 @@ static void save_changes(ProjectedState& s, StateTable& table) {
   s.history.save(table);
   s.groups.groups.save(table);
   s.validations.latest.save(table);
+  s.agents.agents.save(table);
   table.put(kSeqKey, std::to_string(s.seq));
 }
 
@@ -47,6 +49,7 @@ void ProjectionSet::load(StateTable& table) {
   state_.history.load(table);
   state_.groups.groups.load(table);
   state_.validations.latest.load(table);
+  state_.agents.agents.load(table);
   loaded_ = true;
 }
 

@@ -19,6 +19,7 @@
 
 #include "events/log/event_log.h"
 #include "events/mutex.h"
+#include "projections/agent_projection.h"
 #include "projections/download_projection.h"
 #include "projections/group_projection.h"
 #include "projections/history_index.h"
@@ -38,6 +39,7 @@ struct ProjectedState {
   HistoryIndex history;
   GroupState groups;
   ValidationState validations;
+  AgentState agents;
 };
 
 // The pure fold of one event into every projection.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "daemon/commands/agent_commands.h"
 #include "daemon/content/normal_path.h"
 #include "daemon/content/smb_path.h"
 
@@ -58,8 +59,14 @@ Status check_unique(const ProjectedState& state, const ServerSpec& spec, const s
   if (state.groups.find(spec.name)) {
     return Status::conflict("a group named '" + spec.name + "' already exists; pick another name");
   }
+  if (!spec.agent.empty() && !state.agents.find(spec.agent)) {
+    return Status::not_found("no agent named '" + shown(spec.agent) +
+                             "'; allow it first with 'distsync agent allow NAME PUBLIC_KEY'");
+  }
   for (const auto& [name, rec] : state.servers.servers.items()) {
     if (name == self) continue;
+    // Folders of different hosts never overlap: each agent is a host of its own.
+    if (rec.spec.agent != spec.agent) continue;
     std::string other = comparable(rec.spec.root_path);
     if (other == comparable(spec.root_path)) {
       return Status::conflict("server '" + name + "' already uses path " + spec.root_path);
@@ -153,6 +160,9 @@ Status validate_server_spec(const ServerSpec& spec) {
       return Status::invalid_argument(sub.status().message() +
                                       " (it must be a relative path inside the server root)");
     }
+  }
+  if (!spec.agent.empty()) {
+    if (Status s = validate_agent_name(spec.agent); !s.is_ok()) return s;
   }
   return Status::ok();
 }

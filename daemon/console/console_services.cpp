@@ -2,7 +2,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include "daemon/agents/agent_copy_executor.h"
+#include "daemon/agents/agent_hub.h"
+#include "daemon/agents/agent_target.h"
 #include "daemon/content/durable_file.h"
+#include "daemon/handlers/agent_handlers.h"
+#include "daemon/targets/local_target.h"
 #include "daemon/downloads/download_service.h"
 #include "daemon/downloads/download_source_check.h"
 #include "daemon/handlers/command_runner.h"
@@ -40,6 +45,8 @@ class ConsoleServices::Impl {
   std::unique_ptr<CommandRunner> runner;
   std::unique_ptr<CredentialStore> credentials;  // <data_dir>/credentials.json, mode 0600
   std::unique_ptr<Scheduler> scheduler;
+  CurveKeyPair console_keys;
+  std::unique_ptr<AgentHub> agents;  // declared before sync: outlives it
   std::unique_ptr<SyncService> sync;
   std::unique_ptr<DownloadService> downloads;
   std::unique_ptr<ValidationService> validations;  // after runner: destroyed before it
@@ -83,11 +90,44 @@ Status ConsoleServices::attach(Daemon& daemon) {
   d.scheduler = std::make_unique<Scheduler>(log, d.projections, so);
 
   d.credentials = std::make_unique<CredentialStore>(d.config.data_dir + "/credentials.json");
+  // Remote agents (issue 12): the console's CURVE pair, and the hub when an endpoint is set.
+  auto keys = load_or_create_key_file(d.config.keys_dir + "/console.key");
+  if (!keys.ok()) return Status::invalid_argument("console key: " + keys.status().message());
+  d.console_keys = *keys;
+  if (!d.config.agent_endpoint.empty()) {
+    AgentHubOptions ho;
+    ho.endpoint = d.config.agent_endpoint;
+    ho.console_keys = d.console_keys;
+    ho.allowlist = [&d] {
+      return d.projections.with_state([](const ProjectedState& s) {
+        std::map<std::string, std::string> out;
+        for (const auto& [name, rec] : s.agents.agents.items()) out[rec.public_key] = name;
+        return out;
+      });
+    };
+    auto hub = AgentHub::start(std::move(ho));
+    if (!hub.ok()) return hub.status();
+    d.agents = std::move(hub).value();
+    spdlog::info("agent hub listening on {}", d.agents->endpoint());
+  }
+
   SyncServiceOptions sync;
-  sync.runner.console = d.config.console_id;
-  sync.runner.make_target = [&d](const ServerSpec& s) {
-    return open_target({s.root_path, s.credential_ref}, d.credentials.get());
+  sync.runner.make_target = [&d](const ServerSpec& spec) -> std::shared_ptr<Target> {
+    if (!spec.agent.empty() && d.agents) {
+      return std::make_shared<AgentTarget>(*d.agents, spec.agent, spec.root_path);
+    }
+    if (!spec.agent.empty()) return make_unreachable_agent_target(spec.agent, spec.root_path);
+    // A folder of this host, or an SMB share (with its stored credential).
+    return open_target({spec.root_path, spec.credential_ref}, d.credentials.get());
   };
+  if (d.agents) {
+    sync.wrap_copies = [&d](CopyExecutor& local,
+                            std::function<void(std::vector<CopyOutcome>)> deliver) {
+      return std::unique_ptr<CopyExecutor>(
+          std::make_unique<AgentCopyExecutor>(*d.agents, local, std::move(deliver)));
+    };
+  }
+  sync.runner.console = d.config.console_id;
   sync.dispatcher.credentials = d.credentials.get();
   sync.runner.layout = ConsoleLayout{d.config.patches_dir, d.config.datafiles_dir};
   sync.runner.cache_dir = d.config.cache_dir;
@@ -109,6 +149,22 @@ Status ConsoleServices::attach(Daemon& daemon) {
   register_event_handlers(router, daemon);
   register_server_handlers(router, *d.runner, d.credentials.get());
   register_credential_handlers(router, *d.runner, *d.credentials);
+  register_agent_handlers(router, *d.runner, [&d] {
+    nlohmann::json agents = nlohmann::json::array();
+    if (d.agents) {
+      for (const AgentPresence& a : d.agents->agents()) {
+        agents.push_back({{"name", a.name}, {"address", a.address}, {"version", a.version},
+                          {"folders", a.folders}, {"last_seen_us", a.last_seen_us},
+                          {"connected", a.connected}});
+      }
+    }
+    AgentHubStats stats = d.agents ? d.agents->stats() : AgentHubStats{};
+    return nlohmann::json{{"endpoint", d.agents ? d.agents->endpoint() : ""},
+                          {"console_key", d.console_keys.public_key},
+                          {"agents", agents},
+                          {"refused_frames", stats.refused_frames},
+                          {"dropped_frames", stats.dropped_frames}};
+  });
   ScheduleHandlerOptions sho;
   sho.console = d.config.console_id;
   sho.default_time_zone = d.config.time_zone;

@@ -121,6 +121,8 @@ std::string summarize_event(const Event& e) {
                    std::to_string(p.mismatched) + " mismatched, " + std::to_string(p.missing) +
                    " missing, " + std::to_string(p.extra) + " extra";
           },
+          [](const AgentAllowed& p) { return "agent " + p.name + " allowed"; },
+          [](const AgentRevoked& p) { return "agent " + p.name + " revoked"; },
       },
       e.payload);
 }

@@ -32,7 +32,14 @@ Status SyncService::start() {
       });
   if (!d.ok()) return d.status();
   dispatcher_ = std::move(d.value());
-  runner_ = std::make_unique<JobRunner>(log_, projections_, *dispatcher_, clock_, options_.runner);
+  CopyExecutor* copies = dispatcher_.get();
+  if (options_.wrap_copies) {
+    wrapper_ = options_.wrap_copies(*dispatcher_, [runner_slot](std::vector<CopyOutcome> o) {
+      if (JobRunner* r = runner_slot->load()) r->deliver(std::move(o));
+    });
+    copies = wrapper_.get();
+  }
+  runner_ = std::make_unique<JobRunner>(log_, projections_, *copies, clock_, options_.runner);
   runner_slot->store(runner_.get());
   runner_->start();
   return Status::ok();
@@ -41,6 +48,7 @@ Status SyncService::start() {
 void SyncService::stop() {
   MutexLock lock(&mu_);
   runner_.reset();      // stops jobs; they resume on the next start
+  wrapper_.reset();
   dispatcher_.reset();  // then the workers
 }
 

@@ -8,6 +8,7 @@
 // Thread-safe.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -24,6 +25,11 @@ namespace distsync {
 struct SyncServiceOptions {
   JobRunnerOptions runner;
   DispatcherOptions dispatcher;
+  // Optional: an executor in front of the dispatcher (remote agents route their tasks there,
+  // the rest to `dispatcher`), given the outcome callback that reaches the job runner.
+  std::function<std::unique_ptr<CopyExecutor>(
+      CopyExecutor& dispatcher, std::function<void(std::vector<CopyOutcome>)> deliver)>
+      wrap_copies;
 };
 
 class SyncService {
@@ -58,6 +64,7 @@ class SyncService {
   const SyncServiceOptions options_;
   mutable Mutex mu_;  // serialises start/stop against the calls that use the runner
   std::unique_ptr<CopyDispatcher> dispatcher_ GUARDED_BY(mu_);
+  std::unique_ptr<CopyExecutor> wrapper_ GUARDED_BY(mu_);  // from wrap_copies
   std::unique_ptr<JobRunner> runner_ GUARDED_BY(mu_);
 };
 

@@ -9,7 +9,7 @@ namespace distsync::testing {
 
 inline std::vector<EventPayload> sample_payloads() {
   ServerSpec spec{"dist-01", "/srv/dist01", "Berlin office \"main\"", false, true, 3, 1 << 20, true,
-                  "cred-berlin", {{"patches", "Patches"}, {"core", "DataFiles"}}};
+                  "cred-berlin", {{"patches", "Patches"}, {"core", "DataFiles"}}, "site-berlin"};
   Recurrence r;
   r.frequency = Frequency::kMonthly;
   r.start_date = "2026-01-01";
@@ -50,6 +50,8 @@ inline std::vector<EventPayload> sample_payloads() {
       GroupMemberRemoved{"berlin", "dist-01"},
       ValidationCompleted{"dist-01", "patches", "cli", 58, 1, 1, 0, {"Patches/a.msu"},
                           {"Patches/b.msu"}, ""},
+      AgentAllowed{"site-berlin", "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7"},
+      AgentRevoked{"site-berlin"},
   };
 }
 

@@ -31,6 +31,7 @@ struct ServerFlags {
   std::optional<std::string> rename;
   bool force = false;
   std::optional<std::string> as_of;
+  std::optional<std::string> agent;
 };
 
 // "1048576", "512K", "10M", "1G" (binary multiples) -> bytes per second; 0 = unlimited.
@@ -100,6 +101,7 @@ json spec_changes(const ServerFlags& f) {
     j["component_dirs"] = dirs;
   }
   if (f.rename) j["name"] = *f.rename;
+  if (f.agent) j["agent"] = *f.agent;
   return j;
 }
 
@@ -110,6 +112,8 @@ void add_spec_flags(CLI::App* cmd, ServerFlags& f, bool edit) {
       "\\\\host\\share\\dir");
   if (!edit) path->required();
   cmd->add_option("--description", f.description, "free text shown in lists");
+  cmd->add_option("--agent", f.agent,
+                  "the server is on this distsync-agent's host (--path is a path there)");
   cmd->add_flag("--download-source", f.download_source,
                 "the server is the patch download source (no scheduled syncs, R3)");
   cmd->add_flag("--disabled,--disable", f.disabled, "registered but not synced");

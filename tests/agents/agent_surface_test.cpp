@@ -1,0 +1,201 @@
+// Remote distribution servers through distsync-agent, as an operator runs them: a real
+// distsyncd whose agent endpoint is tcp on loopback (a free port the daemon picks), real
+// distsync-agent processes that connect out over CURVE, and the distsync CLI. Results are
+// checked outside the project's code (sha256sum over both trees). Waits poll with deadlines.
+#include <zmq_addon.hpp>
+
+#include "tests/sync_daemon/sync_daemon_fixture.h"
+
+namespace distsync::testing {
+namespace {
+
+using nlohmann::json;
+
+// "sha256  ./relative/path" lines of every regular file under `root`, sorted: sha256sum's
+// view of a tree, independent of distsync.
+std::string sha256sum_tree(const std::string& root, const std::string& scratch) {
+  auto r = run_command("/bin/sh",
+                       {"-c", "cd '" + root + "' && find . -type f -print0 | sort -z | "
+                                              "xargs -0 -r sha256sum"},
+                       scratch, 60s);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  return r.out;
+}
+
+class AgentSurfaceTest : public SyncDaemonFixture {
+ protected:
+  std::string extra_toml() override { return "agent_endpoint = \"tcp://127.0.0.1:*\"\n"; }
+
+  json agents() { return call("agent.list"); }
+  std::string endpoint() { return agents().value("endpoint", ""); }
+  std::string console_key() { return agents().value("console_key", ""); }
+
+  // A key file made by `distsync-agent keygen`; returns the public key it printed.
+  std::string keygen(const std::string& file) {
+    auto r = run_command(DISTSYNC_AGENT_PATH, {"keygen", "--out", file}, dir_.path(), 30s);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    std::string key = r.out.substr(0, r.out.find('\n'));
+    EXPECT_EQ(key.size(), 40u) << r.out;
+    return key;
+  }
+
+  std::unique_ptr<ChildProcess> start_agent(const std::string& name, const std::string& key_file,
+                                            const std::string& serve) {
+    static int runs = 0;
+    return std::make_unique<ChildProcess>(
+        DISTSYNC_AGENT_PATH,
+        std::vector<std::string>{"run", "--connect", endpoint(), "--console-key=" + console_key(),
+                                 "--key", key_file, "--serve", serve, "--state-dir",
+                                 dir_.sub(name + "-state"), "--heartbeat-ms", "200"},
+        dir_.sub(name + "-" + std::to_string(++runs) + ".err"));
+  }
+
+  bool connected(const std::string& name) {
+    // The reply must outlive the loop: `for (a : agents()["agents"])` would iterate an
+    // element of a temporary destroyed before the first iteration.
+    const json list = agents();
+    for (const auto& a : list.value("agents", json::array())) {
+      if (a.value("name", "") == name) return a.value("connected", false);
+    }
+    return false;
+  }
+
+  bool wait_connected(const std::string& name, std::chrono::seconds timeout = 30s) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (connected(name)) return true;
+      std::this_thread::sleep_for(50ms);
+    }
+    return false;
+  }
+
+  std::uint64_t refused() { return agents().value("refused_frames", std::uint64_t{0}); }
+
+  // An allowed, connected agent serving dir_/<name>; its key file is dir_/<name>.key.
+  std::unique_ptr<ChildProcess> allowed_agent(const std::string& name) {
+    std::string key = keygen(dir_.sub(name + ".key"));
+    // "--": a Z85 key may begin with '-'.
+    auto allow = cli({"agent", "allow", name, "--", key});
+    EXPECT_EQ(allow.exit_code, 0) << allow.err;
+    auto agent = start_agent(name, dir_.sub(name + ".key"), dir_.sub(name));
+    EXPECT_TRUE(wait_connected(name)) << agent->stderr_text();
+    return agent;
+  }
+};
+
+TEST_F(AgentSurfaceTest, SyncToAServerOnAnAgentIsByteEqual) {
+  auto agent = allowed_agent("site-a");
+  auto add = cli({"server", "add", "remote-a", "--agent", "site-a", "--path",
+                  dir_.sub("site-a") + "/dist"});
+  ASSERT_EQ(add.exit_code, 0) << add.err;
+  std::string job = start_sync("remote-a");
+  ASSERT_FALSE(job.empty());
+  EXPECT_EQ(wait_job(job).value("status", ""), "completed") << job_reason(job);
+
+  std::string copied = sha256sum_tree(dir_.sub("site-a") + "/dist", dir_.path());
+  std::string source = sha256sum_tree(console_, dir_.path());
+  EXPECT_FALSE(source.empty());
+  EXPECT_EQ(copied, source);
+  EXPECT_TRUE(leftover_temps(dir_.sub("site-a")).empty());
+
+  // `agent list` shows the agent, its fingerprint, presence, version and server.
+  auto list = cli({"agent", "list", "--json"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  json a = json::parse(list.out)["agents"][0];
+  EXPECT_EQ(a.value("name", ""), "site-a");
+  EXPECT_EQ(a.value("fingerprint", "").size(), 12u);
+  EXPECT_TRUE(a.value("connected", false));
+  EXPECT_EQ(a.value("version", ""), "0.1.0");
+  EXPECT_EQ(a["servers"], json::array({"remote-a"}));
+  EXPECT_EQ(list.out.find("secret"), std::string::npos);
+
+  // A second sync finds everything up to date (sizes, hashes and mtimes from the agent).
+  std::string again = start_sync("remote-a");
+  EXPECT_EQ(wait_job(again).value("status", ""), "completed") << job_reason(again);
+  EXPECT_TRUE(job_events(again, "FileCopied").empty());
+}
+
+TEST_F(AgentSurfaceTest, AnUnknownKeyGetsNothingAndAPlaintextClientNoReply) {
+  keygen(dir_.sub("stranger.key"));  // never allowed
+  const std::uint64_t before = refused();
+  auto stranger = start_agent("stranger", dir_.sub("stranger.key"), dir_.sub("stranger"));
+  auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (refused() == before && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_GT(refused(), before) << "the ZAP handler never saw the unknown key";
+  EXPECT_TRUE(agents()["agents"].empty());
+
+  // A plaintext ZeroMQ peer speaking the agent protocol gets no reply at all.
+  zmq::context_t ctx(1);
+  zmq::socket_t plain(ctx, zmq::socket_type::dealer);
+  plain.set(zmq::sockopt::linger, 0);
+  plain.connect(endpoint());
+  std::vector<std::string> hello = {"DSAGENT1", "CALL", R"({"req":1,"op":"list","args":{}})"};
+  std::vector<zmq::const_buffer> frames;
+  for (const auto& f : hello) frames.push_back(zmq::buffer(f));
+  (void)zmq::send_multipart(plain, frames, zmq::send_flags::dontwait);
+  std::vector<zmq::pollitem_t> items = {{plain.handle(), 0, ZMQ_POLLIN, 0}};
+  EXPECT_EQ(zmq::poll(items, std::chrono::milliseconds(1500)), 0);
+
+  // The daemon keeps serving.
+  EXPECT_EQ(cli({"status"}).exit_code, 0);
+}
+
+TEST_F(AgentSurfaceTest, RevokeDisconnectsAtOnceAndBadInputIsRefused) {
+  auto agent = allowed_agent("site-r");
+  // Bad input: a secret-sized garbage key, an agent name in use, a server on no agent.
+  EXPECT_EQ(cli({"agent", "allow", "x", "not-a-key"}).exit_code, 1);
+  auto unknown = cli({"server", "add", "s", "--agent", "nobody", "--path", "/srv/x"});
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_NE(unknown.err.find("no agent named 'nobody'"), std::string::npos) << unknown.err;
+
+  const std::uint64_t before = refused();
+  auto revoke = cli({"agent", "revoke", "site-r"});
+  ASSERT_EQ(revoke.exit_code, 0) << revoke.err;
+  // Disconnected: the agent's own reconnect is refused by the ZAP handler.
+  auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (refused() == before && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_GT(refused(), before) << agent->stderr_text();
+  EXPECT_TRUE(agents()["agents"].empty());
+  // The log holds the public key only.
+  for (const auto& e : job_events("", "AgentAllowed")) {
+    EXPECT_EQ(e["payload"].value("public_key", "").size(), 40u);
+  }
+  EXPECT_EQ(job_events("", "AgentRevoked").size(), 1u);
+}
+
+TEST_F(AgentSurfaceTest, AKilledAgentReconnectsAndTheJobCompletesWithoutTemps) {
+  auto agent = allowed_agent("site-k");
+  const std::string root = dir_.sub("site-k") + "/dist";
+  ASSERT_EQ(cli({"server", "add", "remote-k", "--agent", "site-k", "--path", root, "--bandwidth",
+                 "1M"})
+                .exit_code,
+            0);
+  std::string job = start_sync("remote-k", {"--component", "patches"});
+  ASSERT_FALSE(job.empty());
+  // Kill the agent once it is receiving file data (a temp exists under its folder).
+  auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (leftover_temps(root).empty() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(2ms);
+  }
+  ASSERT_FALSE(leftover_temps(root).empty()) << "the agent never started writing";
+  agent->signal(SIGKILL);
+  ASSERT_TRUE(agent->wait_exit(10s).has_value());
+  agent = start_agent("site-k", dir_.sub("site-k.key"), dir_.sub("site-k"));
+
+  json p = wait_job(job, 180s);
+  EXPECT_EQ(p.value("status", ""), "completed") << job_reason(job) << agent->stderr_text();
+  std::string copied = sha256sum_tree(root + "/Patches", dir_.path());
+  EXPECT_EQ(copied, sha256sum_tree(console_ + "/Patches", dir_.path()));
+  EXPECT_TRUE(leftover_temps(root).empty());
+  std::set<std::string> seen;
+  for (const auto& e : job_events(job, "FileCopied")) {
+    EXPECT_TRUE(seen.insert(e["payload"].value("path", "")).second);
+  }
+}
+
+}  // namespace
+}  // namespace distsync::testing
