@@ -1,4 +1,5 @@
 #include "daemon/content/atomic_copy.h"
+#include "daemon/content/copy_failure_errno.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -20,18 +21,6 @@
 #include "daemon/content/sha256_file.h"
 
 namespace distsync {
-namespace {
-
-constexpr int kTempNameAttempts = 16;
-// Below this size a file is written in one go: no space reservation, no readahead advice
-// (each a syscall that buys nothing for a file the page cache takes whole).
-constexpr std::uint64_t kSmallFileBytes = 1 << 20;
-// The user-space buffer when bytes pass through it (hashing, or no copy_file_range).
-constexpr std::size_t kCopyBufferBytes = 1 << 20;
-
-std::int64_t mtime_ns_of(const struct stat& st) {
-  return static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
-}
 
 CopyFailure classify_target_errno(int err) {
   switch (err) {
@@ -45,6 +34,19 @@ CopyFailure classify_target_errno(int err) {
     default:
       return CopyFailure::kIOError;
   }
+}
+
+namespace {
+
+constexpr int kTempNameAttempts = 16;
+// Below this size a file is written in one go: no space reservation, no readahead advice
+// (each a syscall that buys nothing for a file the page cache takes whole).
+constexpr std::uint64_t kSmallFileBytes = 1 << 20;
+// The user-space buffer when bytes pass through it (hashing, or no copy_file_range).
+constexpr std::size_t kCopyBufferBytes = 1 << 20;
+
+std::int64_t mtime_ns_of(const struct stat& st) {
+  return static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
 }
 
 // Closes a descriptor on scope exit.

@@ -1,10 +1,27 @@
 #include "daemon/sync/sync_service.h"
 
-#include <atomic>
-
 #include "events/log/event_log.h"
 
 namespace distsync {
+
+// Hands copy outcomes from the dispatcher's thread to the runner. detach() waits for a
+// delivery in progress, so the runner can be destroyed safely right after it.
+class OutcomeRelay {
+ public:
+  void attach(JobRunner* runner) {
+    MutexLock lock(&mu_);
+    runner_ = runner;
+  }
+  void detach() { attach(nullptr); }
+  void deliver(std::vector<CopyOutcome> outcomes) {
+    MutexLock lock(&mu_);
+    if (runner_) runner_->deliver(std::move(outcomes));
+  }
+
+ private:
+  Mutex mu_;
+  JobRunner* runner_ GUARDED_BY(mu_) = nullptr;
+};
 
 SyncService::SyncService(EventLog& log, ProjectionSet& projections, SyncClock& clock,
                          SyncServiceOptions options)
@@ -25,28 +42,29 @@ Status SyncService::start() {
   MutexLock lock(&mu_);
   if (runner_) return Status::ok();
   // The outcome callback runs on the dispatcher's thread; the runner is created right after.
-  auto runner_slot = std::make_shared<std::atomic<JobRunner*>>(nullptr);
-  Result<std::unique_ptr<CopyDispatcher>> d =
-      CopyDispatcher::start(options_.dispatcher, [runner_slot](std::vector<CopyOutcome> o) {
-        if (JobRunner* r = runner_slot->load()) r->deliver(std::move(o));
-      });
+  auto relay = std::make_shared<OutcomeRelay>();
+  Result<std::unique_ptr<CopyDispatcher>> d = CopyDispatcher::start(
+      options_.dispatcher, [relay](std::vector<CopyOutcome> o) { relay->deliver(std::move(o)); });
   if (!d.ok()) return d.status();
   dispatcher_ = std::move(d.value());
   CopyExecutor* copies = dispatcher_.get();
   if (options_.wrap_copies) {
-    wrapper_ = options_.wrap_copies(*dispatcher_, [runner_slot](std::vector<CopyOutcome> o) {
-      if (JobRunner* r = runner_slot->load()) r->deliver(std::move(o));
+    wrapper_ = options_.wrap_copies(*dispatcher_, [relay](std::vector<CopyOutcome> o) {
+      relay->deliver(std::move(o));
     });
     copies = wrapper_.get();
   }
   runner_ = std::make_unique<JobRunner>(log_, projections_, *copies, clock_, options_.runner);
-  runner_slot->store(runner_.get());
+  relay->attach(runner_.get());
+  relay_ = std::move(relay);
   runner_->start();
   return Status::ok();
 }
 
 void SyncService::stop() {
   MutexLock lock(&mu_);
+  if (relay_) relay_->detach();  // no outcome reaches a runner being destroyed
+  relay_.reset();
   runner_.reset();      // stops jobs; they resume on the next start
   wrapper_.reset();
   dispatcher_.reset();  // then the workers

@@ -4,7 +4,8 @@
 //
 // create() binds the copy endpoint; start() starts the workers and the runner; stop() (and
 // the destructor) stops the runner first, then the dispatcher, so no job is left waiting for
-// a copy. `log`, `projections` (the log's Folder) and `clock` must outlive the service.
+// a copy. Copy outcomes that arrive once stop() has begun are dropped: the jobs they belong
+// to are left unfinished and resume (re-listing the target) on the next start. `log`, `projections` (the log's Folder) and `clock` must outlive the service.
 // Thread-safe.
 #pragma once
 
@@ -21,6 +22,8 @@
 #include "events/mutex.h"
 
 namespace distsync {
+
+class OutcomeRelay;
 
 struct SyncServiceOptions {
   JobRunnerOptions runner;
@@ -66,6 +69,7 @@ class SyncService {
   std::unique_ptr<CopyDispatcher> dispatcher_ GUARDED_BY(mu_);
   std::unique_ptr<CopyExecutor> wrapper_ GUARDED_BY(mu_);  // from wrap_copies
   std::unique_ptr<JobRunner> runner_ GUARDED_BY(mu_);
+  std::shared_ptr<OutcomeRelay> relay_ GUARDED_BY(mu_);  // dispatcher thread -> runner_
 };
 
 }  // namespace distsync

@@ -1,5 +1,7 @@
 #include "daemon/targets/smb_target.h"
 
+#include "daemon/content/copy_failure_errno.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -53,20 +55,6 @@ struct Hasher {
     return hex(d, n);
   }
 };
-
-CopyFailure failure_of(int err) {
-  switch (err) {
-    case ENOSPC:
-    case EDQUOT:
-      return CopyFailure::kNoSpace;
-    case EACCES:
-    case EPERM:
-    case EROFS:
-      return CopyFailure::kPermissionDenied;
-    default:
-      return CopyFailure::kIOError;
-  }
-}
 
 CopyResult failed(CopyFailure f, std::string message) {
   CopyResult r;
@@ -247,7 +235,7 @@ CopyResult SmbTarget::write_temp(SmbContext& c, const TargetFile& f, const Batch
   if (fd < 0) {
     int err = errno;
     if (err == ENOENT) return failed(CopyFailure::kSourceVanished, "source " + f.source + " vanished");
-    return failed(failure_of(err), "cannot open source " + f.source + ": " + std::strerror(err));
+    return failed(classify_target_errno(err), "cannot open source " + f.source + ": " + std::strerror(err));
   }
   struct stat before {};
   ::fstat(fd, &before);
@@ -261,7 +249,7 @@ CopyResult SmbTarget::write_temp(SmbContext& c, const TargetFile& f, const Batch
     int err = errno;
     ::close(fd);
     temp->clear();
-    return failed(failure_of(err), c.explain(err, "creating a temp for", f.path));
+    return failed(classify_target_errno(err), c.explain(err, "creating a temp for", f.path));
   }
   Hasher hash;
   std::vector<char> buf(std::min<std::size_t>(std::max<std::size_t>(o.chunk_bytes, 64 << 10), kChunk));
@@ -288,7 +276,7 @@ CopyResult SmbTarget::write_temp(SmbContext& c, const TargetFile& f, const Batch
       ssize_t w = out->write(buf.data() + done, static_cast<std::size_t>(n - done));
       if (w <= 0) {
         int err = w < 0 ? errno : EIO;
-        r = failed(failure_of(err), c.explain(err, "writing", f.path));
+        r = failed(classify_target_errno(err), c.explain(err, "writing", f.path));
         break;
       }
       done += w;
@@ -300,7 +288,7 @@ CopyResult SmbTarget::write_temp(SmbContext& c, const TargetFile& f, const Batch
   ::fstat(fd, &after);
   ::close(fd);
   int close_rc = out->close();
-  if (r.ok() && close_rc != 0) r = failed(failure_of(errno), c.explain(errno, "closing", f.path));
+  if (r.ok() && close_rc != 0) r = failed(classify_target_errno(errno), c.explain(errno, "closing", f.path));
   if (r.ok() && (after.st_size != before.st_size || after.st_mtim.tv_sec != before.st_mtim.tv_sec ||
                  after.st_mtim.tv_nsec != before.st_mtim.tv_nsec ||
                  bytes != static_cast<std::uint64_t>(after.st_size))) {
@@ -309,7 +297,7 @@ CopyResult SmbTarget::write_temp(SmbContext& c, const TargetFile& f, const Batch
   std::int64_t mtime_ns = static_cast<std::int64_t>(before.st_mtim.tv_sec) * 1'000'000'000 +
                           before.st_mtim.tv_nsec;
   if (r.ok() && c.utimes(*temp, mtime_ns) != 0) {
-    r = failed(failure_of(errno), c.explain(errno, "setting the time of", f.path));
+    r = failed(classify_target_errno(errno), c.explain(errno, "setting the time of", f.path));
   }
   if (r.ok() && o.verify) {
     std::string want = f.expected_sha256.empty() ? hash.hex_digest() : f.expected_sha256;
@@ -372,7 +360,7 @@ std::vector<CopyResult> SmbTarget::write_batch(const std::vector<TargetFile>& fi
       int err = errno;
       (void)c.unlink(temps[i]);
       std::uint64_t b = results[i].bytes;
-      results[i] = failed(failure_of(err), c.explain(err, "renaming the temp over", files[i].path));
+      results[i] = failed(classify_target_errno(err), c.explain(err, "renaming the temp over", files[i].path));
       results[i].bytes = b;
     }
   }
