@@ -29,6 +29,17 @@ class BusPublisher::Impl {
   Status bind() {
     Status s = prepare_ipc_dir(options_.endpoint);
     if (!s.is_ok()) return s;
+    if (options_.endpoint.rfind("tcp://", 0) == 0) {
+      if (!options_.curve || !options_.curve->clients) {
+        return Status::invalid_argument("bus endpoint " + options_.endpoint +
+                                        " needs CURVE keys and a control clients file");
+      }
+      auto zap = ZapHandler::start(context_.handle(), options_.curve->clients);
+      if (!zap.ok()) return zap.status();
+      zap_ = std::move(zap.value());
+      s = make_curve_server(socket_.handle(), *options_.curve, "distsync-bus");
+      if (!s.is_ok()) return s;
+    }
     try {
       socket_.set(zmq::sockopt::sndhwm, options_.high_water_mark);
       socket_.set(zmq::sockopt::linger, 1000);
@@ -100,6 +111,7 @@ class BusPublisher::Impl {
   BusOptions options_;
   EventLog* log_;
   zmq::context_t context_{1};
+  std::unique_ptr<ZapHandler> zap_;  // declared after the context: stopped before it ends
   zmq::socket_t socket_;
   std::atomic<std::uint64_t> last_;
   std::atomic<bool> stop_{false};

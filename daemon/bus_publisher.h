@@ -7,14 +7,18 @@
 // messages; ZeroMQ drops messages for a subscriber whose queue is full. Subscribers detect
 // the gap from the seq frame and fetch the missing range over the control endpoint
 // ("events.read"). The publisher never blocks the log or the control endpoint.
-// Thread-safe. The log must outlive the publisher; stop() (or the destructor) joins.
+// A tcp:// endpoint is a CURVE server: only keys in options.curve's allowlist (either role)
+// may subscribe. Thread-safe. The log must outlive the publisher; stop() (or the destructor)
+// joins.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
+#include "daemon/security/zap_handler.h"
 #include "events/log/event_log.h"
 #include "events/result.h"
 
@@ -22,6 +26,7 @@ namespace distsync {
 
 struct BusOptions {
   std::string endpoint;
+  std::optional<CurveServerAuth> curve;  // REQUIRED for tcp://, unused otherwise
   int high_water_mark = 100000;
   // How long the tailer waits before re-reading the head; bounds the latency of events
   // appended by another process, and of stop().

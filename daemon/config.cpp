@@ -32,8 +32,8 @@ bool valid_log_level(std::string_view level) {
   return false;
 }
 
-// tcp:// is recognized so that check_endpoint_authentication() can say why it is refused,
-// rather than calling it unknown.
+// tcp:// is recognized here; check_endpoint_authentication() decides whether it may be used
+// (with CURVE keys) or says why not.
 bool valid_endpoint(std::string_view ep) {
   for (std::string_view scheme : {"ipc://", "tcp://", "inproc://"}) {
     if (ep.substr(0, scheme.size()) == scheme && ep.size() > scheme.size()) return true;
@@ -182,10 +182,14 @@ Result<DaemonConfig> apply_toml(const DaemonConfig& base, std::string_view toml_
       std::string* out = control ? &c.control_endpoint : &c.bus_endpoint;
       s = want_string(out);
       if (s.is_ok() && !valid_endpoint(*out)) {
-        s = bad_value(key, file_name, "must be an ipc:// or inproc:// endpoint");
+        s = bad_value(key, file_name, "must be an ipc://, inproc:// or tcp:// endpoint");
       }
-      if (s.is_ok())
-        s = in_file(file_name, check_endpoint_authentication(control ? "control" : "bus", *out));
+      (void)control;  // tcp needs control_clients_file, which may come later: checked below
+    } else if (key == "control_clients_file") {
+      s = want_string(&c.control_clients_file);
+      if (s.is_ok() && c.control_clients_file.empty()) {
+        s = bad_value(key, file_name, "must not be empty");
+      }
     } else if (key == "log_level") {
       s = want_string(&c.log_level);
       if (s.is_ok() && !valid_log_level(c.log_level)) {
@@ -243,6 +247,10 @@ Result<DaemonConfig> apply_toml(const DaemonConfig& base, std::string_view toml_
     }
     if (!s.is_ok()) return s;
   }
+  for (auto [role, ep] : {std::pair{"control", &c.control_endpoint}, {"bus", &c.bus_endpoint}}) {
+    Status s = check_endpoint_authentication(role, *ep, c.control_clients_file);
+    if (!s.is_ok()) return in_file(file_name, s);
+  }
   return c;
 }
 
@@ -288,9 +296,10 @@ Result<DaemonConfig> finalize_config(DaemonConfig c) {
     if (ep->empty()) continue;  // only copy_endpoint may be empty (no external workers)
     if (!valid_endpoint(*ep)) {
       return Status::invalid_argument(std::string(role) + " endpoint '" + *ep +
-                                      "' must be an ipc:// or inproc:// endpoint");
+                                      "' must be an ipc://, inproc:// or tcp:// endpoint");
     }
-    if (Status s = check_endpoint_authentication(role, *ep); !s.is_ok()) return s;
+    if (Status s = check_endpoint_authentication(role, *ep, c.control_clients_file); !s.is_ok())
+      return s;
     // sockaddr_un holds 107 path bytes; zmq would fail later with a vaguer message.
     if (ep->rfind("ipc://", 0) == 0 && ep->size() - 6 > 107) {
       return Status::invalid_argument("ipc socket path '" + ep->substr(6) +

@@ -47,6 +47,9 @@ struct DaemonConfig {
   // Where distsync-agent processes connect (tcp://HOST:PORT, CURVE only); empty: no agents.
   std::string agent_endpoint;
   std::string keys_dir;  // default data_dir + "/keys": the console's CURVE key pair (0700)
+  // Who may use a tcp:// control or bus endpoint: NAME ROLE PUBLIC_KEY lines
+  // (daemon/security/client_allowlist.h). Without it a tcp:// control or bus is refused.
+  std::string control_clients_file;
 
   // True when finalize_config() chose the value (neither the file nor a flag set it). The
   // CLI uses these to decide whether to look for the one running console.

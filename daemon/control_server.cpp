@@ -51,6 +51,18 @@ class ControlServer::Impl {
   Status bind() {
     Status s = prepare_ipc_dir(options_.endpoint);
     if (!s.is_ok()) return s;
+    if (options_.endpoint.rfind("tcp://", 0) == 0) {
+      if (!options_.curve || !options_.curve->clients) {
+        return Status::invalid_argument("control endpoint " + options_.endpoint +
+                                        " needs CURVE keys and a control clients file");
+      }
+      // The handler first: a CURVE server in a context without one admits every key.
+      auto zap = ZapHandler::start(context_.handle(), options_.curve->clients);
+      if (!zap.ok()) return zap.status();
+      zap_ = std::move(zap.value());
+      s = make_curve_server(socket_.handle(), *options_.curve, "distsync-control");
+      if (!s.is_ok()) return s;
+    }
     try {
       socket_.set(zmq::sockopt::linger, 0);
       socket_.set(zmq::sockopt::maxmsgsize,
@@ -125,7 +137,7 @@ class ControlServer::Impl {
     for (std::size_t i = 1; i < frames.size(); ++i) {
       body.emplace_back(static_cast<const char*>(frames[i].data()), frames[i].size());
     }
-    std::string reply = router_->handle(body, options_.max_request_bytes);
+    std::string reply = router_->handle(body, options_.max_request_bytes, role_of(frames.back()));
     ++served_;
     try {
       std::array<zmq::const_buffer, 3> out = {zmq::buffer(frames[0].data(), frames[0].size()),
@@ -142,9 +154,19 @@ class ControlServer::Impl {
   std::uint64_t served() const { return served_; }
 
  private:
+  // ipc and inproc peers are operators (the socket's file mode decides who they are); a
+  // CURVE peer has the role its key was listed with, and an unnamed one the least.
+  ClientRole role_of(zmq::message_t& frame) const {
+    if (!zap_) return ClientRole::kOperator;
+    const char* user = zmq_msg_gets(frame.handle(), "User-Id");
+    if (user == nullptr) return ClientRole::kAuditor;
+    return options_.curve->clients->role_of(user).value_or(ClientRole::kAuditor);
+  }
+
   ControlServerOptions options_;
   const RequestRouter* router_;
   zmq::context_t context_{1};
+  std::unique_ptr<ZapHandler> zap_;  // declared after the context: stopped before it ends
   zmq::socket_t socket_;
   std::uint64_t served_ = 0;
   bool bound_ = false;

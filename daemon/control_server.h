@@ -5,7 +5,9 @@
 // than max_request_bytes get an error reply without being parsed; frames larger than
 // max_request_bytes + kMaxMessageSlack make ZeroMQ drop the peer's connection, so a huge
 // frame cannot exhaust memory. A message without a peer identity is dropped and logged.
-// For ipc:// endpoints the run dir is created 0750 and the socket file made 0660.
+// For ipc:// endpoints the run dir is created 0750 and the socket file made 0660. A tcp://
+// endpoint is a CURVE server: only keys in options.curve's allowlist complete the handshake
+// (a plaintext or unknown peer gets nothing), and each request runs with its key's role.
 // The server is used from one thread: serve() runs the loop on the caller's thread.
 // The router must outlive the server.
 #pragma once
@@ -14,9 +16,11 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "daemon/request_router.h"
+#include "daemon/security/zap_handler.h"
 #include "events/result.h"
 
 namespace distsync {
@@ -25,6 +29,7 @@ inline constexpr std::size_t kMaxMessageSlack = 64 * 1024;
 
 struct ControlServerOptions {
   std::string endpoint;
+  std::optional<CurveServerAuth> curve;  // REQUIRED for tcp://, unused otherwise
   std::size_t max_request_bytes = std::size_t{1} << 20;
 };
 

@@ -10,6 +10,7 @@
 #include "daemon/bus_publisher.h"
 #include "daemon/console_lock.h"
 #include "daemon/control_server.h"
+#include "daemon/security/curve_keys.h"
 #include "events/codec.h"
 #include "events/log/lmdb_event_log.h"
 
@@ -25,6 +26,19 @@ std::string this_hostname() {
   return buf;
 }
 
+bool is_tcp(const std::string& endpoint) { return endpoint.rfind("tcp://", 0) == 0; }
+
+// The CURVE server keys of a tcp:// control or bus endpoint: the console's secret key and
+// the control clients file. None when both endpoints are local.
+Result<std::optional<CurveServerAuth>> curve_server_auth(const DaemonConfig& c,
+                                                         const CurveKeyPair& console_keys) {
+  if (!is_tcp(c.control_endpoint) && !is_tcp(c.bus_endpoint)) return std::nullopt;
+  auto clients = ClientAllowlist::load(c.control_clients_file);
+  if (!clients.ok()) return clients.status();
+  return std::optional<CurveServerAuth>(CurveServerAuth{
+      console_keys.secret_key, std::make_shared<const ClientAllowlist>(std::move(clients).value())});
+}
+
 }  // namespace
 
 class Daemon::Impl {
@@ -37,6 +51,7 @@ class Daemon::Impl {
   std::vector<std::function<void()>> stop_hooks;
   std::unique_ptr<BusPublisher> bus;
   std::unique_ptr<ControlServer> control;
+  std::string console_public_key;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   bool running = false;
 
@@ -54,6 +69,7 @@ class Daemon::Impl {
                 {"pending", pending},
                 {"control_endpoint", config.control_endpoint},
                 {"bus_endpoint", config.bus_endpoint},
+                {"console_public_key", console_public_key},
                 {"data_dir", config.data_dir},
                 {"pid", static_cast<std::int64_t>(getpid())}};
   }
@@ -91,14 +107,29 @@ Result<std::unique_ptr<Daemon>> Daemon::open(DaemonConfig config, DaemonHooks ho
   if (!appended.ok()) return appended.status();
   spdlog::info("console {} started at seq {} on {}", c.console_id, appended->last_seq, c.data_dir);
 
+  // The console's long-term CURVE pair, made on first start: agents and remote clients pin
+  // its public key, which status shows.
+  auto keys = load_or_create_key_file(c.keys_dir + "/console.key");
+  if (!keys.ok()) return Status::invalid_argument("console key: " + keys.status().message());
+  impl->console_public_key = keys->public_key;
+  auto curve = curve_server_auth(c, *keys);
+  if (!curve.ok()) return curve.status();
+
   // The bus starts at the head, ConsoleStarted included, so a subscriber that reads the
   // head over control first and then follows the bus misses nothing.
-  BusOptions bus_options{c.bus_endpoint, c.bus_high_water_mark};
+  BusOptions bus_options;
+  bus_options.endpoint = c.bus_endpoint;
+  bus_options.high_water_mark = c.bus_high_water_mark;
+  bus_options.curve = *curve;
   auto bus = BusPublisher::start(bus_options, impl->log.get(), appended->first_seq - 1);
   if (!bus.ok()) return bus.status();
   impl->bus = std::move(bus).value();
 
-  auto control = ControlServer::bind({c.control_endpoint, c.max_request_bytes}, &impl->router);
+  ControlServerOptions control_options;
+  control_options.endpoint = c.control_endpoint;
+  control_options.max_request_bytes = c.max_request_bytes;
+  control_options.curve = *curve;
+  auto control = ControlServer::bind(std::move(control_options), &impl->router);
   if (!control.ok()) return control.status();
   impl->control = std::move(control).value();
   return std::unique_ptr<Daemon>(new Daemon(std::move(impl)));

@@ -1,11 +1,13 @@
 // Which ZeroMQ endpoints distsync binds or connects to, and why the others are refused.
 //
-// The control socket, the bus and the copy endpoint carry commands, every event and copy
-// tasks with no authentication of their own: an ipc:// socket is guarded by its file mode
-// (0660 in a 0750 run dir), inproc:// never leaves the process. A tcp:// endpoint would let any
-// local user, or anyone who can reach the port, delete schedules, read the log or hand a worker
-// copy tasks, so it is refused until CURVE authentication lands. The daemon's config
-// validation and distsync-worker both ask here, so the two sides agree. Pure; thread-safe.
+// An ipc:// socket is guarded by its file mode (0660 in a 0750 run dir) and inproc:// never
+// leaves the process. A tcp:// control or bus endpoint would let anyone who can reach the
+// port delete schedules or read the log, so it is a CURVE server (the console's key pair)
+// that admits only the keys of the control clients file, each with its role
+// (daemon/security/client_allowlist.h); without that file it is refused. The copy endpoint
+// has no CURVE (remote hosts get a distsync-agent instead), so tcp:// is refused there.
+// The daemon's config validation and distsync-worker both ask here, so the two sides agree.
+// Pure; thread-safe.
 #pragma once
 
 #include <string_view>
@@ -14,11 +16,13 @@
 
 namespace distsync {
 
-// OK for ipc:// and inproc://. For tcp:// an InvalidArgument whose one-line message names
-// `role` ("control", "bus", "copy"), the endpoint, the reason and the fix, e.g.
-// "control endpoint tcp://127.0.0.1:5555 refused: tcp endpoints need CURVE authentication,
-// which this build does not have yet; use ipc://". Other schemes are left to the caller.
+// OK for ipc:// and inproc://, and for a tcp:// control or bus endpoint when
+// `control_clients_file` is set. Else an InvalidArgument whose one-line message names `role`
+// ("control", "bus", "copy"), the endpoint, the reason and the fix, e.g. "control endpoint
+// tcp://127.0.0.1:5555 refused: tcp endpoints need CURVE keys; set control_clients_file
+// (docs/configuration.md) or use ipc://". Other schemes are left to the caller.
 [[nodiscard]] Status check_endpoint_authentication(std::string_view role,
-                                                   std::string_view endpoint);
+                                                   std::string_view endpoint,
+                                                   std::string_view control_clients_file = {});
 
 }  // namespace distsync

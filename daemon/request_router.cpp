@@ -3,6 +3,7 @@
 #include <exception>
 #include <utility>
 
+#include "daemon/security/op_access.h"
 #include "events/json_text.h"
 
 namespace distsync {
@@ -39,7 +40,7 @@ Result<json> RequestRouter::dispatch(std::string_view op, const json& args) cons
 }
 
 std::string RequestRouter::handle(const std::vector<std::string_view>& frames,
-                                  std::size_t max_request_bytes) const {
+                                  std::size_t max_request_bytes, ClientRole role) const {
   if (frames.size() != 2) {
     return reply_error(
         Status::invalid_argument("expected 2 frames [\"" + std::string(kProtocolTag) +
@@ -79,7 +80,13 @@ std::string RequestRouter::handle(const std::vector<std::string_view>& frames,
     }
     args = *a;
   }
-  auto result = dispatch(op->get<std::string>(), args);
+  const std::string name = op->get<std::string>();
+  if (role == ClientRole::kAuditor && !op_is_read_only(name)) {
+    return reply_error(Status::permission_denied("forbidden: auditor role; '" + name +
+                                                 "' changes state and needs an operator key"),
+                       id);
+  }
+  auto result = dispatch(name, args);
   if (!result.ok()) return reply_error(result.status(), id);
   return reply_ok(*result, id);
 }

@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "daemon/security/client_allowlist.h"
 #include "events/result.h"
 
 namespace distsync {
@@ -37,9 +38,10 @@ class RequestRouter {
 
   // The reply body (JSON text) for the frames that followed the peer identity. Never throws:
   // a malformed envelope, an oversized or non-JSON body, a missing op and a handler that
-  // throws all become error replies.
-  std::string handle(const std::vector<std::string_view>& frames,
-                     std::size_t max_request_bytes) const;
+  // throws all become error replies. An auditor's call of an op that is not a read
+  // (daemon/security/op_access.h) is refused, permission_denied, before its handler runs.
+  std::string handle(const std::vector<std::string_view>& frames, std::size_t max_request_bytes,
+                     ClientRole role = ClientRole::kOperator) const;
 
  private:
   std::map<std::string, RequestHandler, std::less<>> handlers_;

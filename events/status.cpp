@@ -14,13 +14,14 @@ std::string_view Status::code_name(Code code) {
     case Code::kIOError: return "io_error";
     case Code::kInvalidArgument: return "invalid_argument";
     case Code::kUnavailable: return "unavailable";
+    case Code::kPermissionDenied: return "permission_denied";
   }
   return "corruption";
 }
 
 Status::Code Status::code_from_name(std::string_view name) {
   for (Code c : {Code::kOk, Code::kNotFound, Code::kConflict, Code::kCorruption, Code::kIOError,
-                 Code::kInvalidArgument, Code::kUnavailable}) {
+                 Code::kInvalidArgument, Code::kUnavailable, Code::kPermissionDenied}) {
     if (code_name(c) == name) return c;
   }
   return Code::kCorruption;

@@ -22,6 +22,7 @@ class [[nodiscard]] Status {
     kIOError,
     kInvalidArgument,
     kUnavailable,
+    kPermissionDenied,  // the caller's role may not do this (docs/protocol.md)
   };
 
   Status() = default;
@@ -34,6 +35,9 @@ class [[nodiscard]] Status {
     return Status(Code::kInvalidArgument, std::move(msg));
   }
   static Status unavailable(std::string msg) { return Status(Code::kUnavailable, std::move(msg)); }
+  static Status permission_denied(std::string msg) {
+    return Status(Code::kPermissionDenied, std::move(msg));
+  }
 
   bool is_ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }

@@ -27,7 +27,7 @@
 #include <vector>
 
 #include "daemon/agents/agent_protocol.h"
-#include "daemon/agents/curve_keys.h"
+#include "daemon/security/curve_keys.h"
 #include "events/result.h"
 
 namespace distsync {

@@ -11,7 +11,7 @@ constexpr std::array<std::string_view, 9> kVerbs = {"HELLO", "HEARTBEAT", "REPLY
                                                     "CREDIT", "CALL",      "FILE",
                                                     "CHUNK", "COMMIT",    "ABORT"};
 
-constexpr std::array<std::pair<Status::Code, std::string_view>, 7> kCodes = {{
+constexpr std::array<std::pair<Status::Code, std::string_view>, 8> kCodes = {{
     {Status::Code::kOk, "ok"},
     {Status::Code::kNotFound, "not_found"},
     {Status::Code::kConflict, "conflict"},
@@ -19,6 +19,7 @@ constexpr std::array<std::pair<Status::Code, std::string_view>, 7> kCodes = {{
     {Status::Code::kIOError, "io_error"},
     {Status::Code::kInvalidArgument, "invalid_argument"},
     {Status::Code::kUnavailable, "unavailable"},
+    {Status::Code::kPermissionDenied, "permission_denied"},
 }};
 
 }  // namespace

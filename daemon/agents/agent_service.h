@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "daemon/agents/curve_keys.h"
+#include "daemon/security/curve_keys.h"
 #include "events/status.h"
 
 namespace distsync {

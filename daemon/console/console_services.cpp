@@ -14,6 +14,7 @@
 #include "daemon/handlers/download_handlers.h"
 #include "daemon/handlers/event_handlers.h"
 #include "daemon/handlers/history_handlers.h"
+#include "daemon/handlers/audit_handlers.h"
 #include "daemon/handlers/credential_handlers.h"
 #include "daemon/handlers/group_handlers.h"
 #include "daemon/handlers/validation_handlers.h"
@@ -180,6 +181,7 @@ Status ConsoleServices::attach(Daemon& daemon) {
       router, *d.runner, *d.downloads,
       {DownloadSources{{"refresh", d.config.refresh_source}, {"patches", d.config.patches_source}}});
   register_history_handlers(router, log, d.config.time_zone);
+  register_audit_handlers(router, log, d.config.data_dir, d.config.console_id);
   daemon.add_pending_source("jobs", [&d] {
     return d.projections.with_state([](const ProjectedState& s) {
       return static_cast<std::uint64_t>(s.jobs.unfinished().size());

@@ -23,6 +23,8 @@ inline Status with_context(const Status& s, const std::string& prefix) {
       return Status::invalid_argument(msg);
     case Status::Code::kUnavailable:
       return Status::unavailable(msg);
+    case Status::Code::kPermissionDenied:
+      return Status::permission_denied(msg);
     default:
       return Status::io_error(msg);
   }

@@ -133,8 +133,11 @@ TEST(ConfigTest, ExplicitEndpointsInFileAreKept) {
 }
 
 const char kNoCurve[] =
-    " refused: tcp endpoints need CURVE authentication, which this build does not have yet; "
-    "use ipc://";
+    " refused: tcp endpoints need CURVE keys; set control_clients_file (docs/configuration.md) "
+    "or use ipc://";
+const char kNoCopyCurve[] =
+    " refused: copy workers have no CURVE authentication; use ipc://, and put a remote server "
+    "on a distsync-agent (docs/agents.md)";
 
 TEST(ConfigTest, TcpEndpointsInTheFileAreRefusedNamingWhy) {
   struct Case {
@@ -144,8 +147,6 @@ TEST(ConfigTest, TcpEndpointsInTheFileAreRefusedNamingWhy) {
       {"control_endpoint = \"tcp://127.0.0.1:5555\"\n",
        "config f.toml: control endpoint tcp://127.0.0.1:5555"},
       {"bus_endpoint = \"tcp://*:5556\"\n", "config f.toml: bus endpoint tcp://*:5556"},
-      {"copy_endpoint = \"tcp://0.0.0.0:5557\"\n",
-       "config f.toml: copy endpoint tcp://0.0.0.0:5557"},
   };
   for (const auto& tc : cases) {
     auto c = apply_toml(default_config(), tc.text, "f.toml");
@@ -153,6 +154,21 @@ TEST(ConfigTest, TcpEndpointsInTheFileAreRefusedNamingWhy) {
     EXPECT_EQ(c.status().code(), Status::Code::kInvalidArgument);
     EXPECT_EQ(c.status().message(), std::string(tc.line) + kNoCurve);
   }
+  auto copy = apply_toml(default_config(), "copy_endpoint = \"tcp://0.0.0.0:5557\"\n", "f.toml");
+  ASSERT_FALSE(copy.ok());
+  EXPECT_EQ(copy.status().message(),
+            std::string("config f.toml: copy endpoint tcp://0.0.0.0:5557") + kNoCopyCurve);
+}
+
+TEST(ConfigTest, TcpControlAndBusAreAcceptedWithAClientsFileInAnyKeyOrder) {
+  auto c = apply_toml(default_config(),
+                      "control_endpoint = \"tcp://127.0.0.1:5555\"\n"
+                      "bus_endpoint = \"tcp://127.0.0.1:5556\"\n"
+                      "control_clients_file = \"/etc/distsync/clients\"\n",
+                      "f.toml");
+  ASSERT_TRUE(c.ok()) << c.status().to_string();
+  EXPECT_EQ(c->control_clients_file, "/etc/distsync/clients");
+  EXPECT_EQ(c->control_endpoint, "tcp://127.0.0.1:5555");
 }
 
 TEST(ConfigTest, TcpEndpointsFromFlagsAreRefusedNamingWhy) {
@@ -175,7 +191,7 @@ TEST(ConfigTest, TcpEndpointsFromFlagsAreRefusedNamingWhy) {
   built.copy_endpoint = "tcp://127.0.0.1:5557";
   c = finalize_config(built);
   ASSERT_FALSE(c.ok());
-  EXPECT_EQ(c.status().message(), std::string("copy endpoint tcp://127.0.0.1:5557") + kNoCurve);
+  EXPECT_EQ(c.status().message(), std::string("copy endpoint tcp://127.0.0.1:5557") + kNoCopyCurve);
   built.copy_endpoint = "ipc://" + dir.path() + "/copy.sock";
   EXPECT_TRUE(finalize_config(built).ok());
 }

@@ -348,9 +348,13 @@ TEST(DaemonSurfaceTest, TcpEndpointsAreRefusedAtStartAndNothingIsBound) {
     args.insert(args.end(), tc.args.begin(), tc.args.end());
     auto r = testing::run_command(DaemonHarness::daemon_path(), args, dir.path());
     EXPECT_NE(r.exit_code, 0) << tc.line;
+    const bool copy = tc.line.find("copy endpoint") != std::string::npos;
     EXPECT_EQ(r.err, tc.line +
-                         " refused: tcp endpoints need CURVE authentication, which this build "
-                         "does not have yet; use ipc://\n");
+                         (copy ? " refused: copy workers have no CURVE authentication; use "
+                                 "ipc://, and put a remote server on a distsync-agent "
+                                 "(docs/agents.md)\n"
+                               : " refused: tcp endpoints need CURVE keys; set "
+                                 "control_clients_file (docs/configuration.md) or use ipc://\n"));
     EXPECT_EQ(r.out, "");
     // Refused before the data dir, its lock, its log or any socket exists.
     struct stat st;

@@ -47,11 +47,11 @@ class WorkerProcess {
 class CopyWorkerProcessTest : public SyncFixture {};
 
 const char kNoCurve[] =
-    " refused: tcp endpoints need CURVE authentication, which this build does not have yet; "
-    "use ipc://";
+    " refused: copy workers have no CURVE authentication; use ipc://, and put a remote server "
+    "on a distsync-agent (docs/agents.md)";
 
 // A tcp copy endpoint would hand copy tasks to, or take them from, anyone on the port. Neither
-// side of the copy protocol opens one until CURVE lands.
+// side of the copy protocol opens one: remote hosts get a distsync-agent instead.
 TEST_F(CopyWorkerProcessTest, NeitherWorkerNorDispatcherUsesTcp) {
   // What distsync-worker runs; it prints the message after "distsync-worker: " and exits 1.
   CopyWorkerOptions worker;

@@ -14,7 +14,7 @@
 #include <iostream>
 
 #include "daemon/agents/agent_service.h"
-#include "daemon/agents/curve_keys.h"
+#include "daemon/security/curve_keys.h"
 
 namespace {
 

@@ -18,12 +18,21 @@ constexpr std::string_view kTag = "DSYNC1";
 
 class ControlClient::Impl {
  public:
-  Impl(std::string endpoint, std::chrono::milliseconds timeout)
+  Impl(std::string endpoint, std::chrono::milliseconds timeout,
+       std::optional<CurveClientKeys> curve)
       : endpoint_(std::move(endpoint)),
         timeout_(timeout),
+        curve_(std::move(curve)),
         socket_(context_, zmq::socket_type::dealer) {}
 
   Status connect() {
+    if (endpoint_.rfind("tcp://", 0) == 0 && !curve_) {
+      return Status::invalid_argument("a tcp:// control endpoint needs CURVE keys: pass --key "
+                                      "FILE and --console-key KEY");
+    }
+    if (curve_) {
+      if (Status s = apply_curve_client(socket_.handle(), *curve_); !s.is_ok()) return s;
+    }
     try {
       socket_.set(zmq::sockopt::linger, 0);
       socket_.connect(endpoint_);
@@ -88,6 +97,8 @@ class ControlClient::Impl {
             return Status::invalid_argument(message);
           case Status::Code::kUnavailable:
             return Status::unavailable(message);
+          case Status::Code::kPermissionDenied:
+            return Status::permission_denied(message);
           default:
             return Status::corruption(message);
         }
@@ -108,6 +119,7 @@ class ControlClient::Impl {
 
   std::string endpoint_;
   std::chrono::milliseconds timeout_;
+  std::optional<CurveClientKeys> curve_;
   zmq::context_t context_{1};
   zmq::socket_t socket_;
   std::uint64_t next_id_ = 0;
@@ -116,9 +128,9 @@ class ControlClient::Impl {
 ControlClient::ControlClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 ControlClient::~ControlClient() = default;
 
-Result<std::unique_ptr<ControlClient>> ControlClient::connect(std::string endpoint,
-                                                              std::chrono::milliseconds timeout) {
-  auto impl = std::make_unique<Impl>(std::move(endpoint), timeout);
+Result<std::unique_ptr<ControlClient>> ControlClient::connect(
+    std::string endpoint, std::chrono::milliseconds timeout, std::optional<CurveClientKeys> curve) {
+  auto impl = std::make_unique<Impl>(std::move(endpoint), timeout, std::move(curve));
   Status s = impl->connect();
   if (!s.is_ok()) return s;
   return std::unique_ptr<ControlClient>(new ControlClient(std::move(impl)));
@@ -130,5 +142,6 @@ Result<nlohmann::json> ControlClient::call(std::string_view op, const nlohmann::
 
 const std::string& ControlClient::endpoint() const { return impl_->endpoint_; }
 std::chrono::milliseconds ControlClient::timeout() const { return impl_->timeout_; }
+const std::optional<CurveClientKeys>& ControlClient::curve() const { return impl_->curve_; }
 
 }  // namespace distsync

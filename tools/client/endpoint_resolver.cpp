@@ -51,4 +51,21 @@ Result<std::string> resolve_control_endpoint(const DaemonConfig& config,
   return config.control_endpoint;
 }
 
+std::string reachable_bus_endpoint(const std::string& control_endpoint,
+                                   const std::string& reported_bus) {
+  constexpr std::string_view kTcp = "tcp://";
+  if (control_endpoint.rfind(kTcp, 0) != 0 || reported_bus.rfind(kTcp, 0) != 0) {
+    return reported_bus;
+  }
+  auto host_port = [&](const std::string& ep) {
+    std::string rest = ep.substr(kTcp.size());
+    auto colon = rest.rfind(':');
+    if (colon == std::string::npos) return std::pair<std::string, std::string>{rest, ""};
+    return std::pair<std::string, std::string>{rest.substr(0, colon), rest.substr(colon)};
+  };
+  auto [bus_host, bus_port] = host_port(reported_bus);
+  if (bus_host != "*" && bus_host != "0.0.0.0" && bus_host != "[::]") return reported_bus;
+  return std::string(kTcp) + host_port(control_endpoint).first + bus_port;
+}
+
 }  // namespace distsync

@@ -20,6 +20,12 @@ namespace distsync {
 // Console ids with a control socket in run_dir whose console lock is held, sorted.
 std::vector<std::string> running_consoles(const std::string& run_dir);
 
+// The bus endpoint a client connects to, given the one the console reports (its bind
+// address). A tcp:// bus bound to every interface (`*`, 0.0.0.0, [::]) is reached at the host
+// of the tcp:// control endpoint the client already uses; anything else is kept.
+std::string reachable_bus_endpoint(const std::string& control_endpoint,
+                                   const std::string& reported_bus);
+
 Result<std::string> resolve_control_endpoint(const DaemonConfig& config,
                                              const std::optional<std::string>& endpoint_flag);
 

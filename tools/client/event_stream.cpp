@@ -4,6 +4,7 @@
 #include <zmq_addon.hpp>
 
 #include "events/codec.h"
+#include "tools/client/endpoint_resolver.h"
 
 namespace distsync {
 
@@ -14,12 +15,18 @@ class EventStream::Impl {
  public:
   Impl(ControlClient* control, std::string bus_endpoint, EventStreamOptions options)
       : control_(control),
-        bus_endpoint_(std::move(bus_endpoint)),
+        bus_endpoint_(reachable_bus_endpoint(control->endpoint(), bus_endpoint)),
         options_(options),
         socket_(context_, zmq::socket_type::sub),
         last_(options.from_seq == 0 ? 0 : options.from_seq - 1) {}
 
   Status open() {
+    // The bus of a remote console is a CURVE server too; the control connection's keys fit.
+    if (control_->curve()) {
+      if (Status s = apply_curve_client(socket_.handle(), *control_->curve()); !s.is_ok()) {
+        return s;
+      }
+    }
     try {
       socket_.set(zmq::sockopt::linger, 0);
       socket_.set(zmq::sockopt::subscribe, "");

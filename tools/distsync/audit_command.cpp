@@ -1,8 +1,10 @@
 // `distsync export` and `distsync verify`: the auditor's commands (docs/audit.md). Both read
 // the data dir's LMDB log directly, read-only, so they work with or without a running daemon
-// and an export streams in constant memory. Exports are signed with the console's checkpoint
+// and an export streams in constant memory. With a tcp:// endpoint (a remote console, an
+// auditor's key) the export comes over the control endpoint instead ("audit.export"). Exports are signed with the console's checkpoint
 // key under <data_dir>/keys (created on first use).
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <iostream>
 
@@ -39,6 +41,57 @@ Result<std::unique_ptr<LmdbEventLog>> open_log(const DaemonConfig& config) {
   return LmdbEventLog::open(options);
 }
 
+// Writes what `produce` writes to `output` (beside it, then renamed, so a failed export
+// leaves no half file behind), or to stdout.
+Status write_export(CliContext& ctx, const std::optional<std::string>& output,
+                    const std::function<Status(std::ostream&)>& produce) {
+  if (!output) return produce(ctx.out());
+  const std::string tmp = *output + ".partial";
+  Status s;
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return Status::io_error("cannot write " + tmp);
+    s = produce(out);
+    out.flush();
+    if (s.is_ok() && !out) s = Status::io_error("writing " + tmp + " failed (disk full?)");
+  }
+  std::error_code ec;
+  if (s.is_ok()) std::filesystem::rename(tmp, *output, ec);
+  if (s.is_ok() && ec) s = Status::io_error("cannot rename " + tmp + ": " + ec.message());
+  if (!s.is_ok()) std::filesystem::remove(tmp, ec);
+  return s;
+}
+
+void report_export(const ExportFlags& f, const ExportSummary& summary) {
+  if (!f.output) return;
+  std::cerr << "exported " << summary.records << " events";
+  if (!summary.range.empty())
+    std::cerr << " (seq " << summary.range.first << "-" << summary.range.last << ")";
+  std::cerr << (summary.signed_ ? ", signed" : ", unsigned") << " to " << *f.output << "\n";
+}
+
+// A console reached over tcp:// exports through the "audit.export" op, signed by its own key.
+int run_remote_export(CliContext& ctx, const ExportFlags& f, const ExportOptions& options) {
+  nlohmann::json args = {{"format", f.format}, {"signed", !f.unsigned_}};
+  if (options.since_us) args["since_us"] = *options.since_us;
+  if (options.until_us) args["until_us"] = *options.until_us;
+  auto reply = ctx.request("audit.export", args);
+  if (!reply.ok()) return ctx.fail(reply.status());
+  ExportSummary summary;
+  summary.records = reply->value("records", std::uint64_t{0});
+  summary.range = {reply->value("first_seq", std::uint64_t{1}),
+                   reply->value("last_seq", std::uint64_t{0})};
+  summary.signed_ = reply->value("signed", false);
+  const std::string text = reply->value("text", "");
+  Status s = write_export(ctx, f.output, [&](std::ostream& out) {
+    out << text;
+    return Status::ok();
+  });
+  if (!s.is_ok()) return ctx.fail(s);
+  report_export(f, summary);
+  return kExitOk;
+}
+
 int run_export(CliContext& ctx, const ExportFlags& f) {
   auto config = ctx.config();
   if (!config.ok()) return ctx.fail(config.status());
@@ -52,6 +105,7 @@ int run_export(CliContext& ctx, const ExportFlags& f) {
     if (!t.ok()) throw CLI::ValidationError(flag, t.status().message());
     *out = *t;
   }
+  if (ctx.remote()) return run_remote_export(ctx, f, options);
   auto log = open_log(*config);
   if (!log.ok()) return ctx.fail(log.status());
   std::optional<CheckpointKey> key;
@@ -63,32 +117,11 @@ int run_export(CliContext& ctx, const ExportFlags& f) {
     options.console = config->console_id;
   }
   ExportSummary summary;
-  Status s;
-  if (f.output) {
-    // Written beside the target and renamed, so a failed export leaves no half file behind.
-    const std::string tmp = *f.output + ".partial";
-    {
-      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-      if (!out) return ctx.fail(Status::io_error("cannot write " + tmp));
-      s = export_log(**log, options, out, &summary);
-      out.flush();
-      if (s.is_ok() && !out) s = Status::io_error("writing " + tmp + " failed (disk full?)");
-    }
-    std::error_code ec;
-    if (s.is_ok()) std::filesystem::rename(tmp, *f.output, ec);
-    if (s.is_ok() && ec) s = Status::io_error("cannot rename " + tmp + ": " + ec.message());
-    if (!s.is_ok()) std::filesystem::remove(tmp, ec);
-  } else {
-    s = export_log(**log, options, ctx.out(), &summary);
-  }
+  Status s = write_export(ctx, f.output,
+                          [&](std::ostream& out) { return export_log(**log, options, out, &summary); });
   (*log)->close();
   if (!s.is_ok()) return ctx.fail(s);
-  if (f.output) {
-    std::cerr << "exported " << summary.records << " events";
-    if (!summary.range.empty())
-      std::cerr << " (seq " << summary.range.first << "-" << summary.range.last << ")";
-    std::cerr << (summary.signed_ ? ", signed" : ", unsigned") << " to " << *f.output << "\n";
-  }
+  report_export(f, summary);
   return kExitOk;
 }
 

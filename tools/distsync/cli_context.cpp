@@ -7,6 +7,7 @@
 
 #include "daemon/content/normal_path.h"
 #include "events/codec.h"
+#include "daemon/security/curve_keys.h"
 #include "tools/client/endpoint_resolver.h"
 
 namespace distsync {
@@ -18,6 +19,10 @@ void CliContext::add_global_options(CLI::App& app) {
   app.add_option("--console", options_.flags.console_id,
                  "console id (default: the one running on the data dir)");
   app.add_option("--endpoint", options_.endpoint, "control endpoint, overriding the config");
+  app.add_option("--key", options_.key_file,
+                 "this client's CURVE key file, for a tcp:// endpoint (distsync-agent keygen)");
+  app.add_option("--console-key", options_.console_key,
+                 "the console's CURVE public key, for a tcp:// endpoint (distsync status)");
   app.add_flag("--json", options_.json, "print JSON lines instead of tables");
   app.add_option("--timeout", options_.timeout_s, "seconds to wait for each reply (default 5)")
       ->check(
@@ -44,11 +49,25 @@ Result<ControlClient*> CliContext::client() {
     if (!config.ok()) return config.status();
     auto endpoint = resolve_control_endpoint(*config, options_.endpoint);
     if (!endpoint.ok()) return endpoint.status();
-    auto client = ControlClient::connect(*endpoint, timeout());
+    std::optional<CurveClientKeys> curve;
+    if (options_.key_file || options_.console_key) {
+      if (!options_.key_file || !options_.console_key) {
+        return Status::invalid_argument("--key and --console-key go together");
+      }
+      auto pair = read_key_file(*options_.key_file);
+      if (!pair.ok()) return pair.status();
+      curve = CurveClientKeys{pair->public_key, pair->secret_key, *options_.console_key};
+    }
+    auto client = ControlClient::connect(*endpoint, timeout(), std::move(curve));
     if (!client.ok()) return client.status();
     client_ = std::move(client).value();
   }
   return client_.get();
+}
+
+bool CliContext::remote() {
+  auto client = this->client();
+  return client.ok() && (*client)->endpoint().rfind("tcp://", 0) == 0;
 }
 
 Result<nlohmann::json> CliContext::request(const std::string& op, const nlohmann::json& args) {

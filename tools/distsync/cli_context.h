@@ -31,6 +31,9 @@ inline constexpr int kExitUsage = 2;
 struct GlobalOptions {
   ConfigFlags flags;  // --config, --data-dir, --console
   std::optional<std::string> endpoint;
+  // For a tcp:// endpoint (a remote console): this client's key file and the console's key.
+  std::optional<std::string> key_file;
+  std::optional<std::string> console_key;
   bool json = false;
   double timeout_s = 5.0;
 };
@@ -39,7 +42,8 @@ class CliContext {
  public:
   CliContext(std::ostream& out, std::ostream& err) : out_(out), err_(err) {}
 
-  // Adds --config, --data-dir, --console, --endpoint, --json and --timeout to `app`.
+  // Adds --config, --data-dir, --console, --endpoint, --key, --console-key, --json and
+  // --timeout to `app`.
   void add_global_options(CLI::App& app);
 
   Result<DaemonConfig> config() const;
@@ -47,6 +51,8 @@ class CliContext {
   // control endpoint. Commands talk to the daemon through request(); this is for what
   // needs the client itself (an EventStream that reads the gaps of the bus).
   Result<ControlClient*> client();
+  // True when the commands talk to a console over tcp:// (so they cannot read its data dir).
+  bool remote();
 
   bool json() const { return options_.json; }
   std::chrono::milliseconds timeout() const;
@@ -97,5 +103,6 @@ void register_report_command(CLI::App& app, CliContext& ctx);
 void register_group_commands(CLI::App& app, CliContext& ctx);
 void register_validate_command(CLI::App& app, CliContext& ctx);
 void register_agent_commands(CLI::App& app, CliContext& ctx);
+void register_keygen_command(CLI::App& app, CliContext& ctx);
 
 }  // namespace distsync

@@ -1,4 +1,4 @@
-#include "daemon/agents/curve_keys.h"
+#include "daemon/security/curve_keys.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>

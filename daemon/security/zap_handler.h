@@ -1,0 +1,58 @@
+// ZapHandler: the ZAP/1.0 handler (ZeroMQ RFC 27) of one ZeroMQ context, on a thread of its
+// own, for the CURVE servers of the control endpoint and the bus.
+//
+// A CURVE client is admitted only when its public key is in the ClientAllowlist; its
+// connection is then named by the client's name (the ZAP User-Id, which every message it
+// sends carries as the "User-Id" property), so the control server can look up its role.
+// Every other request (another mechanism, an unknown key) is refused with 400 and counted.
+// libzmq admits every CURVE client of a context that has no ZAP handler, so a server socket
+// must be bound only after start() returned. The context must outlive the handler; the
+// handler is stopped (and its socket closed) by its destructor. Thread-safe.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "daemon/security/client_allowlist.h"
+#include "events/result.h"
+
+namespace distsync {
+
+// What a CURVE server socket of the daemon needs: the console's secret key and who may connect.
+struct CurveServerAuth {
+  std::string secret_key;  // Z85
+  std::shared_ptr<const ClientAllowlist> clients;
+};
+
+class ZapHandler {
+ public:
+  // `zmq_context` is a zmq_ctx_new() handle (zmq::context_t::handle()). unavailable when the
+  // handler endpoint cannot be bound (a second handler in the same context).
+  static Result<std::unique_ptr<ZapHandler>> start(void* zmq_context,
+                                                   std::shared_ptr<const ClientAllowlist> clients);
+  ~ZapHandler();
+  ZapHandler(const ZapHandler&) = delete;
+  ZapHandler& operator=(const ZapHandler&) = delete;
+
+  std::uint64_t refused() const { return refused_.load(); }
+
+ private:
+  ZapHandler(void* socket, std::shared_ptr<const ClientAllowlist> clients);
+  void loop();
+  void answer_one();
+
+  void* socket_;
+  std::shared_ptr<const ClientAllowlist> clients_;
+  std::atomic<bool> stop_{false};
+  std::atomic<std::uint64_t> refused_{0};
+  std::thread thread_;
+};
+
+// Makes a bound-to-be socket (a zmq_socket() handle) a CURVE server with the console's key.
+// REQUIRES: a ZapHandler runs in the socket's context. io_error naming the failed option.
+Status make_curve_server(void* zmq_socket, const CurveServerAuth& auth, const char* zap_domain);
+
+}  // namespace distsync

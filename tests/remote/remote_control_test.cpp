@@ -1,0 +1,237 @@
+// The control endpoint and the bus over tcp, as a remote operator or auditor reaches them: a
+// real distsyncd whose control and bus endpoints are CURVE servers on loopback ports picked
+// free at run time, the real distsync CLI with key files made by `distsync keygen`, and plain
+// ZeroMQ peers that must get nothing. Waits poll with deadlines; nothing is timed.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <zmq_addon.hpp>
+
+#include "tests/support/daemon_harness.h"
+#include "tests/support/temp_dir.h"
+#include "tools/client/control_client.h"
+#include "tools/client/event_stream.h"
+
+namespace distsync::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+int free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  socklen_t len = sizeof a;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+// "public=" of a key file, as the file holds it.
+std::string public_key_of(const std::string& key_file) {
+  std::ifstream in(key_file);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("public=", 0) == 0) return line.substr(7);
+  }
+  return "";
+}
+
+class RemoteControlTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    control_ = "tcp://127.0.0.1:" + std::to_string(free_port());
+    bus_ = "tcp://127.0.0.1:" + std::to_string(free_port());
+    operator_key_ = keygen("operator.key");
+    auditor_key_ = keygen("auditor.key");
+    keygen("stranger.key");  // never listed
+    std::ofstream(dir_.sub("clients")) << "# remote users of the console\n"
+                                       << "ops operator " << operator_key_ << "\n"
+                                       << "audit auditor " << auditor_key_ << "\n";
+    ::chmod(dir_.sub("clients").c_str(), 0644);
+    std::ofstream(dir_.sub("distsyncd.toml"))
+        << "control_endpoint = \"" << control_ << "\"\n"
+        << "bus_endpoint = \"" << bus_ << "\"\n"
+        << "control_clients_file = \"" << dir_.sub("clients") << "\"\n";
+    daemon_ = std::make_unique<DaemonHarness>(
+        dir_.sub("data"), "east", std::vector<std::string>{"--config", dir_.sub("distsyncd.toml")});
+    ASSERT_TRUE(daemon_->ready()) << daemon_->process().stderr_text();
+    console_key_ = public_key_of(dir_.sub("data/keys/console.key"));
+    ASSERT_EQ(console_key_.size(), 40u);
+  }
+
+  std::string keygen(const std::string& name) {
+    auto r = run_command(DaemonHarness::cli_path(), {"keygen", "--out", dir_.sub(name)},
+                         dir_.path(), 30s);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    std::string key = r.out.substr(0, r.out.find('\n'));
+    EXPECT_EQ(key, public_key_of(dir_.sub(name)));
+    return key;
+  }
+
+  // The CLI as a remote user with `key` runs it.
+  CommandResult cli_as(const std::string& key, std::vector<std::string> args,
+                       const std::string& timeout = "5") {
+    args.insert(args.begin(), {"--endpoint", control_, "--key", dir_.sub(key),
+                               "--console-key=" + console_key_, "--timeout", timeout});
+    return run_command(DaemonHarness::cli_path(), args, dir_.path(), 60s);
+  }
+
+  Result<std::unique_ptr<ControlClient>> client_as(const std::string& key) {
+    std::ifstream in(dir_.sub(key));
+    CurveClientKeys keys;
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.rfind("public=", 0) == 0) keys.public_key = line.substr(7);
+      if (line.rfind("secret=", 0) == 0) keys.secret_key = line.substr(7);
+    }
+    keys.server_public_key = console_key_;
+    return ControlClient::connect(control_, 10s, keys);
+  }
+
+  TempDir dir_;
+  std::string control_, bus_, console_key_, operator_key_, auditor_key_;
+  std::unique_ptr<DaemonHarness> daemon_;
+};
+
+TEST_F(RemoteControlTest, TcpWithoutAClientsFileStopsTheDaemonAtStartNamingTheFix) {
+  std::ofstream(dir_.sub("open.toml")) << "control_endpoint = \"tcp://127.0.0.1:"
+                                       << free_port() << "\"\n";
+  ChildProcess p(DaemonHarness::daemon_path(),
+                 {"--data-dir", dir_.sub("data2"), "--console", "west", "--config",
+                  dir_.sub("open.toml")},
+                 dir_.sub("open.err"));
+  auto code = p.wait_exit(20s);
+  ASSERT_TRUE(code.has_value());
+  EXPECT_NE(*code, 0);
+  const std::string err = p.stderr_text();
+  EXPECT_NE(err.find("tcp endpoints need CURVE keys; set control_clients_file"), std::string::npos)
+      << err;
+  EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
+}
+
+TEST_F(RemoteControlTest, APlaintextPeerAndAnUnknownKeyGetNoReply) {
+  zmq::context_t ctx(1);
+  zmq::socket_t plain(ctx, zmq::socket_type::dealer);
+  plain.set(zmq::sockopt::linger, 0);
+  plain.connect(control_);
+  std::vector<std::string> request = {"DSYNC1", R"({"op":"status","id":1})"};
+  std::vector<zmq::const_buffer> frames;
+  for (const auto& f : request) frames.push_back(zmq::buffer(f));
+  (void)zmq::send_multipart(plain, frames, zmq::send_flags::dontwait);
+  std::vector<zmq::pollitem_t> items = {{plain.handle(), 0, ZMQ_POLLIN, 0}};
+  EXPECT_EQ(zmq::poll(items, 1500ms), 0) << "a plaintext peer got a reply";
+
+  // A plaintext subscriber of the bus sees nothing either, while the operator writes.
+  zmq::socket_t sub(ctx, zmq::socket_type::sub);
+  sub.set(zmq::sockopt::linger, 0);
+  sub.set(zmq::sockopt::subscribe, "");
+  sub.connect(bus_);
+
+  auto stranger = cli_as("stranger.key", {"status"}, "1.5");
+  EXPECT_EQ(stranger.exit_code, 1);
+  EXPECT_NE(stranger.err.find("no reply from distsyncd at " + control_), std::string::npos)
+      << stranger.err;
+  EXPECT_EQ(stranger.out, "");
+
+  auto ops = cli_as("operator.key", {"server", "add", "berlin", dir_.sub("berlin")});
+  EXPECT_EQ(ops.exit_code, 0) << ops.err;
+  std::vector<zmq::pollitem_t> bus_items = {{sub.handle(), 0, ZMQ_POLLIN, 0}};
+  EXPECT_EQ(zmq::poll(bus_items, 1000ms), 0) << "a plaintext subscriber got an event";
+}
+
+TEST_F(RemoteControlTest, AnAuditorReadsAndExportsButCannotWrite) {
+  auto added = cli_as("operator.key", {"server", "add", "berlin", dir_.sub("berlin")});
+  ASSERT_EQ(added.exit_code, 0) << added.err;
+
+  auto refused = cli_as("auditor.key", {"server", "add", "paris", dir_.sub("paris")});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.err.find("forbidden: auditor role"), std::string::npos) << refused.err;
+  EXPECT_EQ(std::count(refused.err.begin(), refused.err.end(), '\n'), 1) << refused.err;
+
+  auto list = cli_as("auditor.key", {"--json", "server", "list"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_NE(list.out.find("berlin"), std::string::npos);
+  EXPECT_EQ(list.out.find("paris"), std::string::npos) << "the refused write was recorded";
+
+  auto exported = cli_as("auditor.key", {"export", "--output", dir_.sub("audit.jsonl")});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  auto verified = run_command(DaemonHarness::cli_path(),
+                              {"--json", "verify", dir_.sub("audit.jsonl"), "--public-key",
+                               dir_.sub("data/keys/checkpoint.pub")},
+                              dir_.path(), 60s);
+  ASSERT_EQ(verified.exit_code, 0) << verified.out << verified.err;
+  json report = json::parse(verified.out);
+  EXPECT_TRUE(report["ok"].get<bool>());
+  EXPECT_EQ(report["signature"], "genuine") << verified.out;
+  EXPECT_GE(report["records"].get<std::uint64_t>(), 2u);  // ConsoleStarted, ServerAdded
+
+  // Nothing secret of the clients reached the log: only the daemon's view of them.
+  std::ifstream key_file(dir_.sub("auditor.key"));
+  std::string line, secret;
+  while (std::getline(key_file, line)) {
+    if (line.rfind("secret=", 0) == 0) secret = line.substr(7);
+  }
+  std::ifstream exported_text(dir_.sub("audit.jsonl"));
+  std::string all((std::istreambuf_iterator<char>(exported_text)), {});
+  EXPECT_EQ(all.find(secret), std::string::npos);
+}
+
+TEST_F(RemoteControlTest, TheBusReachesAnAllowedSubscriberOverCurve) {
+  auto auditor = client_as("auditor.key");
+  ASSERT_TRUE(auditor.ok()) << auditor.status().to_string();
+  auto status = (*auditor)->call("status");
+  ASSERT_TRUE(status.ok()) << status.status().to_string();
+  EXPECT_EQ(status->value("console_public_key", ""), console_key_);
+  EXPECT_EQ(status->value("bus_endpoint", ""), bus_);
+
+  // A CURVE subscriber with the auditor's key, outside the project's client code.
+  zmq::context_t ctx(1);
+  zmq::socket_t sub(ctx, zmq::socket_type::sub);
+  std::ifstream in(dir_.sub("auditor.key"));
+  std::string line, pub, sec;
+  while (std::getline(in, line)) {
+    if (line.rfind("public=", 0) == 0) pub = line.substr(7);
+    if (line.rfind("secret=", 0) == 0) sec = line.substr(7);
+  }
+  sub.set(zmq::sockopt::curve_serverkey, console_key_);
+  sub.set(zmq::sockopt::curve_publickey, pub);
+  sub.set(zmq::sockopt::curve_secretkey, sec);
+  sub.set(zmq::sockopt::linger, 0);
+  sub.set(zmq::sockopt::subscribe, "ServerAdded");
+  sub.connect(bus_);
+  // A PUB drops what it publishes before a subscription arrives: add servers until one shows.
+  std::vector<zmq::message_t> got;
+  for (int i = 0; i < 40 && got.empty(); ++i) {
+    auto added = cli_as("operator.key",
+                        {"server", "add", "s" + std::to_string(i), dir_.sub("s" + std::to_string(i))});
+    ASSERT_EQ(added.exit_code, 0) << added.err;
+    std::vector<zmq::pollitem_t> items = {{sub.handle(), 0, ZMQ_POLLIN, 0}};
+    if (zmq::poll(items, 500ms) > 0) {
+      (void)zmq::recv_multipart(sub, std::back_inserter(got));
+    }
+  }
+  ASSERT_EQ(got.size(), 3u) << "no ServerAdded reached the CURVE subscriber";
+  EXPECT_EQ(got[0].to_string(), "ServerAdded");
+
+  // The CLI's own gap-free stream works over the same keys.
+  EventStreamOptions options;
+  options.from_seq = 1;
+  auto stream = EventStream::open(auditor->get(), status->value("bus_endpoint", ""), options);
+  ASSERT_TRUE(stream.ok()) << stream.status().to_string();
+  auto first = (*stream)->next(20s);
+  ASSERT_TRUE(first.ok()) << first.status().to_string();
+  ASSERT_TRUE(first->has_value());
+  EXPECT_EQ((*first)->type(), "ConsoleStarted");
+}
+
+}  // namespace
+}  // namespace distsync::testing
