@@ -32,7 +32,9 @@ bool is_tcp(const std::string& endpoint) { return endpoint.rfind("tcp://", 0) ==
 // the control clients file. None when both endpoints are local.
 Result<std::optional<CurveServerAuth>> curve_server_auth(const DaemonConfig& c,
                                                          const CurveKeyPair& console_keys) {
-  if (!is_tcp(c.control_endpoint) && !is_tcp(c.bus_endpoint)) return std::nullopt;
+  if (!is_tcp(c.control_endpoint) && !is_tcp(c.bus_endpoint)) {
+    return std::optional<CurveServerAuth>();
+  }
   auto clients = ClientAllowlist::load(c.control_clients_file);
   if (!clients.ok()) return clients.status();
   return std::optional<CurveServerAuth>(CurveServerAuth{

@@ -39,10 +39,10 @@ Result<ClientAllowlist> ClientAllowlist::parse(const std::string& text,
   std::istringstream in(text);
   std::string line;
   for (int number = 1; std::getline(in, line); ++number) {
-    if (auto hash = line.find('#'); hash != std::string::npos) line.resize(hash);
     std::istringstream fields(line);
     std::string name, role, key, extra;
-    if (!(fields >> name)) continue;  // blank or comment
+    // '#' is a Z85 character, so only a line that starts with it is a comment.
+    if (!(fields >> name) || name[0] == '#') continue;
     const std::string where = origin + " line " + std::to_string(number);
     if (!(fields >> role >> key) || (fields >> extra)) {
       return Status::invalid_argument(where + ": expected NAME ROLE PUBLIC_KEY");

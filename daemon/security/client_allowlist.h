@@ -1,6 +1,7 @@
 // The keys that may use a tcp:// control or bus endpoint, and the role each one has.
 //
-// A clients file is text, one client per line, `#` starts a comment:
+// A clients file is text, one client per line; a line that starts with `#` is a comment
+// (only there: `#` is a Z85 character):
 //   NAME ROLE PUBLIC_KEY
 // NAME is [A-Za-z0-9._-]{1,64}, ROLE is `operator` (every op) or `auditor` (reads only, see
 // daemon/security/op_access.h), PUBLIC_KEY is a CURVE public key in Z85 (40 characters, as

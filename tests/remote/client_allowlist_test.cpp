@@ -14,11 +14,13 @@ namespace {
 
 const std::string kKeyA = "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7";
 const std::string kKeyB = "Yne@$w-vo<fVvi]a<NY6T1ed:M$fCG*[IaLV{hID";
+const std::string kKeyWithHash = "Mu>uMFORC4mKj)@[r*#I+U$J*9VDhS[-E[SOm4Oh";
 
 TEST(ClientAllowlistTest, NamesRolesAndKeysAreRead) {
   auto list = ClientAllowlist::parse("# who may connect\n"
                                      "ops operator " + kKeyA + "\n\n"
-                                     "audit-1 auditor " + kKeyB + "  # the auditor\n",
+                                     "  # the auditor\n"
+                                     "audit-1 auditor " + kKeyB + "\n",
                                      "clients");
   ASSERT_TRUE(list.ok()) << list.status().to_string();
   EXPECT_EQ(list->size(), 2u);
@@ -28,6 +30,10 @@ TEST(ClientAllowlistTest, NamesRolesAndKeysAreRead) {
   EXPECT_EQ(list->role_of("audit-1"), ClientRole::kAuditor);
   EXPECT_FALSE(list->find_key("x"));
   EXPECT_FALSE(list->role_of("nobody"));
+  // '#' inside a key is part of it.
+  auto hashed = ClientAllowlist::parse("ops operator " + kKeyWithHash + "\n", "clients");
+  ASSERT_TRUE(hashed.ok()) << hashed.status().to_string();
+  EXPECT_TRUE(hashed->find_key(kKeyWithHash));
 }
 
 TEST(ClientAllowlistTest, MalformedLinesAreRefusedNamingTheLine) {

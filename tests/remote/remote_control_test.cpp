@@ -142,17 +142,17 @@ TEST_F(RemoteControlTest, APlaintextPeerAndAnUnknownKeyGetNoReply) {
       << stranger.err;
   EXPECT_EQ(stranger.out, "");
 
-  auto ops = cli_as("operator.key", {"server", "add", "berlin", dir_.sub("berlin")});
+  auto ops = cli_as("operator.key", {"server", "add", "berlin", "--path", dir_.sub("berlin")});
   EXPECT_EQ(ops.exit_code, 0) << ops.err;
   std::vector<zmq::pollitem_t> bus_items = {{sub.handle(), 0, ZMQ_POLLIN, 0}};
   EXPECT_EQ(zmq::poll(bus_items, 1000ms), 0) << "a plaintext subscriber got an event";
 }
 
 TEST_F(RemoteControlTest, AnAuditorReadsAndExportsButCannotWrite) {
-  auto added = cli_as("operator.key", {"server", "add", "berlin", dir_.sub("berlin")});
+  auto added = cli_as("operator.key", {"server", "add", "berlin", "--path", dir_.sub("berlin")});
   ASSERT_EQ(added.exit_code, 0) << added.err;
 
-  auto refused = cli_as("auditor.key", {"server", "add", "paris", dir_.sub("paris")});
+  auto refused = cli_as("auditor.key", {"server", "add", "paris", "--path", dir_.sub("paris")});
   EXPECT_EQ(refused.exit_code, 1);
   EXPECT_NE(refused.err.find("forbidden: auditor role"), std::string::npos) << refused.err;
   EXPECT_EQ(std::count(refused.err.begin(), refused.err.end(), '\n'), 1) << refused.err;
@@ -212,7 +212,7 @@ TEST_F(RemoteControlTest, TheBusReachesAnAllowedSubscriberOverCurve) {
   std::vector<zmq::message_t> got;
   for (int i = 0; i < 40 && got.empty(); ++i) {
     auto added = cli_as("operator.key",
-                        {"server", "add", "s" + std::to_string(i), dir_.sub("s" + std::to_string(i))});
+                        {"server", "add", "s" + std::to_string(i), "--path", dir_.sub("s" + std::to_string(i))});
     ASSERT_EQ(added.exit_code, 0) << added.err;
     std::vector<zmq::pollitem_t> items = {{sub.handle(), 0, ZMQ_POLLIN, 0}};
     if (zmq::poll(items, 500ms) > 0) {
