@@ -2,6 +2,7 @@
 // distsyncd whose agent endpoint is tcp on loopback (a free port the daemon picks), real
 // distsync-agent processes that connect out over CURVE, and the distsync CLI. Results are
 // checked outside the project's code (sha256sum over both trees). Waits poll with deadlines.
+#include <fstream>
 #include <zmq_addon.hpp>
 
 #include "tests/sync_daemon/sync_daemon_fixture.h"
@@ -113,6 +114,40 @@ TEST_F(AgentSurfaceTest, SyncToAServerOnAnAgentIsByteEqual) {
   std::string again = start_sync("remote-a");
   EXPECT_EQ(wait_job(again).value("status", ""), "completed") << job_reason(again);
   EXPECT_TRUE(job_events(again, "FileCopied").empty());
+}
+
+// One bandwidth limit per server, whatever carries it: two batches in parallel to the agent
+// share the server's 2 MiB/s. 20 MiB of patches (and the fixture's) take at least 90% of
+// bytes / rate from SyncStarted to SyncCompleted. A lower bound only: a slow machine passes.
+TEST_F(AgentSurfaceTest, AServersBandwidthLimitHoldsAcrossParallelBatchesToItsAgent) {
+  for (const char* name : {"big-1.bin", "big-2.bin"}) {
+    std::ofstream big(console_ + "/Patches/" + name, std::ios::binary);
+    std::string block(1 << 20, '\0');
+    for (int mib = 0; mib < 10; ++mib) {
+      for (std::size_t i = 0; i < block.size(); ++i) block[i] = static_cast<char>((i * 31 + mib) ^ name[4]);
+      big.write(block.data(), static_cast<std::streamsize>(block.size()));
+    }
+  }
+  auto agent = allowed_agent("site-a");
+  auto add = cli({"server", "add", "limited", "--agent", "site-a", "--path",
+                  dir_.sub("site-a") + "/dist", "--bandwidth", "2M", "--max-parallel", "2"});
+  ASSERT_EQ(add.exit_code, 0) << add.err;
+  std::string job = start_sync("limited", {"--component", "patches"});
+  ASSERT_FALSE(job.empty());
+  EXPECT_EQ(wait_job(job, 180s).value("status", ""), "completed") << job_reason(job);
+
+  std::uint64_t bytes = 0;
+  for (const auto& e : job_events(job, "FileCopied")) bytes += e["payload"].value("size", std::uint64_t{0});
+  auto started = job_events(job, "SyncStarted");
+  auto completed = job_events(job, "SyncCompleted");
+  ASSERT_EQ(started.size(), 1u);
+  ASSERT_EQ(completed.size(), 1u);
+  const double seconds =
+      (completed[0].value("time_us", std::int64_t{0}) - started[0].value("time_us", std::int64_t{0})) / 1e6;
+  const double rate = 2.0 * (1 << 20);
+  EXPECT_GE(bytes, std::uint64_t{20} << 20);
+  EXPECT_GE(seconds, 0.9 * static_cast<double>(bytes) / rate)
+      << bytes << " bytes in " << seconds << " s: faster than the server's limit";
 }
 
 TEST_F(AgentSurfaceTest, AnUnknownKeyGetsNothingAndAPlaintextClientNoReply) {
