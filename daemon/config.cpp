@@ -10,6 +10,7 @@
 #include <sstream>
 #include <utility>
 
+#include "daemon/alert_rules_toml.h"
 #include "daemon/endpoint_policy.h"
 
 namespace distsync {
@@ -230,6 +231,9 @@ Result<DaemonConfig> apply_toml(const DaemonConfig& base, std::string_view toml_
         s = bad_value(key, file_name, "must be an ipc:// endpoint");
       }
       if (s.is_ok()) s = in_file(file_name, check_endpoint_authentication("copy", c.copy_endpoint));
+    } else if (key == "alerts") {
+      c.alerts.clear();
+      s = parse_alert_rules(node, file_name, &c.alerts);
     } else {
       s = Status::invalid_argument("config " + std::string(file_name) + ": unknown key '" + key +
                                    "' (see docs/configuration.md)");

@@ -12,7 +12,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "daemon/alert_rules.h"
 #include "events/result.h"
 
 namespace distsync {
@@ -44,6 +46,7 @@ struct DaemonConfig {
   // The prune guard: a prune of more than this share of a folder's files, or more files.
   int prune_guard_percent = 10;
   std::int64_t prune_guard_files = 1000;
+  std::vector<AlertRule> alerts;  // [[alerts]] tables (docs/alerts.md); none by default
 
   // True when finalize_config() chose the value (neither the file nor a flag set it). The
   // CLI uses these to decide whether to look for the one running console.

@@ -18,6 +18,7 @@
 #include "daemon/sync/file_status_report.h"
 #include "daemon/sync/job_progress.h"
 #include "daemon/sync/job_runner.h"
+#include "daemon/sync/live_progress.h"
 #include "events/mutex.h"
 
 namespace distsync {
@@ -63,6 +64,7 @@ class SyncService {
   std::unique_ptr<CopyDispatcher> dispatcher_ GUARDED_BY(mu_);
   std::unique_ptr<JobRunner> runner_ GUARDED_BY(mu_);
   std::shared_ptr<OutcomeRelay> relay_ GUARDED_BY(mu_);  // dispatcher thread -> runner_
+  LiveProgress live_;  // bytes written by batches in flight, fed by dispatcher_
 };
 
 }  // namespace distsync

@@ -96,5 +96,6 @@ void register_sync_commands(CLI::App& app, CliContext& ctx);
 void register_report_command(CLI::App& app, CliContext& ctx);
 void register_group_commands(CLI::App& app, CliContext& ctx);
 void register_validate_command(CLI::App& app, CliContext& ctx);
+void register_alerts_commands(CLI::App& app, CliContext& ctx);
 
 }  // namespace distsync

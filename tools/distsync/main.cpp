@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   register_report_command(app, ctx);
   register_group_commands(app, ctx);
   register_validate_command(app, ctx);
+  register_alerts_commands(app, ctx);
   add_program_flags(app, "distsync");  // last: its man page and completion walk the tree above
   try {
     app.parse(argc, argv);
