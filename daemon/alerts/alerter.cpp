@@ -78,6 +78,7 @@ void Alerter::loop() {
       if (!events.ok() || events->empty()) {
         spdlog::warn("alerts: cannot read the log after seq {}: {}", cursor_,
                      events.ok() ? "no events" : events.status().message());
+        std::this_thread::sleep_for(std::chrono::milliseconds(kMaxWaitMs));  // then again
         break;
       }
       for (const Event& e : *events) {
