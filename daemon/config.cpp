@@ -10,6 +10,7 @@
 #include <sstream>
 #include <utility>
 
+#include "daemon/alert_rules_toml.h"
 #include "daemon/endpoint_policy.h"
 
 namespace distsync {
@@ -241,6 +242,9 @@ Result<DaemonConfig> apply_toml(const DaemonConfig& base, std::string_view toml_
                       "must be a tcp:// endpoint (agents connect over CURVE), e.g. "
                       "tcp://0.0.0.0:7720");
       }
+    } else if (key == "alerts") {
+      c.alerts.clear();
+      s = parse_alert_rules(node, file_name, &c.alerts);
     } else {
       s = Status::invalid_argument("config " + std::string(file_name) + ": unknown key '" + key +
                                    "' (see docs/configuration.md)");

@@ -12,7 +12,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "daemon/alert_rules.h"
 #include "events/result.h"
 
 namespace distsync {
@@ -50,6 +52,7 @@ struct DaemonConfig {
   // Who may use a tcp:// control or bus endpoint: NAME ROLE PUBLIC_KEY lines
   // (daemon/security/client_allowlist.h). Without it a tcp:// control or bus is refused.
   std::string control_clients_file;
+  std::vector<AlertRule> alerts;  // [[alerts]] tables (docs/alerts.md); none by default
 
   // True when finalize_config() chose the value (neither the file nor a flag set it). The
   // CLI uses these to decide whether to look for the one running console.

@@ -8,6 +8,8 @@
 #include "daemon/content/durable_file.h"
 #include "daemon/handlers/agent_handlers.h"
 #include "daemon/targets/local_target.h"
+#include "daemon/alerts/alerter.h"
+#include "daemon/handlers/alert_handlers.h"
 #include "daemon/downloads/download_service.h"
 #include "daemon/downloads/download_source_check.h"
 #include "daemon/handlers/command_runner.h"
@@ -51,6 +53,7 @@ class ConsoleServices::Impl {
   std::unique_ptr<SyncService> sync;
   std::unique_ptr<DownloadService> downloads;
   std::unique_ptr<ValidationService> validations;  // after runner: destroyed before it
+  std::unique_ptr<Alerter> alerter;
 };
 
 ConsoleServices::ConsoleServices(DaemonConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {}
@@ -182,6 +185,11 @@ Status ConsoleServices::attach(Daemon& daemon) {
       {DownloadSources{{"refresh", d.config.refresh_source}, {"patches", d.config.patches_source}}});
   register_history_handlers(router, log, d.config.time_zone);
   register_audit_handlers(router, log, d.config.data_dir, d.config.console_id);
+  auto alerter = Alerter::create(
+      log, AlerterOptions{d.config.console_id, d.config.alerts, [&d] { return d.clock.now_us(); }});
+  if (!alerter.ok()) return Status::invalid_argument("config: " + alerter.status().message());
+  d.alerter = std::move(alerter).value();
+  register_alert_handlers(router, *d.alerter);
   daemon.add_pending_source("jobs", [&d] {
     return d.projections.with_state([](const ProjectedState& s) {
       return static_cast<std::uint64_t>(s.jobs.unfinished().size());
@@ -199,10 +207,12 @@ Status ConsoleServices::attach(Daemon& daemon) {
   daemon.add_stop_hook([&d] { d.validations->stop(); });
   daemon.add_stop_hook([&d] { d.downloads->stop(); });
   daemon.add_stop_hook([&d] { d.scheduler->stop(); });
+  daemon.add_stop_hook([&d] { d.alerter->stop(); });
   Status started = d.sync->start();
   if (!started.is_ok()) return started;
   d.downloads->start();
   d.scheduler->start();
+  d.alerter->start();
   spdlog::info("console {}: scheduler and sync engine started", d.config.console_id);
   return Status::ok();
 }

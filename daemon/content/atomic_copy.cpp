@@ -293,6 +293,9 @@ class Copier {
                               SYNC_FILE_RANGE_WRITE);
       done += chunk_done;
       result_.bytes = done;
+      if (options_.written != nullptr) {
+        options_.written->fetch_add(chunk_done, std::memory_order_relaxed);
+      }
     }
     if (sha) streamed_sha256_ = sha->finish_hex();
     return true;
@@ -450,6 +453,7 @@ std::vector<CopyResult> copy_files_atomic(const std::vector<CopyRequest>& reques
     o.cancel = options.cancel;
     o.use_copy_file_range = options.use_copy_file_range;
     o.chunk_bytes = options.chunk_bytes;
+    o.written = options.written;
     o.hash_while_copying = options.hash_while_copying;
     o.has_expected_stamp = requests[i].has_stamp;
     o.expected_size = requests[i].size;

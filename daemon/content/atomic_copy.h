@@ -67,6 +67,9 @@ struct CopyOptions {
   // only once the caller has called fsync_dir (durable_file.h) on the target's folder; a
   // caller copying many files into one folder does that once per batch, not per file.
   bool sync_dir = true;
+  // When set, each chunk's bytes are added to it as soon as they are written (live progress;
+  // shared by every copy of a batch, read by another thread).
+  std::atomic<std::uint64_t>* written = nullptr;
 };
 
 struct [[nodiscard]] CopyResult {
@@ -115,6 +118,7 @@ struct BatchCopyOptions {
   BatchSync sync = BatchSync::kSyncfs;
   bool hash_while_copying = true;   // for requests without expected_sha256 (see CopyOptions)
   BatchTimings* timings = nullptr;  // filled when given
+  std::atomic<std::uint64_t>* written = nullptr;  // see CopyOptions::written
 };
 
 // Copies every request atomically (see above) and returns one result per request, in order.

@@ -209,9 +209,15 @@ class CopyDispatcher::Impl {
       } else if (const auto* hb = std::get_if<HeartbeatMsg>(&*msg)) {
         // A worker we lost (or never saw, after a restart) that is idle may work again.
         if (!known && hb->busy == 0) make_ready(id);
+      } else if (const auto* p = std::get_if<ProgressMsg>(&*msg)) {
+        auto it = in_flight_.find(p->dispatch);
+        if (it != in_flight_.end() && it->second.worker == id && options_.live_progress) {
+          options_.live_progress->written(it->second.tasks.front().job, p->dispatch, p->bytes);
+        }
       } else if (const auto* r = std::get_if<ResultMsg>(&*msg)) {
         auto it = in_flight_.find(r->dispatch);
         if (it != in_flight_.end() && it->second.worker == id) {
+          if (options_.live_progress) options_.live_progress->ended(r->dispatch);
           std::vector<CopyTask>& tasks = it->second.tasks;
           std::vector<CopyOutcome> outcomes;
           outcomes.reserve(tasks.size());
@@ -270,6 +276,7 @@ class CopyDispatcher::Impl {
           --per_server_[tasks.front().server];
           for (auto t = tasks.rbegin(); t != tasks.rend(); ++t) pending_.push_front(std::move(*t));
           ++stats_redispatched_;
+          if (options_.live_progress) options_.live_progress->ended(f->first);
           f = in_flight_.erase(f);
         } else {
           ++f;

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "daemon/content/atomic_copy.h"
+#include "daemon/sync/live_progress.h"
 #include "daemon/targets/target_factory.h"
 #include "events/result.h"
 
@@ -74,6 +75,9 @@ struct DispatcherOptions {
   // credential-less targets work). Must outlive the dispatcher.
   const CredentialStore* credentials = nullptr;
   TargetOptions target_options;
+  // Fed with the bytes each batch in flight has written (workers' PROGRESS); may be null.
+  // Must outlive the dispatcher.
+  LiveProgress* live_progress = nullptr;
 };
 
 struct DispatcherStats {

@@ -54,6 +54,9 @@ struct Encoder {
   EncodedMessage operator()(const CancelMsg& m) const {
     return {"CANCEL", json{{"dispatch", m.dispatch}}.dump()};
   }
+  EncodedMessage operator()(const ProgressMsg& m) const {
+    return {"PROGRESS", json{{"dispatch", m.dispatch}, {"bytes", m.bytes}}.dump()};
+  }
 };
 
 // Reads one field of the expected JSON type; false (with *error set) otherwise.
@@ -184,6 +187,11 @@ Result<CopyMessage> decode_copy_message(std::string_view verb, std::string_view 
   } else if (verb == "CANCEL") {
     CancelMsg m;
     field(j, "dispatch", &m.dispatch, &error);
+    out = m;
+  } else if (verb == "PROGRESS") {
+    ProgressMsg m;
+    field(j, "dispatch", &m.dispatch, &error);
+    field(j, "bytes", &m.bytes, &error);
     out = m;
   } else {
     return Status::invalid_argument("copy protocol: unknown verb '" + std::string(verb) + "'");

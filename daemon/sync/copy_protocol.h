@@ -87,10 +87,20 @@ struct CancelMsg {
   bool operator==(const CancelMsg&) const = default;
 };
 
-using CopyMessage = std::variant<ReadyMsg, HeartbeatMsg, TaskMsg, ResultMsg, CancelMsg>;
+// worker -> dispatcher, while the task `dispatch` runs: `bytes` written to the target so far
+// (all files of the task, temps included; not durable yet). Throttled by the worker; never
+// decreases within one dispatch. Live progress only: RESULT still decides what was copied.
+struct ProgressMsg {
+  std::uint64_t dispatch = 0;
+  std::uint64_t bytes = 0;
+  bool operator==(const ProgressMsg&) const = default;
+};
+
+using CopyMessage =
+    std::variant<ReadyMsg, HeartbeatMsg, TaskMsg, ResultMsg, CancelMsg, ProgressMsg>;
 
 struct EncodedMessage {
-  std::string verb;  // "READY", "HEARTBEAT", "TASK", "RESULT", "CANCEL"
+  std::string verb;  // "READY", "HEARTBEAT", "TASK", "RESULT", "CANCEL", "PROGRESS"
   std::string body;  // JSON object
 };
 

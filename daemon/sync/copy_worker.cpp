@@ -19,6 +19,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// How often a busy worker reports the bytes its task has written (PROGRESS), at most.
+constexpr std::chrono::milliseconds kProgressInterval{250};
+
 void send(zmq::socket_t& socket, const CopyMessage& message) {
   EncodedMessage m = encode_copy_message(message);
   std::vector<zmq::const_buffer> frames = {zmq::buffer(kCopyProtocolTag), zmq::buffer(m.verb),
@@ -50,6 +53,7 @@ class RunningCopy {
       o.limiter = limiter;
       o.cancel = &cancel_;
       o.use_copy_file_range = use_copy_file_range;
+      o.written = &written_;
       if (limiter != nullptr) o.chunk_bytes = limiter->chunk_bytes(o.chunk_bytes);
       std::vector<TargetFile> files;
       files.reserve(task_.files.size());
@@ -89,6 +93,7 @@ class RunningCopy {
     if (thread_.joinable()) thread_.join();
   }
   std::uint64_t dispatch() const { return task_.dispatch; }
+  std::uint64_t written() const { return written_.load(std::memory_order_relaxed); }
   void cancel() { cancel_ = true; }
   // REQUIRES: `done` was signalled.
   ResultMsg finish() {
@@ -99,6 +104,7 @@ class RunningCopy {
  private:
   TaskMsg task_;
   std::atomic<bool> cancel_{false};
+  std::atomic<std::uint64_t> written_{0};  // bytes of this task written so far
   ResultMsg result_;
   std::thread thread_;
 };
@@ -132,14 +138,16 @@ Status run_copy_worker_loop(zmq::context_t& context, const CopyWorkerOptions& op
   // One open target per locator, used by one copy at a time (this worker runs one task).
   std::map<TargetLocator, std::shared_ptr<Target>> targets;
   auto next_heartbeat = Clock::now() + options.heartbeat;
+  auto next_progress = Clock::now() + kProgressInterval;
+  std::uint64_t progress_sent = 0;  // bytes last reported for the running task
   for (;;) {
     std::vector<zmq::pollitem_t> items = {
         {socket.handle(), 0, ZMQ_POLLIN, 0},
         {nullptr, stop_fd, ZMQ_POLLIN, 0},
         {nullptr, done.fd(), ZMQ_POLLIN, 0},
     };
-    auto wait =
-        std::chrono::duration_cast<std::chrono::milliseconds>(next_heartbeat - Clock::now());
+    auto wake_at = running ? std::min(next_heartbeat, next_progress) : next_heartbeat;
+    auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(wake_at - Clock::now());
     try {
       zmq::poll(items, std::max(wait, std::chrono::milliseconds(0)));
     } catch (const zmq::error_t& e) {
@@ -180,10 +188,20 @@ Status run_copy_worker_loop(zmq::context_t& context, const CopyWorkerOptions& op
             target = slot;
           }
           running = std::make_unique<RunningCopy>(*task, std::move(target), limiter, options, done);
+          progress_sent = 0;
+          next_progress = Clock::now() + kProgressInterval;
         } else if (const auto* cancel = std::get_if<CancelMsg>(&*msg)) {
           if (running && running->dispatch() == cancel->dispatch) running->cancel();
         }
       }
+    }
+    if (running && Clock::now() >= next_progress) {
+      std::uint64_t written = running->written();
+      if (written != progress_sent) {
+        send(socket, ProgressMsg{running->dispatch(), written});
+        progress_sent = written;
+      }
+      next_progress = Clock::now() + kProgressInterval;
     }
     if (Clock::now() >= next_heartbeat) {
       send(socket, HeartbeatMsg{running ? running->dispatch() : 0});

@@ -8,6 +8,8 @@
 // The worker announces itself with READY, sends HEARTBEAT every `heartbeat` while connected
 // (idle or busy), runs one task at a time on a helper thread so that heartbeats and CANCEL
 // keep flowing during a long copy, and raises the copy's cancel flag on CANCEL or stop.
+// While a task runs it sends PROGRESS (bytes written so far) at most every 250 ms, when the
+// count moved.
 // Tasks that share a limit_key share one BandwidthLimiter per worker process.
 // run_copy_worker is what `distsync-worker` runs; the daemon's in-process workers run the
 // same loop over inproc (copy_worker_loop.h). Blocking; call from a thread you own.

@@ -1,5 +1,6 @@
 #include "daemon/sync/job_progress.h"
 
+#include <algorithm>
 #include <ctime>
 
 namespace distsync {
@@ -16,7 +17,8 @@ std::string iso_utc(std::int64_t us) {
 
 }  // namespace
 
-JobProgress job_progress(const JobRecord& job, std::int64_t now_us) {
+JobProgress job_progress(const JobRecord& job, std::int64_t now_us,
+                         std::uint64_t in_flight_bytes) {
   JobProgress p;
   p.job = job.id;
   p.status = job_status_name(job.status);
@@ -24,6 +26,10 @@ JobProgress job_progress(const JobRecord& job, std::int64_t now_us) {
   p.files_total = job.files_total;
   p.bytes_done = job.bytes_done;
   p.bytes_total = job.bytes_total;
+  p.bytes_written = job.bytes_done;
+  if (!is_finished(job.status) && job.bytes_total > job.bytes_done) {
+    p.bytes_written += std::min(in_flight_bytes, job.bytes_total - job.bytes_done);
+  }
   p.files_failed = job.files_failed;
   p.files_up_to_date = job.files_up_to_date;
   p.attempt = job.attempt;
@@ -32,12 +38,12 @@ JobProgress job_progress(const JobRecord& job, std::int64_t now_us) {
   if (job.started_us > 0) {
     std::int64_t end = is_finished(job.status) && job.finished_us > 0 ? job.finished_us : now_us;
     double seconds = static_cast<double>(end - job.started_us) / 1e6;
-    if (seconds > 0) p.rate_bps = static_cast<double>(job.bytes_done) / seconds;
-    if (job.bytes_done >= job.bytes_total) {
+    if (seconds > 0) p.rate_bps = static_cast<double>(p.bytes_written) / seconds;
+    if (p.bytes_written >= job.bytes_total) {
       p.eta_s = 0;
     } else if (p.rate_bps > 0) {
       p.eta_s = static_cast<std::int64_t>(
-          static_cast<double>(job.bytes_total - job.bytes_done) / p.rate_bps + 0.5);
+          static_cast<double>(job.bytes_total - p.bytes_written) / p.rate_bps + 0.5);
     }
   }
   return p;
@@ -63,6 +69,7 @@ nlohmann::json progress_json(const JobProgress& p) {
           {"files_total", p.files_total},
           {"bytes_done", p.bytes_done},
           {"bytes_total", p.bytes_total},
+          {"bytes_written", p.bytes_written},
           {"files_failed", p.files_failed},
           {"files_up_to_date", p.files_up_to_date},
           {"attempt", p.attempt},

@@ -43,8 +43,10 @@ Status SyncService::start() {
   if (runner_) return Status::ok();
   // The outcome callback runs on the dispatcher's thread; the runner is created right after.
   auto relay = std::make_shared<OutcomeRelay>();
+  DispatcherOptions dispatcher_options = options_.dispatcher;
+  dispatcher_options.live_progress = &live_;
   Result<std::unique_ptr<CopyDispatcher>> d = CopyDispatcher::start(
-      options_.dispatcher, [relay](std::vector<CopyOutcome> o) { relay->deliver(std::move(o)); });
+      std::move(dispatcher_options), [relay](std::vector<CopyOutcome> o) { relay->deliver(std::move(o)); });
   if (!d.ok()) return d.status();
   dispatcher_ = std::move(d.value());
   CopyExecutor* copies = dispatcher_.get();
@@ -68,6 +70,7 @@ void SyncService::stop() {
   runner_.reset();      // stops jobs; they resume on the next start
   wrapper_.reset();
   dispatcher_.reset();  // then the workers
+  live_.clear();
 }
 
 Status SyncService::cancel(const std::string& job_id, const std::string& reason) {
@@ -97,7 +100,8 @@ Result<JobProgress> SyncService::progress(const std::string& job_id) const {
   std::int64_t now = clock_.now_us();
   std::optional<JobProgress> p = projections_.with_state([&](const ProjectedState& s) {
     const JobRecord* j = s.jobs.find(job_id);
-    return j ? std::optional<JobProgress>(job_progress(*j, now)) : std::nullopt;
+    return j ? std::optional<JobProgress>(job_progress(*j, now, live_.in_flight(job_id)))
+             : std::nullopt;
   });
   if (p) return *p;
   JobRecord rec;

@@ -19,6 +19,7 @@
 #include "daemon/sync/file_status_report.h"
 #include "daemon/sync/job_progress.h"
 #include "daemon/sync/job_runner.h"
+#include "daemon/sync/live_progress.h"
 #include "events/mutex.h"
 
 namespace distsync {
@@ -70,6 +71,7 @@ class SyncService {
   std::unique_ptr<CopyExecutor> wrapper_ GUARDED_BY(mu_);  // from wrap_copies
   std::unique_ptr<JobRunner> runner_ GUARDED_BY(mu_);
   std::shared_ptr<OutcomeRelay> relay_ GUARDED_BY(mu_);  // dispatcher thread -> runner_
+  LiveProgress live_;  // bytes written by batches in flight, fed by dispatcher_
 };
 
 }  // namespace distsync

@@ -283,6 +283,9 @@ CopyResult SmbTarget::write_temp(SmbContext& c, const TargetFile& f, const Batch
     }
     if (!r.ok()) break;
     bytes += static_cast<std::uint64_t>(n);
+    if (o.written != nullptr) {
+      o.written->fetch_add(static_cast<std::uint64_t>(n), std::memory_order_relaxed);
+    }
   }
   struct stat after {};
   ::fstat(fd, &after);

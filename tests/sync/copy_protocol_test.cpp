@@ -20,7 +20,7 @@ TEST(CopyProtocolTest, EveryMessageRoundTrips) {
       7, "none", "", {{false, "no_space", "full", 3, ""}, {true, "none", "", 0, "cd"}}};
   std::vector<CopyMessage> all = {
       ReadyMsg{"w", 12}, HeartbeatMsg{3}, task, result, ResultMsg{8, "io_error", "worker busy", {}},
-      CancelMsg{7}};
+      CancelMsg{7}, ProgressMsg{7, 123456789}};
   for (const auto& m : all) {
     EncodedMessage e = encode_copy_message(m);
     Result<CopyMessage> back = decode_copy_message(e.verb, e.body);
@@ -53,6 +53,13 @@ TEST(CopyProtocolTest, DeeplyNestedBodyIsRefusedBeforeParsing) {
   ASSERT_FALSE(m.ok());
   EXPECT_EQ(m.status().code(), Status::Code::kInvalidArgument);
   EXPECT_EQ(m.status().message(), "copy protocol TASK JSON nested deeper than 64 levels");
+}
+
+TEST(CopyProtocolTest, ProgressNeedsADispatchAndUnsignedBytes) {
+  EXPECT_EQ(encode_copy_message(ProgressMsg{3, 10}).verb, "PROGRESS");
+  EXPECT_FALSE(decode_copy_message("PROGRESS", R"({"dispatch":3})").ok());
+  EXPECT_FALSE(decode_copy_message("PROGRESS", R"({"dispatch":3,"bytes":-1})").ok());
+  EXPECT_FALSE(decode_copy_message("PROGRESS", R"({"dispatch":"3","bytes":1})").ok());
 }
 
 TEST(CopyProtocolTest, UntrustedFramesAreRefusedNotCrashed) {

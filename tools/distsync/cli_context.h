@@ -104,5 +104,6 @@ void register_group_commands(CLI::App& app, CliContext& ctx);
 void register_validate_command(CLI::App& app, CliContext& ctx);
 void register_agent_commands(CLI::App& app, CliContext& ctx);
 void register_keygen_command(CLI::App& app, CliContext& ctx);
+void register_alerts_commands(CLI::App& app, CliContext& ctx);
 
 }  // namespace distsync

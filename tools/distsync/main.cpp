@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   register_validate_command(app, ctx);
   register_agent_commands(app, ctx);
   register_keygen_command(app, ctx);
+  register_alerts_commands(app, ctx);
   add_program_flags(app, "distsync");  // last: its man page and completion walk the tree above
   try {
     app.parse(argc, argv);

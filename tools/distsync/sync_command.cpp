@@ -37,13 +37,21 @@ bool finished(const std::string& status) {
   return status == "completed" || status == "failed" || status == "cancelled";
 }
 
-// "job-7 running  12/60 files  1.2 MiB/3.4 MiB  800.0 KiB/s  ETA 0:03" (progress_json's fields).
+// "job-7 running  12/60 files  1.2 MiB/3.4 MiB  800.0 KiB/s  ETA 0:03" (progress_json's fields);
+// "... written 2.0 MiB, durable 1.2 MiB/3.4 MiB ..." while a batch has written more than is durable.
 std::string progress_line(const json& p) {
   std::string line = p.value("job", "") + " " + p.value("status", "");
   if (p.value("status", "") == "queued" || p.value("status", "") == "deferred") return line;
   line += "  " + std::to_string(p.value("files_done", 0)) + "/" +
-          std::to_string(p.value("files_total", 0)) + " files  " +
-          human_bytes(p.value("bytes_done", 0.0)) + "/" + human_bytes(p.value("bytes_total", 0.0));
+          std::to_string(p.value("files_total", 0)) + " files  ";
+  // Bytes written but not yet durable (a batch still running): both, so the line moves
+  // during one large file ("written 180.0 MiB, durable 128.0 MiB/256.0 MiB").
+  const double done = p.value("bytes_done", 0.0);
+  const double written = p.value("bytes_written", done);
+  if (written > done && !finished(p.value("status", ""))) {
+    line += "written " + human_bytes(written) + ", durable ";
+  }
+  line += human_bytes(done) + "/" + human_bytes(p.value("bytes_total", 0.0));
   double rate = p.value("rate_bps", 0.0);
   if (rate > 0) line += "  " + human_bytes(rate) + "/s";
   std::int64_t eta = p.value("eta_s", std::int64_t{-1});
