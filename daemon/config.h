@@ -44,6 +44,8 @@ struct DaemonConfig {
   // The prune guard: a prune of more than this share of a folder's files, or more files.
   int prune_guard_percent = 10;
   std::int64_t prune_guard_files = 1000;
+  // SMB shares: how long connecting to a server, and each SMB request, may take.
+  std::int64_t smb_timeout_ms = 15000;
 
   // True when finalize_config() chose the value (neither the file nor a flag set it). The
   // CLI uses these to decide whether to look for the one running console.

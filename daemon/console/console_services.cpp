@@ -83,12 +83,15 @@ Status ConsoleServices::attach(Daemon& daemon) {
   d.scheduler = std::make_unique<Scheduler>(log, d.projections, so);
 
   d.credentials = std::make_unique<CredentialStore>(d.config.data_dir + "/credentials.json");
+  TargetOptions targets;
+  targets.smb.timeout = std::chrono::milliseconds(d.config.smb_timeout_ms);
   SyncServiceOptions sync;
   sync.runner.console = d.config.console_id;
-  sync.runner.make_target = [&d](const ServerSpec& s) {
-    return open_target({s.root_path, s.credential_ref}, d.credentials.get());
+  sync.runner.make_target = [&d, targets](const ServerSpec& s) {
+    return open_target({s.root_path, s.credential_ref}, d.credentials.get(), targets);
   };
   sync.dispatcher.credentials = d.credentials.get();
+  sync.dispatcher.target_options = targets;
   sync.runner.layout = ConsoleLayout{d.config.patches_dir, d.config.datafiles_dir};
   sync.runner.cache_dir = d.config.cache_dir;
   sync.runner.prune_limits.percent = static_cast<std::uint32_t>(d.config.prune_guard_percent);
@@ -118,7 +121,10 @@ Status ConsoleServices::attach(Daemon& daemon) {
   register_sync_handlers(router, *d.runner, *d.sync);
   register_group_handlers(router, *d.runner);
   d.validations = std::make_unique<ValidationService>(
-      *d.runner, ConsoleLayout{d.config.patches_dir, d.config.datafiles_dir});
+      *d.runner, ConsoleLayout{d.config.patches_dir, d.config.datafiles_dir},
+      [&d, targets](const ServerSpec& s) {  // SMB shares too, not only local folders
+        return open_target({s.root_path, s.credential_ref}, d.credentials.get(), targets);
+      });
   register_validation_handlers(router, *d.runner, *d.validations);
   register_download_handlers(
       router, *d.runner, *d.downloads,
