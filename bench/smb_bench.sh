@@ -158,8 +158,13 @@ start_daemon() {  # DATA_DIR CONFIG
   exit 1
 }
 stop_daemon() {
-  kill -TERM "$DAEMON_PID" && wait "$DAEMON_PID" || true
+  local rc=0
+  kill -TERM "$DAEMON_PID" && wait "$DAEMON_PID" 2>/dev/null || rc=$?
   DAEMON_PID=
+  if [[ $rc != 0 ]]; then
+    echo "  (WARNING: distsyncd exited $rc on SIGTERM; its stderr ends:)"
+    tail -5 "$DATA/stderr" | sed 's/^/    /'
+  fi
 }
 fresh_daemon() {  # PROFILE SRC ROUND
   [[ -n $DAEMON_PID ]] && stop_daemon

@@ -159,14 +159,19 @@ TEST_F(SmbSurfaceTest, VerifyAndValidateReadBackOverSmbAndFindACorruptedFile) {
   json report = json::parse(run({"report", "berlin", "--json"}).out);
   EXPECT_EQ(status_of(report, patch.substr(8)), "corrupt");
 
-  // --repair copies it again over SMB.
+  // --repair copies it again over SMB (with --verify: read back before the rename).
   r = run({"validate", "berlin", "--repair", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   const std::string job = json::parse(r.out)["validations"][0].value("repair_job", "");
   ASSERT_FALSE(job.empty()) << r.out;
-  EXPECT_EQ(wait_job(job).value("status", ""), "completed");
+  EXPECT_EQ(wait_job(job).value("status", ""), "completed") << job_reason(job);
+  ASSERT_EQ(await_job_events(job, "SyncCompleted").size(), 1u);
+  auto copied = job_events(job, "FileCopied");
+  ASSERT_EQ(copied.size(), 1u);
+  EXPECT_EQ(copied[0]["payload"].value("path", ""), patch);
   EXPECT_EQ(share_hashes("berlin"), console_hashes());
-  EXPECT_EQ(run({"validate", "berlin"}).exit_code, 0) << outputs_;
+  r = run({"validate", "berlin", "--json"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
 }
 
 TEST_F(SmbSurfaceTest, FileStatusReportListsTheShare) {
