@@ -21,6 +21,14 @@ using nlohmann::json;
 
 class SmbSurfaceTest : public SmbSyncFixture {
  protected:
+  // Every path here (prune, validate, report, a killed and restarted daemon) keeps the
+  // password out of every CLI output, --json included, and the daemon's log.
+  void TearDown() override {
+    EXPECT_EQ(outputs_.find(kPassword), std::string::npos);
+    if (daemon_) EXPECT_EQ(daemon_->process().stderr_text().find(kPassword), std::string::npos);
+    SmbSyncFixture::TearDown();
+  }
+
   // Adds the server "berlin" at \\127.0.0.1:PORT\dist\berlin with its credential.
   void add_berlin(std::vector<std::string> extra = {}) {
     ASSERT_EQ(add_credential("berlin", kPassword).exit_code, 0) << outputs_;
