@@ -25,7 +25,9 @@ class SmbSurfaceTest : public SmbSyncFixture {
   // password out of every CLI output, --json included, and the daemon's log.
   void TearDown() override {
     EXPECT_EQ(outputs_.find(kPassword), std::string::npos);
-    if (daemon_) EXPECT_EQ(daemon_->process().stderr_text().find(kPassword), std::string::npos);
+    if (daemon_) {
+      EXPECT_EQ(daemon_->process().stderr_text().find(kPassword), std::string::npos);
+    }
     SmbSyncFixture::TearDown();
   }
 
