@@ -53,6 +53,8 @@ struct DaemonConfig {
   // (daemon/security/client_allowlist.h). Without it a tcp:// control or bus is refused.
   std::string control_clients_file;
   std::vector<AlertRule> alerts;  // [[alerts]] tables (docs/alerts.md); none by default
+  // SMB shares: how long connecting to a server, and each SMB request, may take.
+  std::int64_t smb_timeout_ms = 15000;
 
   // True when finalize_config() chose the value (neither the file nor a flag set it). The
   // CLI uses these to decide whether to look for the one running console.

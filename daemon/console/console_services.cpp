@@ -115,15 +115,20 @@ Status ConsoleServices::attach(Daemon& daemon) {
     spdlog::info("agent hub listening on {}", d.agents->endpoint());
   }
 
-  SyncServiceOptions sync;
-  sync.runner.make_target = [&d](const ServerSpec& spec) -> std::shared_ptr<Target> {
+  TargetOptions targets;
+  targets.smb.timeout = std::chrono::milliseconds(d.config.smb_timeout_ms);
+  // Where a server's files go: its agent, an SMB share (with its stored credential) or a
+  // folder of this host. Syncs and validations open targets the same way.
+  auto make_target = [&d, targets](const ServerSpec& spec) -> std::shared_ptr<Target> {
     if (!spec.agent.empty() && d.agents) {
       return std::make_shared<AgentTarget>(*d.agents, spec.agent, spec.root_path);
     }
     if (!spec.agent.empty()) return make_unreachable_agent_target(spec.agent, spec.root_path);
     // A folder of this host, or an SMB share (with its stored credential).
-    return open_target({spec.root_path, spec.credential_ref}, d.credentials.get());
+    return open_target({spec.root_path, spec.credential_ref}, d.credentials.get(), targets);
   };
+  SyncServiceOptions sync;
+  sync.runner.make_target = make_target;
   if (d.agents) {
     sync.wrap_copies = [&d](CopyExecutor& local,
                             std::function<void(std::vector<CopyOutcome>)> deliver) {
@@ -133,6 +138,7 @@ Status ConsoleServices::attach(Daemon& daemon) {
   }
   sync.runner.console = d.config.console_id;
   sync.dispatcher.credentials = d.credentials.get();
+  sync.dispatcher.target_options = targets;
   sync.runner.layout = ConsoleLayout{d.config.patches_dir, d.config.datafiles_dir};
   sync.runner.cache_dir = d.config.cache_dir;
   sync.runner.prune_limits.percent = static_cast<std::uint32_t>(d.config.prune_guard_percent);
@@ -178,7 +184,8 @@ Status ConsoleServices::attach(Daemon& daemon) {
   register_sync_handlers(router, *d.runner, *d.sync);
   register_group_handlers(router, *d.runner);
   d.validations = std::make_unique<ValidationService>(
-      *d.runner, ConsoleLayout{d.config.patches_dir, d.config.datafiles_dir});
+      *d.runner, ConsoleLayout{d.config.patches_dir, d.config.datafiles_dir},
+      make_target);
   register_validation_handlers(router, *d.runner, *d.validations);
   register_download_handlers(
       router, *d.runner, *d.downloads,

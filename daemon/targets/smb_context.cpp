@@ -148,8 +148,11 @@ int SmbContext::free_bytes(const std::string& rel, std::uint64_t* bytes) {
   struct statvfs vfs {};
   std::string url = root_.url(rel);
   if (smbc_getFunctionStatVFS(impl_->ctx)(impl_->ctx, url.data(), &vfs) != 0) return -1;
-  std::uint64_t unit = vfs.f_frsize != 0 ? vfs.f_frsize : vfs.f_bsize;
-  *bytes = static_cast<std::uint64_t>(vfs.f_bavail) * unit;
+  // libsmbclient fills statvfs from FS_FULL_SIZE_INFORMATION its own way: f_bavail counts
+  // allocation units, f_frsize is sectors per unit (a count, not bytes) and f_bsize bytes per
+  // sector. Reading f_frsize as bytes (the POSIX meaning) undercounts by the sector size.
+  std::uint64_t sectors = vfs.f_frsize != 0 ? vfs.f_frsize : 1;
+  *bytes = static_cast<std::uint64_t>(vfs.f_bavail) * sectors * vfs.f_bsize;
   return 0;
 }
 

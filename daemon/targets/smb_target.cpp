@@ -85,7 +85,13 @@ SmbTarget::SmbTarget(std::string root, std::string credential,
       credentials_(credentials),
       options_(options) {}
 
-SmbTarget::~SmbTarget() = default;
+SmbTarget::~SmbTarget() {
+  // smbc_free_context tears down the connection (tree disconnect, logoff): a libsmbclient
+  // call like any other, so it too must hold the process-wide lock. Unlocked, copy workers
+  // stopping together crashed the daemon inside talloc.
+  MutexLock lock(&mu_);
+  context_.reset();
+}
 
 Result<SmbContext*> SmbTarget::context() {
   if (context_) return context_.get();

@@ -19,7 +19,8 @@
 //
 // Threading: libsmbclient is not thread-safe (even separate contexts on separate threads
 // crashed the daemon in testing), so each SmbTarget owns one SMBCCTX and every call into
-// libsmbclient holds one process-wide mutex: SMB calls are serialized across all targets.
+// libsmbclient holds one process-wide mutex (construction and destruction of the context
+// included): SMB calls are serialized across all targets.
 // Every copy worker still opens its own SmbTarget (target_factory.h) and connection, so
 // the workers' local reads and hashing overlap, but SMB round trips do not.
 // The password is looked up in the CredentialStore at the first connect and never leaves

@@ -4,76 +4,14 @@
 // distsync's own code, and the password is looked for everywhere it must not be.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
-
-#include "tests/support/samba_server.h"
-#include "tests/sync_daemon/sync_daemon_fixture.h"
+#include "tests/sync_daemon/smb_sync_fixture.h"
 
 namespace distsync::testing {
 namespace {
 
 using nlohmann::json;
-constexpr char kPassword[] = "Berlin-Share-Pa55w0rd";
 
-std::string sha_of(const std::string& bytes);
-
-class SmbSyncTest : public SyncDaemonFixture {
- protected:
-  void SetUp() override {
-    SyncDaemonFixture::SetUp();
-    if (HasFatalFailure()) return;
-    smb_ = std::make_unique<SambaServer>(dir_.sub("smb"), kPassword,
-                                         std::vector<SambaShare>{{"dist", false}, {"ro", true}});
-    ASSERT_TRUE(smb_->ready()) << smb_->log();
-  }
-
-  // `distsync credential add NAME --user U` with the password on stdin.
-  CommandResult add_credential(const std::string& name, const std::string& password) {
-    std::string cmd = "printf '%s\\n' '" + password + "' | '" + DaemonHarness::cli_path() +
-                      "' --config '" + config_path() + "' --data-dir '" + dir_.sub("data") +
-                      "' --console east credential add " + name + " --user " + SambaServer::user();
-    return record(run_command("/bin/sh", {"-c", cmd}, dir_.path()));
-  }
-
-  CommandResult run(std::vector<std::string> args) { return record(cli(std::move(args))); }
-
-  CommandResult record(CommandResult r) {
-    outputs_ += r.out + r.err;
-    return r;
-  }
-
-  // The share's tree under `dir` as a separate client sees it: smbclient mget, then hashes.
-  std::map<std::string, std::string> share_hashes(const std::string& dir) {
-    std::string local = dir_.sub("fetched-" + std::to_string(++fetches_));
-    std::filesystem::create_directories(local);
-    auto [rc, out] = smb_->smbclient("dist", "prompt off; recurse on; cd " + dir + "; mget *", local);
-    EXPECT_EQ(rc, 0) << out;
-    std::map<std::string, std::string> hashes;
-    for (auto& [path, facts] : read_tree(local)) hashes[path] = sha_of(facts.bytes);
-    return hashes;
-  }
-
-  std::map<std::string, std::string> console_hashes() {
-    std::map<std::string, std::string> out;
-    for (auto& [path, facts] : expected_server_tree()) out[path] = sha_of(facts.bytes);
-    return out;
-  }
-
-  std::unique_ptr<SambaServer> smb_;
-  std::string outputs_;  // every CLI stdout and stderr
-  int fetches_ = 0;
-};
-
-}  // namespace
-}  // namespace distsync::testing
-
-#include "daemon/content/sha256_file.h"
-
-namespace distsync::testing {
-namespace {
-
-std::string sha_of(const std::string& bytes) { return sha256_hex(bytes); }
+class SmbSyncTest : public SmbSyncFixture {};
 
 TEST_F(SmbSyncTest, UncServerWithCredentialSyncsTheShareEqualToTheConsole) {
   // A credential that does not exist yet cannot be named.

@@ -1,7 +1,7 @@
 // distsync-worker: copies files for a distsyncd, as told over its copy endpoint.
 //
 //   distsync-worker --connect ENDPOINT [--name NAME] [--heartbeat-ms N] [--no-copy-file-range]
-//                   [--credentials FILE]
+//                   [--credentials FILE] [--smb-timeout-ms N]
 //
 // --credentials names the daemon's credential store (<data_dir>/credentials.json), needed
 // for tasks to SMB shares whose server names a credential.
@@ -41,6 +41,10 @@ int main(int argc, char** argv) {
   app.add_flag("--no-copy-file-range", no_copy_file_range, "copy with plain read/write");
   app.add_option("--credentials", credentials_file,
                  "the daemon's credential store, for SMB shares that name a credential");
+  int smb_timeout_ms = 15000;
+  app.add_option("--smb-timeout-ms", smb_timeout_ms,
+                 "connect and request timeout for SMB shares (the daemon's smb_timeout_ms)")
+      ->check(CLI::Range(1, 3600000));
   distsync::add_program_flags(app, "distsync-worker");  // last: man page and completion
   try {
     app.parse(argc, argv);
@@ -49,6 +53,7 @@ int main(int argc, char** argv) {
   }
   options.heartbeat = std::chrono::milliseconds(heartbeat_ms);
   options.use_copy_file_range = !no_copy_file_range;
+  options.target_options.smb.timeout = std::chrono::milliseconds(smb_timeout_ms);
   std::unique_ptr<distsync::CredentialStore> credentials;
   if (!credentials_file.empty()) {
     credentials = std::make_unique<distsync::CredentialStore>(credentials_file);
