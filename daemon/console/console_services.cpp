@@ -34,6 +34,15 @@ class ConsoleServices::Impl {
     return sources;
   }
 
+  // A validate schedule's occurrence (or Run now) ran as a command; its validations run here.
+  void submit_validations(const std::vector<Started>& started, const std::string& trigger) {
+    std::vector<ValidationRequest> requests;
+    for (const Started& s : started) {
+      if (s.kind == "validate") requests.push_back({s.id, s.server, s.component, trigger, false});
+    }
+    if (!requests.empty() && validations) validations->submit(std::move(requests));
+  }
+
   DaemonConfig config;
   ProjectionSet projections;
   SystemClock clock;
@@ -80,6 +89,7 @@ Status ConsoleServices::attach(Daemon& daemon) {
   so.grace_us = d.config.catch_up_grace_s * 1'000'000;
   so.clock_us = [&d] { return d.clock.now_us(); };
   so.download_sources = [&d] { return d.download_sources(); };
+  so.on_started = [&d](const std::vector<Started>& s) { d.submit_validations(s, "schedule"); };
   d.scheduler = std::make_unique<Scheduler>(log, d.projections, so);
 
   d.credentials = std::make_unique<CredentialStore>(d.config.data_dir + "/credentials.json");
@@ -114,6 +124,7 @@ Status ConsoleServices::attach(Daemon& daemon) {
   sho.default_time_zone = d.config.time_zone;
   sho.download_sources = [&d] { return d.download_sources(); };
   sho.on_change = [&d] { d.scheduler->wake(); };
+  sho.on_started = [&d](const std::vector<Started>& s) { d.submit_validations(s, "manual"); };
   register_schedule_handlers(router, *d.runner, sho);
   register_sync_handlers(router, *d.runner, *d.sync);
   register_group_handlers(router, *d.runner);
