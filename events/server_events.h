@@ -27,6 +27,10 @@ struct ServerSpec {
   // Sub-folder under root_path for each component ("patches", "core"); missing keys mirror
   // the console's layout ("Patches", "DataFiles").
   std::map<std::string, std::string> component_dirs;
+  // Version 2: a weekly bandwidth plan (projections/calendar/bandwidth_plan.h; empty = none)
+  // and the IANA zone its wall times are in (empty = UTC).
+  std::string bandwidth_plan;
+  std::string plan_zone;
 
   bool operator==(const ServerSpec&) const = default;
 
@@ -36,6 +40,7 @@ struct ServerSpec {
     ar(CEREAL_NVP(name), CEREAL_NVP(root_path), CEREAL_NVP(description), CEREAL_NVP(download_source),
        CEREAL_NVP(enabled), CEREAL_NVP(max_parallel_copies), CEREAL_NVP(bandwidth_limit_bps),
        CEREAL_NVP(verify_after_copy), CEREAL_NVP(credential_ref), CEREAL_NVP(component_dirs));
+    if (version >= 2) ar(CEREAL_NVP(bandwidth_plan), CEREAL_NVP(plan_zone));
   }
 };
 
@@ -77,7 +82,7 @@ struct ServerRemoved {
 
 }  // namespace distsync
 
-CEREAL_CLASS_VERSION(distsync::ServerSpec, 1);
+CEREAL_CLASS_VERSION(distsync::ServerSpec, 2);
 CEREAL_CLASS_VERSION(distsync::ServerAdded, 1);
 CEREAL_CLASS_VERSION(distsync::ServerEdited, 1);
 CEREAL_CLASS_VERSION(distsync::ServerRemoved, 1);

@@ -4,6 +4,7 @@
 
 #include "daemon/content/normal_path.h"
 #include "daemon/content/smb_path.h"
+#include "projections/calendar/bandwidth_plan.h"
 
 namespace distsync {
 namespace {
@@ -153,6 +154,12 @@ Status validate_server_spec(const ServerSpec& spec) {
       return Status::invalid_argument(sub.status().message() +
                                       " (it must be a relative path inside the server root)");
     }
+  }
+  if (spec.bandwidth_plan.size() > 1024) {
+    return Status::invalid_argument("bandwidth plan is longer than 1024 bytes");
+  }
+  if (!spec.bandwidth_plan.empty() || !spec.plan_zone.empty()) {
+    if (Status p = validate_bandwidth_plan(spec.bandwidth_plan, spec.plan_zone); !p.is_ok()) return p;
   }
   return Status::ok();
 }

@@ -12,6 +12,7 @@
 #include "daemon/handlers/credential_handlers.h"
 #include "daemon/handlers/group_handlers.h"
 #include "daemon/handlers/validation_handlers.h"
+#include "daemon/handlers/rate_plan_handlers.h"
 #include "daemon/handlers/schedule_handlers.h"
 #include "daemon/handlers/server_handlers.h"
 #include "daemon/handlers/sync_handlers.h"
@@ -128,6 +129,7 @@ Status ConsoleServices::attach(Daemon& daemon) {
   register_schedule_handlers(router, *d.runner, sho);
   register_sync_handlers(router, *d.runner, *d.sync);
   register_group_handlers(router, *d.runner);
+  register_rate_plan_handlers(router, *d.runner, [&d] { return d.clock.now_us(); });
   d.validations = std::make_unique<ValidationService>(
       *d.runner, ConsoleLayout{d.config.patches_dir, d.config.datafiles_dir});
   register_validation_handlers(router, *d.runner, *d.validations);
