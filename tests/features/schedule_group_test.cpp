@@ -126,7 +126,9 @@ TEST_F(ScheduleGroupTest, RunNowOfAValidateScheduleValidatesEachMember) {
   EXPECT_EQ(await_servers("ValidationCompleted", "trigger", "manual", servers, 60s), servers);
   for (const json& v : events_of("ValidationCompleted")) {
     const json& p = v["payload"];
-    if (p.value("server", "") == "alpha") EXPECT_EQ(p.value("missing", -1), 0) << p.dump();
+    if (p.value("server", "") == "alpha") {
+      EXPECT_EQ(p.value("missing", -1), 0) << p.dump();
+    }
     if (p.value("server", "") == "beta") {
       EXPECT_EQ(p["missing_paths"], json::array({lost})) << p.dump();
     }
