@@ -1,8 +1,8 @@
 // Events about schedules: added, edited, deleted, fired, missed.
 //
 // The owning console of a schedule is the console id in the envelope of its ScheduleAdded.
-// kind is "sync", "download_patches" or "refresh"; component is "core", "patches" or "all"
-// (sync schedules only).
+// kind is "sync", "validate", "download_patches" or "refresh"; server (a server or a group)
+// and component ("core", "patches" or "all") are for sync and validate schedules only.
 #pragma once
 
 #include <cereal/types/string.hpp>
@@ -17,8 +17,8 @@ namespace distsync {
 struct ScheduleSpec {
   std::string id;
   std::string kind = "sync";
-  std::string server;     // sync schedules only
-  std::string component;  // sync schedules only
+  std::string server;     // sync and validate schedules: a server or a group
+  std::string component;  // sync and validate schedules
   Recurrence recurrence;
   bool enabled = true;
 

@@ -27,8 +27,12 @@ struct ServerSpec {
   // Sub-folder under root_path for each component ("patches", "core"); missing keys mirror
   // the console's layout ("Patches", "DataFiles").
   std::map<std::string, std::string> component_dirs;
-  // The agent (AgentAllowed name) whose host holds root_path; empty = a folder of this host.
-  std::string agent;  // since version 2
+  // Since version 2: the agent (AgentAllowed name) whose host holds root_path (empty = a
+  // folder of this host); a weekly bandwidth plan (projections/calendar/bandwidth_plan.h;
+  // empty = none) and the IANA zone its wall times are in (empty = UTC).
+  std::string agent;
+  std::string bandwidth_plan;
+  std::string plan_zone;
 
   bool operator==(const ServerSpec&) const = default;
 
@@ -38,7 +42,7 @@ struct ServerSpec {
     ar(CEREAL_NVP(name), CEREAL_NVP(root_path), CEREAL_NVP(description), CEREAL_NVP(download_source),
        CEREAL_NVP(enabled), CEREAL_NVP(max_parallel_copies), CEREAL_NVP(bandwidth_limit_bps),
        CEREAL_NVP(verify_after_copy), CEREAL_NVP(credential_ref), CEREAL_NVP(component_dirs));
-    if (version >= 2) ar(CEREAL_NVP(agent));
+    if (version >= 2) ar(CEREAL_NVP(agent), CEREAL_NVP(bandwidth_plan), CEREAL_NVP(plan_zone));
   }
 };
 

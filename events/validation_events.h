@@ -20,7 +20,7 @@ struct ValidationCompleted {
   static constexpr const char* kType = "ValidationCompleted";
   std::string server;
   std::string component;  // core, patches or all
-  std::string trigger;    // "cli" or "schedule"
+  std::string trigger;    // "cli", "schedule" (a validate schedule fired) or "manual" (its Run now)
   std::uint64_t ok = 0;
   std::uint64_t mismatched = 0;
   std::uint64_t missing = 0;

@@ -56,12 +56,12 @@ Status decide_fire_due(const ProjectedState& state, const std::string& console,
     if (fire) {
       const std::string trigger = now_us - *fire <= kOnTimeUs ? "schedule" : "catch-up";
       std::vector<EventDraft> work;
-      Started started;
+      std::vector<Started> started;
       Status s = decide_start(state, rec.spec, trigger, sources, *out, &work, &started);
       if (s.is_ok()) {
         out->push_back({id, ScheduleFired{id, *fire, trigger}});
         out->insert(out->end(), work.begin(), work.end());
-        outcome->started.push_back(started);
+        outcome->started.insert(outcome->started.end(), started.begin(), started.end());
       } else {
         // The occurrence is spent either way; the log keeps why nothing started.
         out->push_back({id, ScheduleMissed{id, *fire, "could not start: " + s.message()}});

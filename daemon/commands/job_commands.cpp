@@ -3,6 +3,9 @@
 #include <set>
 #include <utility>
 
+#include "projections/calendar/bandwidth_plan.h"
+#include "projections/calendar/iso_time.h"
+
 namespace distsync {
 namespace {
 
@@ -11,11 +14,31 @@ const JobRecord* unfinished(const ProjectedState& s, const std::string& job) {
   return j == nullptr || is_finished(j->status) ? nullptr : j;
 }
 
+// Why the job's server is in a closed window of its bandwidth plan at `now_us`, or nullopt.
+std::optional<std::string> closed_window(const ProjectedState& s, const JobRecord& j,
+                                         std::int64_t now_us) {
+  const ServerRecord* server = s.servers.find(j.server);
+  if (server == nullptr || server->spec.bandwidth_plan.empty()) return std::nullopt;
+  const std::string zone_name = server->spec.plan_zone.empty() ? "UTC" : server->spec.plan_zone;
+  auto plan = parse_bandwidth_plan(server->spec.bandwidth_plan);
+  auto zone = TimeZone::locate(zone_name);
+  if (!plan.ok() || !zone.ok()) return std::nullopt;  // refused when recorded
+  PlanNow p = plan_at(*plan, *zone, now_us, server->spec.bandwidth_limit_bps);
+  if (!p.closed) return std::nullopt;
+  std::string until = "later";
+  if (p.next_change_us) {
+    auto local = format_local_iso(*p.next_change_us, zone_name);
+    until = local.ok() ? *local + " (" + zone_name + ")" : format_utc_iso(*p.next_change_us);
+  }
+  return "server '" + j.server + "' is in the closed window '" + p.source + "' until " + until +
+         "; the sync starts when it opens";
+}
+
 }  // namespace
 
 Status decide_job_gate(const ProjectedState& state, const std::string& job,
                        const std::optional<JobStart>& start, std::vector<EventDraft>* out,
-                       JobGate* gate) {
+                       JobGate* gate, std::optional<std::int64_t> now_us) {
   const JobRecord* j = unfinished(state, job);
   if (j == nullptr) {
     *gate = JobGate::kGone;
@@ -31,6 +54,15 @@ Status decide_job_gate(const ProjectedState& state, const std::string& job,
                                            ") is running; the sync starts when it ends"}});
     }
     return Status::ok();
+  }
+  if (now_us) {
+    if (auto closed = closed_window(state, *j, *now_us)) {
+      *gate = JobGate::kDeferred;
+      if (j->status != JobStatus::kDeferred || j->deferred_by != kClosedWindow) {
+        out->push_back({job, SyncDeferred{kClosedWindow, *closed}});
+      }
+      return Status::ok();
+    }
   }
   *gate = JobGate::kClear;
   if (start) {

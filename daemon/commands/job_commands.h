@@ -32,10 +32,14 @@ struct JobStart {
 };
 
 // R6. While any download runs, defers `job` (SyncDeferred naming the download, appended once
-// per download). Otherwise, with `start`, appends SyncStarted {attempt = previous + 1}.
+// per download). Then, when `now_us` is given and the job's server has a bandwidth plan that
+// is in a closed window at that instant, defers it too (SyncDeferred with download_id
+// kClosedWindow, naming the window and when it opens, appended once per deferral). Otherwise,
+// with `start`, appends SyncStarted {attempt = previous + 1}.
+inline constexpr const char* kClosedWindow = "closed-window";
 Status decide_job_gate(const ProjectedState& state, const std::string& job,
                        const std::optional<JobStart>& start, std::vector<EventDraft>* out,
-                       JobGate* gate);
+                       JobGate* gate, std::optional<std::int64_t> now_us = std::nullopt);
 
 // Cancels a job no thread of this console runs: not_found for an unknown or finished job,
 // conflict for another console's job.

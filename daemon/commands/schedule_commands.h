@@ -28,12 +28,16 @@ Status decide_schedule_edit(const ProjectedState& state, const std::string& cons
 Status decide_schedule_delete(const ProjectedState& state, const std::string& id,
                               std::vector<EventDraft>* out);
 
-// What one schedule's occurrence (or Run now) starts: a sync job or a download.
+// What one schedule's occurrence (or Run now) starts: a sync job, a download, or a content
+// validation (kind "validate": no event yet; the caller submits it to the validation service,
+// which records ValidationCompleted under `id`).
 struct Started {
   std::string schedule_id;
-  std::string kind;  // "sync" or "download"
-  std::string id;    // job or download id
+  std::string kind;  // "sync", "download" or "validate"
+  std::string id;    // job, download or validation id
   bool joined = false;  // an already queued job was joined instead
+  std::string server;     // sync and validate
+  std::string component;  // sync and validate
 };
 
 // Download source by kind ("refresh", "patches"), as resolved by the caller from state and
@@ -46,11 +50,15 @@ Status decide_schedule_run(const ProjectedState& state, const std::string& conso
                            std::vector<EventDraft>* out, std::vector<Started>* started);
 
 // The events that start the work of `spec`: SyncQueued (joining a queued job for the same
-// server and component) or DownloadStarted. `trigger` is "schedule", "catch-up" or "manual".
-// `already` are events decided earlier in the same command.
+// server and component) or DownloadStarted; a validate schedule appends nothing here. A sync or
+// validate schedule whose `server` names a group starts one per server the group holds at
+// this moment (enabled ones; for a sync not the download sources, R3), so a server that
+// joined after the schedule was made is included; a group with none is invalid_argument.
+// `trigger` is "schedule", "catch-up" or "manual". `already` are events decided earlier in the
+// same command. Appends one Started per server (or download) to *started.
 Status decide_start(const ProjectedState& state, const ScheduleSpec& spec,
                     const std::string& trigger, const DownloadSources& sources,
                     const std::vector<EventDraft>& already, std::vector<EventDraft>* out,
-                    Started* started);
+                    std::vector<Started>* started);
 
 }  // namespace distsync

@@ -5,6 +5,7 @@
 #include "daemon/commands/agent_commands.h"
 #include "daemon/content/normal_path.h"
 #include "daemon/content/smb_path.h"
+#include "projections/calendar/bandwidth_plan.h"
 
 namespace distsync {
 namespace {
@@ -163,6 +164,12 @@ Status validate_server_spec(const ServerSpec& spec) {
   }
   if (!spec.agent.empty()) {
     if (Status s = validate_agent_name(spec.agent); !s.is_ok()) return s;
+  }
+  if (spec.bandwidth_plan.size() > 1024) {
+    return Status::invalid_argument("bandwidth plan is longer than 1024 bytes");
+  }
+  if (!spec.bandwidth_plan.empty() || !spec.plan_zone.empty()) {
+    if (Status p = validate_bandwidth_plan(spec.bandwidth_plan, spec.plan_zone); !p.is_ok()) return p;
   }
   return Status::ok();
 }

@@ -20,6 +20,7 @@
 #include "daemon/handlers/credential_handlers.h"
 #include "daemon/handlers/group_handlers.h"
 #include "daemon/handlers/validation_handlers.h"
+#include "daemon/handlers/rate_plan_handlers.h"
 #include "daemon/handlers/schedule_handlers.h"
 #include "daemon/handlers/server_handlers.h"
 #include "daemon/handlers/sync_handlers.h"
@@ -40,6 +41,15 @@ class ConsoleServices::Impl {
       for (const auto& [kind, src] : s.downloads.sources.items()) sources[kind] = src.source;
     });
     return sources;
+  }
+
+  // A validate schedule's occurrence (or Run now) ran as a command; its validations run here.
+  void submit_validations(const std::vector<Started>& started, const std::string& trigger) {
+    std::vector<ValidationRequest> requests;
+    for (const Started& s : started) {
+      if (s.kind == "validate") requests.push_back({s.id, s.server, s.component, trigger, false});
+    }
+    if (!requests.empty() && validations) validations->submit(std::move(requests));
   }
 
   DaemonConfig config;
@@ -91,6 +101,7 @@ Status ConsoleServices::attach(Daemon& daemon) {
   so.grace_us = d.config.catch_up_grace_s * 1'000'000;
   so.clock_us = [&d] { return d.clock.now_us(); };
   so.download_sources = [&d] { return d.download_sources(); };
+  so.on_started = [&d](const std::vector<Started>& s) { d.submit_validations(s, "schedule"); };
   d.scheduler = std::make_unique<Scheduler>(log, d.projections, so);
 
   d.credentials = std::make_unique<CredentialStore>(d.config.data_dir + "/credentials.json");
@@ -180,9 +191,11 @@ Status ConsoleServices::attach(Daemon& daemon) {
   sho.default_time_zone = d.config.time_zone;
   sho.download_sources = [&d] { return d.download_sources(); };
   sho.on_change = [&d] { d.scheduler->wake(); };
+  sho.on_started = [&d](const std::vector<Started>& s) { d.submit_validations(s, "manual"); };
   register_schedule_handlers(router, *d.runner, sho);
   register_sync_handlers(router, *d.runner, *d.sync);
   register_group_handlers(router, *d.runner);
+  register_rate_plan_handlers(router, *d.runner, [&d] { return d.clock.now_us(); });
   d.validations = std::make_unique<ValidationService>(
       *d.runner, ConsoleLayout{d.config.patches_dir, d.config.datafiles_dir},
       make_target);

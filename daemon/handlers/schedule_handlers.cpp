@@ -50,7 +50,7 @@ Status spec_from_args(const nlohmann::json& args, const std::string& default_zon
   spec->recurrence.time_zone = default_zone;
   Status s = merge_json(args.value("schedule", nlohmann::json::object()), spec, "schedule");
   if (!s.is_ok()) return s;
-  if (spec->kind != "sync") {
+  if (spec->kind != "sync" && spec->kind != "validate") {
     spec->server.clear();
     spec->component.clear();
   } else if (spec->component.empty()) {
@@ -207,9 +207,12 @@ void register_schedule_handlers(RequestRouter& router, CommandRunner& runner,
       return decide_schedule_run(st, opts->console, *ids, src, out, &started);
     });
     if (!r.ok()) return r.status();
+    if (opts->on_started) opts->on_started(started);
     nlohmann::json out = nlohmann::json::array();
     for (const Started& s : started) {
-      out.push_back({{"schedule", s.schedule_id}, {"kind", s.kind}, {"id", s.id}, {"joined", s.joined}});
+      nlohmann::json one{{"schedule", s.schedule_id}, {"kind", s.kind}, {"id", s.id}, {"joined", s.joined}};
+      if (!s.server.empty()) one["server"] = s.server;
+      out.push_back(std::move(one));
     }
     return nlohmann::json{{"started", out}};
   });

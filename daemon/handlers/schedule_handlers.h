@@ -18,6 +18,8 @@ struct ScheduleHandlerOptions {
   std::string default_time_zone = "UTC";
   std::function<DownloadSources()> download_sources;
   std::function<void()> on_change;  // wakes the scheduler
+  // Runs what Run now started that needs more than an event: validations (may be empty).
+  std::function<void(const std::vector<Started>&)> on_started;
 };
 
 void register_schedule_handlers(RequestRouter& router, CommandRunner& runner,

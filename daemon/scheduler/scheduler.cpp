@@ -21,6 +21,7 @@ Result<FireOutcome> Scheduler::tick() {
     });
   });
   if (!r.ok()) return r.status();
+  if (options_.on_started && !outcome.started.empty()) options_.on_started(outcome.started);
   return outcome;
 }
 

@@ -23,6 +23,9 @@ struct SchedulerOptions {
   std::int64_t grace_us = 24LL * 3600 * 1'000'000;
   std::function<std::int64_t()> clock_us;           // UTC microseconds
   std::function<DownloadSources()> download_sources;  // may be empty
+  // Called after a tick's command committed, with what it started (validations need a
+  // service to run them); may be empty.
+  std::function<void(const std::vector<Started>&)> on_started;
 };
 
 class Scheduler {

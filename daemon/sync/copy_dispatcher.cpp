@@ -288,10 +288,18 @@ class CopyDispatcher::Impl {
   }
 
   void assign() {
+    std::map<std::string, RateNow> rates;  // each job's plan, asked once per assign()
+    auto rate_of = [&](const std::string& job) -> const RateNow& {
+      auto it = rates.find(job);
+      if (it != rates.end()) return it->second;
+      const ServerPolicy& p = policy_of(job);
+      return rates[job] = p.rate_now ? p.rate_now() : RateNow{false, p.bandwidth_bps};
+    };
     while (!ready_.empty() && in_flight_.size() < options_.max_concurrent) {
       auto task = pending_.end();
       for (auto it = pending_.begin(); it != pending_.end(); ++it) {
         std::uint32_t max_parallel = policy_of(it->job).max_parallel;
+        if (rate_of(it->job).closed) continue;  // held until the window opens
         if (max_parallel == 0 || per_server_[it->server] < max_parallel) {
           task = it;
           break;
@@ -305,7 +313,7 @@ class CopyDispatcher::Impl {
       m.dispatch = dispatch;
       const ServerPolicy& policy = policy_of(batch.front().job);
       m.verify = policy.verify;
-      m.bandwidth_bps = policy.bandwidth_bps;
+      m.bandwidth_bps = rate_of(batch.front().job).bps;
       m.limit_key = batch.front().server;
       m.target_root = policy.target.root;
       m.credential = policy.target.credential;

@@ -31,6 +31,12 @@
 
 namespace distsync {
 
+// What a server's bandwidth plan has in force at the moment a batch is handed out.
+struct RateNow {
+  bool closed = false;     // a closed window: the job's queued batches wait
+  std::uint64_t bps = 0;   // 0 = unlimited
+};
+
 // How every copy of one job runs, fixed when the job starts: its server's limits and
 // whether to verify. It travels once per submit, not on every file.
 struct ServerPolicy {
@@ -38,6 +44,11 @@ struct ServerPolicy {
   std::uint32_t max_parallel = 0;   // batches in flight per server; 0 = no per-server limit
   bool verify = false;              // re-hash each temp against the manifest before the rename
   TargetLocator target;             // where workers open the target; empty = local full paths
+  // The server's bandwidth plan, asked on the dispatcher thread before each batch is handed
+  // out (so a rate change applies from the next batch, and a closed window holds the queued
+  // batches, pausing the job at a batch boundary, until it opens; the loop asks again at
+  // least every heartbeat). Empty = bandwidth_bps, never closed. Must be thread-safe.
+  std::function<RateNow()> rate_now;
 };
 
 struct CopyTask {

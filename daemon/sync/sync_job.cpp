@@ -11,6 +11,7 @@
 #include "daemon/commands/job_commands.h"
 #include "daemon/sync/job_machine.h"
 #include "daemon/sync/job_preparation.h"
+#include "projections/calendar/bandwidth_plan.h"
 
 namespace distsync {
 namespace {
@@ -20,6 +21,18 @@ struct Retry {
   PlannedFile file;
   std::uint32_t attempt;  // the attempt to run next
 };
+
+// The server's bandwidth plan as the dispatcher asks it before each batch (empty: none).
+std::function<RateNow()> plan_rate(const ServerSpec& server, SyncClock& clock) {
+  if (server.bandwidth_plan.empty()) return {};
+  auto plan = parse_bandwidth_plan(server.bandwidth_plan);
+  auto zone = TimeZone::locate(server.plan_zone.empty() ? "UTC" : server.plan_zone);
+  if (!plan.ok() || !zone.ok()) return {};  // refused when recorded
+  return [plan = *plan, zone = *zone, fallback = server.bandwidth_limit_bps, &clock] {
+    PlanNow p = plan_at(plan, zone, clock.now_us(), fallback);
+    return RateNow{p.closed, p.bps};
+  };
+}
 
 // The shell around job_machine.h's step(): it waits for the next message, steps, and runs
 // the actions. Only this thread touches its members.
@@ -116,7 +129,7 @@ class SyncJob {
       case JobAction::kSubmitPlan:
         verify_ = job_.job.verify || job_.server.verify_after_copy;
         policy_ = ServerPolicy{job_.server.bandwidth_limit_bps, job_.server.max_parallel_copies,
-                               verify_, job_.target->locator()};
+                               verify_, job_.target->locator(), plan_rate(job_.server, env_.clock)};
         for (const auto& f : job_.plan.to_copy) submit(f, 1);
         flush();
         return std::nullopt;
@@ -190,7 +203,7 @@ class SyncJob {
     JobGate g = JobGate::kGone;
     bool ok = run_command(start ? "SyncStarted" : "SyncDeferred",
                           [&](const ProjectedState& s, std::vector<EventDraft>* out) {
-                            return decide_job_gate(s, id_, start, out, &g);
+                            return decide_job_gate(s, id_, start, out, &g, env_.clock.now_us());
                           });
     if (!ok) return JobEvent::kAppendFailed;
     return g == JobGate::kDeferred ? JobEvent::kDeferred

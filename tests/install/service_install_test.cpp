@@ -48,7 +48,7 @@ TEST(ServiceInstallTest, InstallsIntoAPrefixAndRunsLikeAService) {
                                                 " _distsync; echo \"${COMPREPLY[*]}\""),
                           tmp.path());
   EXPECT_EQ(subs.exit_code, 0) << subs.err;
-  EXPECT_EQ(subs.out, "add edit remove list\n");
+  EXPECT_EQ(subs.out, "add edit remove list show\n");
   CommandResult opts = sh("bash -c " + sh_quote(". " + sh_quote(completion) +
                                                 "; COMP_WORDS=(distsync schedule add --se);"
                                                 " COMP_CWORD=3; _distsync;"

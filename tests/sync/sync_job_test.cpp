@@ -223,3 +223,40 @@ TEST_F(SyncJobTest, APreflightFailureNamesTheTargetAndCopiesNothing) {
 
 }  // namespace
 }  // namespace distsync::testing
+
+namespace distsync::testing {
+namespace {
+
+// kT0 is Tuesday 2023-11-14 22:13:20 UTC: inside the plan's closed window until 23:00.
+TEST_F(SyncJobTest, AClosedWindowDefersTheJobUntilTheInjectedClockOpensItAndThePlanSetsTheRate) {
+  ServerSpec s = projections_.with_state([](const ProjectedState& st) { return st.servers.find("berlin")->spec; });
+  s.bandwidth_plan = "closed tue 22:00-23:00; * 2M";
+  s.plan_zone = "UTC";
+  ASSERT_TRUE(log_.append({{"", ServerEdited{"berlin", s}}}).ok());
+  start_runner();
+  ASSERT_TRUE(
+      log_.append({{"job-1", SyncQueued{"berlin", "patches", "cli", "", false, false}}}).ok());
+
+  auto deferred = wait_for("job-1", "SyncDeferred");
+  ASSERT_TRUE(deferred);
+  EXPECT_EQ(deferred->as<SyncDeferred>()->download_id, "closed-window");
+  EXPECT_NE(deferred->as<SyncDeferred>()->reason.find("until 2023-11-14T23:00:00"), std::string::npos)
+      << deferred->as<SyncDeferred>()->reason;
+  EXPECT_EQ(target_->batches_written(), 0u);
+
+  clock_.advance(2'800'000'000);  // 23:00:00, the window opens
+  ASSERT_TRUE(wait_for("job-1", "SyncCompleted"));
+  std::size_t deferrals = 0;
+  for (const auto& e : events_of("job-1")) deferrals += e.as<SyncDeferred>() != nullptr;
+  EXPECT_EQ(deferrals, 1u);
+  ASSERT_FALSE(copies_.policies().empty());
+  const ServerPolicy p = copies_.policies().front();
+  ASSERT_TRUE(p.rate_now);
+  EXPECT_FALSE(p.rate_now().closed);
+  EXPECT_EQ(p.rate_now().bps, 2u << 20);  // the plan's default, not the server's 1M limit
+  clock_.advance(7 * 86'400'000'000LL - 1'800'000'000);  // next Tuesday 22:30
+  EXPECT_TRUE(p.rate_now().closed);
+}
+
+}  // namespace
+}  // namespace distsync::testing

@@ -124,18 +124,19 @@ json schedule_changes(const ScheduleFlags& f, bool fresh, const std::string& zon
   if (f.disable) s["enabled"] = false;
   json r = recurrence_changes(f, fresh, zone);
   if (!r.empty()) s["recurrence"] = r;
-  if (need_server && fresh && s.value("kind", "sync") == "sync" && !f.server) {
-    usage("--server", "a sync schedule needs --server");
+  const std::string kind = s.value("kind", "sync");
+  if (need_server && fresh && (kind == "sync" || kind == "validate") && !f.server) {
+    usage("--server", "a " + kind + " schedule needs --server (a server or a group)");
   }
   return s;
 }
 
 void add_recurrence_flags(CLI::App* cmd, ScheduleFlags& f) {
-  cmd->add_option("--server", f.server, "the server to sync");
+  cmd->add_option("--server", f.server, "the server (or group) to sync or validate");
   cmd->add_option("--component", f.component, "core, patches or all")
       ->check(CLI::IsMember({"core", "patches", "all"}));
-  cmd->add_option("--kind", f.kind, "sync (default), download_patches or refresh")
-      ->check(CLI::IsMember({"sync", "download_patches", "refresh"}));
+  cmd->add_option("--kind", f.kind, "sync (default), validate, download_patches or refresh")
+      ->check(CLI::IsMember({"sync", "validate", "download_patches", "refresh"}));
   cmd->add_option("--once", f.once, "fire once, on DATE (YYYY-MM-DD)");
   cmd->add_flag("--daily", f.daily, "every day (or every --every N days)");
   cmd->add_flag("--weekly", f.weekly, "every week on --on days");
@@ -212,7 +213,7 @@ int run_ids(CliContext& ctx, const ScheduleFlags& f, std::string_view op) {
   } else {
     for (const json& s : (*reply)["started"]) {
       ctx.out() << "schedule " << s.value("schedule", "") << ": " << s.value("kind", "") << " "
-                << s.value("id", "")
+                << s.value("id", "") << (s.contains("server") ? " on " + s.value("server", "") : "")
                 << (s.value("joined", false) ? " (joined a queued job)" : " started") << "\n";
     }
   }

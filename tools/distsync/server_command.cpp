@@ -1,4 +1,4 @@
-// `distsync server add|edit|remove|list`: the server registry (ops server.*). Flags become the
+// `distsync server add|edit|remove|list|show`: the server registry (ops server.*). Flags become the
 // ServerSpec fields the daemon's handlers read; the daemon decides and refuses (R3, names in
 // use, a server that schedules still name), and its one-line refusal is printed as is.
 #include <cstdlib>
@@ -32,6 +32,8 @@ struct ServerFlags {
   bool force = false;
   std::optional<std::string> as_of;
   std::optional<std::string> agent;
+  std::optional<std::string> plan;
+  std::optional<std::string> plan_zone;
 };
 
 // "1048576", "512K", "10M", "1G" (binary multiples) -> bytes per second; 0 = unlimited.
@@ -102,6 +104,8 @@ json spec_changes(const ServerFlags& f) {
   }
   if (f.rename) j["name"] = *f.rename;
   if (f.agent) j["agent"] = *f.agent;
+  if (f.plan) j["bandwidth_plan"] = *f.plan;
+  if (f.plan_zone) j["plan_zone"] = *f.plan_zone;
   return j;
 }
 
@@ -122,6 +126,10 @@ void add_spec_flags(CLI::App* cmd, ServerFlags& f, bool edit) {
       ->check(CLI::Range(std::uint32_t{1}, kMaxParallelCopies));
   cmd->add_option("--bandwidth", f.bandwidth,
                   "bytes per second: 1048576, 512K, 10M, up to 1024G; 0 = unlimited");
+  cmd->add_option("--bandwidth-plan", f.plan,
+                  "weekly plan, e.g. \"mon-fri 08:00-18:00 2M; closed sat 00:00-06:00; * 0\" "
+                  "(\"\" = none; see docs/rate-windows.md)");
+  cmd->add_option("--plan-zone", f.plan_zone, "IANA zone of the plan's times (default UTC)");
   cmd->add_flag("--verify", f.verify, "re-hash every copied file on the server");
   cmd->add_option("--credential", f.credential,
                   "name of a stored credential (`distsync credential add`) to reach the share");
@@ -209,6 +217,35 @@ int run_list(CliContext& ctx, const ServerFlags& f) {
   return kExitOk;
 }
 
+int run_show(CliContext& ctx, const ServerFlags& f) {
+  auto reply = ctx.request("server.show", json{{"name", f.name}});
+  if (!reply.ok()) return ctx.fail(reply.status());
+  if (ctx.json()) {
+    ctx.out() << reply->dump(-1, ' ', true, json::error_handler_t::replace) << "\n";
+    return kExitOk;
+  }
+  const json& s = (*reply)["server"];
+  const json& r = (*reply)["rate_now"];
+  auto text = [](const json& j, const char* key) { return printable(j.value(key, "")); };
+  ctx.out() << "server " << text(s, "name") << "\n"
+            << "  path            " << text(s, "root_path") << "\n"
+            << "  enabled         " << yes_no(s["enabled"]) << "\n"
+            << "  bandwidth       " << bandwidth_text(s.value("bandwidth_limit_bps", std::uint64_t{0})) << "\n"
+            << "  bandwidth plan  " << (s.value("bandwidth_plan", "").empty() ? "-" : text(s, "bandwidth_plan"))
+            << " (" << text(r, "zone") << ")\n"
+            << "  in force now    "
+            << (r.value("closed", false) ? "closed" : bandwidth_text(r.value("bandwidth_bps", std::uint64_t{0})))
+            << " (" << text(r, "source") << ")\n"
+            << "  next change     "
+            << (r.contains("next_change_us")
+                    ? format_local_minute(r.value("next_change_us", std::int64_t{0}), r.value("zone", "UTC")) +
+                          " " + r.value("zone", "UTC") + " (" +
+                          format_local_minute(r.value("next_change_us", std::int64_t{0}), "UTC") + " UTC)"
+                    : std::string("none within 8 days"))
+            << "\n";
+  return kExitOk;
+}
+
 }  // namespace
 
 void register_server_commands(CLI::App& app, CliContext& ctx) {
@@ -239,6 +276,11 @@ void register_server_commands(CLI::App& app, CliContext& ctx) {
   list->add_option("--as-of", list_flags->as_of,
                    "as the registry was then: #SEQ, ISO 8601, local \"YYYY-MM-DD HH:MM\" or 7d");
   list->callback([&ctx, list_flags] { ctx.exit_code = run_list(ctx, *list_flags); });
+
+  auto show_flags = std::make_shared<ServerFlags>();
+  auto* show = server->add_subcommand("show", "one server, with the bandwidth in force now");
+  show->add_option("name", show_flags->name, "server name")->required();
+  show->callback([&ctx, show_flags] { ctx.exit_code = run_show(ctx, *show_flags); });
 }
 
 }  // namespace distsync

@@ -1,0 +1,19 @@
+// Control op "server.show": one server's record with what its bandwidth plan has in force now
+// (projections/calendar/bandwidth_plan.h): the rate or a closed window, where it comes from,
+// and when it next changes, in UTC and in the plan's zone. Arguments and reply are in
+// docs/protocol.md. `runner` must outlive the router; `clock_us` is the daemon's clock (UTC
+// microseconds), the same the sync engine reads. Thread-safe as the router is.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+
+#include "daemon/handlers/command_runner.h"
+#include "daemon/request_router.h"
+
+namespace distsync {
+
+void register_rate_plan_handlers(RequestRouter& router, CommandRunner& runner,
+                                 std::function<std::int64_t()> clock_us);
+
+}  // namespace distsync
