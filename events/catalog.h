@@ -10,6 +10,7 @@
 #include <variant>
 #include <vector>
 
+#include "events/acknowledge_events.h"
 #include "events/console_events.h"
 #include "events/download_events.h"
 #include "events/group_events.h"
@@ -27,7 +28,8 @@ using EventPayload =
                  DownloadCompleted, DownloadFailed, DownloadSourceChanged, SyncQueued, SyncDeferred, SyncStarted,
                  FileCopied, FileCopyFailed, SyncCompleted, SyncFailed, SyncCancelled,
                  PruneRefused, FilesPruned, GroupAdded, GroupRemoved, GroupMemberAdded,
-                 GroupMemberRemoved, ValidationCompleted>;
+                 GroupMemberRemoved, ValidationCompleted,
+                 EventAcknowledged>;
 
 // "ServerAdded", ... : the payload's type name, also its bus topic.
 std::string_view type_name(const EventPayload& payload);

@@ -9,6 +9,7 @@
 #include "daemon/handlers/download_handlers.h"
 #include "daemon/handlers/event_handlers.h"
 #include "daemon/handlers/history_handlers.h"
+#include "daemon/handlers/acknowledge_handler.h"
 #include "daemon/handlers/credential_handlers.h"
 #include "daemon/handlers/group_handlers.h"
 #include "daemon/handlers/validation_handlers.h"
@@ -124,6 +125,7 @@ Status ConsoleServices::attach(Daemon& daemon) {
       router, *d.runner, *d.downloads,
       {DownloadSources{{"refresh", d.config.refresh_source}, {"patches", d.config.patches_source}}});
   register_history_handlers(router, log, d.config.time_zone);
+  register_acknowledge_handler(router, *d.runner);
   daemon.add_pending_source("jobs", [&d] {
     return d.projections.with_state([](const ProjectedState& s) {
       return static_cast<std::uint64_t>(s.jobs.unfinished().size());

@@ -121,6 +121,10 @@ std::string summarize_event(const Event& e) {
                    std::to_string(p.mismatched) + " mismatched, " + std::to_string(p.missing) +
                    " missing, " + std::to_string(p.extra) + " extra";
           },
+          [](const EventAcknowledged& p) {
+            return "acknowledged event " + std::to_string(p.acknowledged_seq) + " (" +
+                   p.acknowledged_type + ") by " + p.by + (p.note.empty() ? "" : ": " + p.note);
+          },
       },
       e.payload);
 }

@@ -50,6 +50,7 @@ inline std::vector<EventPayload> sample_payloads() {
       GroupMemberRemoved{"berlin", "dist-01"},
       ValidationCompleted{"dist-01", "patches", "cli", 58, 1, 1, 0, {"Patches/a.msu"},
                           {"Patches/b.msu"}, ""},
+      EventAcknowledged{42, "SyncFailed", "alice", "disk replaced"},
   };
 }
 
