@@ -119,6 +119,17 @@ def fill(driver, element_id, text):
     e.send_keys(text)
 
 
+def click(driver, selector, what):
+    """Clicks the element, found afresh until a re-render of its pane leaves it in place."""
+    def attempt():
+        try:
+            driver.find_element(By.CSS_SELECTOR, selector).click()
+            return True
+        except StaleElementReferenceException:
+            return False
+    wait(driver, attempt, what)
+
+
 def text_of(driver, selector):
     return driver.find_element(By.CSS_SELECTOR, selector).text
 
@@ -155,14 +166,15 @@ def test_panes(console, driver, artifacts):
     assert [s["name"] for s in servers] == ["dist-berlin"], servers
     assert servers[0]["bandwidth_limit_bps"] == 524288
     # Files/bytes pending there, as the File Status Report counts them: all 8 patches.
-    pending = "tr[data-server=dist-berlin] td.pending[data-files]"
-    wait(driver, lambda: driver.find_elements(By.CSS_SELECTOR, pending), "the pending column")
-    cell = driver.find_element(By.CSS_SELECTOR, pending)
     summary = console.cli_json("report", "dist-berlin")["servers"][0]
     assert summary["pending_files"] == 8 and summary["pending_bytes"] == 8 * 262144, summary
-    assert cell.get_attribute("data-files") == "8", cell.text
-    assert cell.get_attribute("data-bytes") == str(8 * 262144), cell.text
-    assert cell.text == "8 files, 2.0 MiB", cell.text
+
+    def pending_cell():  # [files, bytes, text] of the row's Pending cell, read in one go
+        return driver.execute_script(
+            "const c = document.querySelector('tr[data-server=dist-berlin] td.pending');"
+            "return c ? [c.dataset.files, c.dataset.bytes, c.textContent] : null;")
+    wait(driver, lambda: pending_cell() == ["8", str(8 * 262144), "8 files, 2.0 MiB"],
+         "8 files, 2.0 MiB pending (%r)" % (pending_cell(),))
 
     # Add scheduled sync: second Tuesday + 4 days; the live preview equals the CLI's.
     tab(driver, "schedules")
@@ -200,7 +212,7 @@ def test_panes(console, driver, artifacts):
 
     # Edit it: the form comes prefilled; a refused change shows the CLI's message, a saved
     # one reaches the CLI's list.
-    driver.find_element(By.CSS_SELECTOR, "tr[data-schedule='%s'] button.edit" % sid).click()
+    click(driver, "tr[data-schedule='%s'] button.edit" % sid, "Edit")
     wait(driver, lambda: text_of(driver, "#schedule-form-title") == "Edit schedule " + sid, "the editor")
     value = lambda name: driver.find_element(By.ID, "schedule-" + name).get_attribute("value")
     assert (value("frequency"), value("monthly_mode"), value("nth"), value("weekday"),
@@ -230,7 +242,10 @@ def test_panes(console, driver, artifacts):
     shot(driver, artifacts, "schedules-edited")
 
     # Run now (select it, then the toolbar's button).
-    driver.find_element(By.CSS_SELECTOR, "tr[data-schedule='%s'] input.pick" % sid).click()
+    click(driver, "tr[data-schedule='%s'] input.pick" % sid, "the schedule's checkbox")
+    wait(driver, lambda: driver.execute_script(
+        "const c = document.querySelector(\"tr[data-schedule='%s'] input.pick\"); return c && c.checked;" % sid),
+        "the schedule picked")
     driver.find_element(By.ID, "schedules-run-selected").click()
     wait(driver, lambda: text_of(driver, "#schedules-message").startswith("started job-"),
          "Run now to start a job")
@@ -261,8 +276,7 @@ def test_panes(console, driver, artifacts):
     tab(driver, "servers")
     wait(driver, lambda: "completed" in text_of(driver, "tr[data-server=dist-berlin]"),
          "the server's last sync result")
-    wait(driver, lambda: driver.find_element(By.CSS_SELECTOR, "tr[data-server=dist-berlin] td.pending")
-         .get_attribute("data-files") == "0", "nothing pending after the sync")
+    wait(driver, lambda: (pending_cell() or [None])[0] == "0", "nothing pending after the sync")
     assert console.cli_json("report", "dist-berlin")["servers"][0]["pending_files"] == 0
     shot(driver, artifacts, "servers")
 
@@ -307,7 +321,7 @@ def test_panes(console, driver, artifacts):
     # Acknowledge the SyncCompleted event; the CLI sees who did, and the row says it.
     completed = driver.find_element(By.CSS_SELECTOR, "#history-table tr[data-type=SyncCompleted]")
     seq = int(completed.get_attribute("data-seq"))
-    completed.find_element(By.CSS_SELECTOR, "button.ack").click()
+    click(driver, "#history-table tr[data-seq='%d'] button.ack" % seq, "Acknowledge")
     wait(driver, lambda: text_of(driver, "#history-message") == "acknowledged event %d as tester" % seq,
          "the acknowledgement")
     acks = [json.loads(l) for l in console.cli("--json", "history", "--type", "EventAcknowledged").stdout.splitlines()]
@@ -325,7 +339,9 @@ def test_panes(console, driver, artifacts):
 
     # Paging through the server-side query: 60 more events, 50 a page.
     for i in range(30):
-        console.cli("server", "add", "dist-p%02d" % i, "--path", target)
+        path = os.path.join(console.root, "srv", "p%02d" % i)
+        os.makedirs(path)
+        console.cli("server", "add", "dist-p%02d" % i, "--path", path)
         console.cli("server", "remove", "dist-p%02d" % i)
     Select(driver.find_element(By.ID, "history-server")).select_by_value("")
     driver.find_element(By.ID, "history-apply").click()
