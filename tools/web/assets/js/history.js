@@ -114,7 +114,10 @@ function serverOf(event, servers) {
   return (servers || {})[event.correlation] || '';
 }
 
+let loads = 0;  // only the newest request's page is shown: replies may come out of order
+
 async function load() {
+  const mine = ++loads;
   updateLink();
   const a = Object.assign(args(), {limit: PAGE, after_seq: cursor.after});
   if (cursor.newest) a.newest = true;
@@ -123,8 +126,10 @@ async function load() {
   try {
     page = await api.op('history.query', a);
   } catch (e) {
-    return say(message, e.message, 'error');
+    if (mine === loads) say(message, e.message, 'error');
+    return;
   }
+  if (mine !== loads) return;
   lastPage = page;
   // Going back, `more` says older matches exist; going forward, newer ones.
   if (cursor.newest) {

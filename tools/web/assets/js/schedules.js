@@ -209,8 +209,11 @@ async function setEnabled(id, enabled) {
   }
 }
 
+let refreshes = 0;  // replies may come out of order: only the newest is shown
+
 export async function refresh() {
   if (!root) return;
+  const ticket = ++refreshes;
   const mine = api.current().console;
   let schedules, servers;
   try {
@@ -218,6 +221,7 @@ export async function refresh() {
   } catch (e) {
     return say(message, e.message, 'error');
   }
+  if (ticket !== refreshes) return;
   const picked = new Set(selected());  // a re-render keeps the operator's selection
   const chosen = serverSelect.value;
   replace(serverSelect, (servers.servers || []).map((s) => el('option', {value: s.name}, s.name)));

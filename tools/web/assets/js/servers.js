@@ -114,8 +114,11 @@ async function remove(name, button) {
   }
 }
 
+let refreshes = 0;  // replies may come out of order: only the newest is shown
+
 export async function refresh() {
   if (!root) return;
+  const mine = ++refreshes;
   let servers, jobs;
   try {
     [servers, jobs] = await Promise.all([api.op('server.list'), api.op('sync.jobs', {all: true})]);
@@ -123,6 +126,7 @@ export async function refresh() {
     say(message, e.message, 'error');
     return;
   }
+  if (mine !== refreshes) return;
   const last = new Map(), running = new Map();
   for (const job of jobs.jobs || []) {
     if (job.finished_us) {
