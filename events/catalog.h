@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "events/agent_events.h"
+#include "events/acknowledge_events.h"
 #include "events/console_events.h"
 #include "events/download_events.h"
 #include "events/group_events.h"
@@ -28,7 +29,8 @@ using EventPayload =
                  DownloadCompleted, DownloadFailed, DownloadSourceChanged, SyncQueued, SyncDeferred, SyncStarted,
                  FileCopied, FileCopyFailed, SyncCompleted, SyncFailed, SyncCancelled,
                  PruneRefused, FilesPruned, GroupAdded, GroupRemoved, GroupMemberAdded,
-                 GroupMemberRemoved, ValidationCompleted, AgentAllowed, AgentRevoked>;
+                 GroupMemberRemoved, ValidationCompleted, AgentAllowed, AgentRevoked,
+                 EventAcknowledged>;
 
 // "ServerAdded", ... : the payload's type name, also its bus topic.
 std::string_view type_name(const EventPayload& payload);

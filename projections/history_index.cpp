@@ -78,6 +78,10 @@ void apply(HistoryIndex& index, const Event& e) {
   if (server && !server->empty()) {
     index.pending.put("", std::string_view("idx/server/"), *server, std::string_view("/"), seq);
   }
+  if (const auto* ack = e.as<EventAcknowledged>()) {
+    index.pending.put("", std::string_view("idx/ack/"), HistoryIndex::seq_suffix(ack->acknowledged_seq),
+                      std::string_view("/"), seq);
+  }
   if (const auto* q = e.as<SyncQueued>()) index.job_servers[e.correlation] = q->server;
   if (e.as<SyncCompleted>() || e.as<SyncFailed>() || e.as<SyncCancelled>()) {
     index.job_servers.erase(e.correlation);

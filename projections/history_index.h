@@ -5,6 +5,7 @@
 //   idx/job/<correlation id>/<seq>    every event with that correlation id
 //   idx/server/<server name>/<seq>    server, schedule and sync events naming the server
 //   idx/type/<type>/<seq>             every event, by type
+//   idx/ack/<acked seq>/<seq>         the EventAcknowledged events naming an event
 // Jobs name their server only in SyncQueued; later events of the job are indexed under the
 // server through `job_servers`, kept for unfinished jobs. Pure fold over pending keys.
 #pragma once

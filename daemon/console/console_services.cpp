@@ -17,6 +17,7 @@
 #include "daemon/handlers/event_handlers.h"
 #include "daemon/handlers/history_handlers.h"
 #include "daemon/handlers/audit_handlers.h"
+#include "daemon/handlers/acknowledge_handler.h"
 #include "daemon/handlers/credential_handlers.h"
 #include "daemon/handlers/group_handlers.h"
 #include "daemon/handlers/validation_handlers.h"
@@ -210,6 +211,7 @@ Status ConsoleServices::attach(Daemon& daemon) {
   if (!alerter.ok()) return Status::invalid_argument("config: " + alerter.status().message());
   d.alerter = std::move(alerter).value();
   register_alert_handlers(router, *d.alerter);
+  register_acknowledge_handler(router, *d.runner);
   daemon.add_pending_source("jobs", [&d] {
     return d.projections.with_state([](const ProjectedState& s) {
       return static_cast<std::uint64_t>(s.jobs.unfinished().size());

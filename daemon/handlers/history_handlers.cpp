@@ -1,6 +1,7 @@
 #include "daemon/handlers/history_handlers.h"
 
 #include "daemon/handlers/request_args.h"
+#include "daemon/history/acknowledgements.h"
 #include "daemon/history/history_query.h"
 #include "daemon/history/job_timeline.h"
 #include "daemon/wall_clock.h"
@@ -17,8 +18,11 @@ void register_history_handlers(RequestRouter& router, EventLog& log, std::string
                nlohmann::json events = nlohmann::json::array();
                for (const Event& e : page->events)
                  events.push_back(nlohmann::json::parse(to_json(e)));
+               auto acks = acknowledgements_of(log, page->events);
+               if (!acks.ok()) return acks.status();
                return nlohmann::json{{"events", std::move(events)},
                                      {"servers", page->servers},
+                                     {"acknowledged", acknowledgements_json(*acks)},
                                      {"head", page->head},
                                      {"more", page->more}};
              });

@@ -123,6 +123,10 @@ std::string summarize_event(const Event& e) {
           },
           [](const AgentAllowed& p) { return "agent " + p.name + " allowed"; },
           [](const AgentRevoked& p) { return "agent " + p.name + " revoked"; },
+          [](const EventAcknowledged& p) {
+            return "acknowledged event " + std::to_string(p.acknowledged_seq) + " (" +
+                   p.acknowledged_type + ") by " + p.by + (p.note.empty() ? "" : ": " + p.note);
+          },
       },
       e.payload);
 }

@@ -70,7 +70,8 @@ Result<HistoryFilter> parse_history_filter(const json& args, std::int64_t now_us
   if (!args.is_object())
     return Status::invalid_argument("history.query arguments must be an object");
   static const char* kKnown[] = {"server", "job",      "schedule", "console",   "type",  "since",
-                                 "until",  "since_us", "until_us", "after_seq", "limit", "newest"};
+                                 "until",  "since_us", "until_us", "after_seq", "limit", "newest",
+                                 "before_seq"};
   for (const auto& [key, value] : args.items()) {
     if (std::find(std::begin(kKnown), std::end(kKnown), key) == std::end(kKnown)) {
       return Status::invalid_argument("unknown history filter '" + key + "'");
@@ -102,6 +103,12 @@ Result<HistoryFilter> parse_history_filter(const json& args, std::int64_t now_us
     }
     f.after_seq = it->get<std::uint64_t>();
   }
+  if (auto it = args.find("before_seq"); it != args.end()) {
+    if (!it->is_number_integer() || it->get<std::int64_t>() < 0) {
+      return Status::invalid_argument("before_seq must be a non-negative integer");
+    }
+    f.before_seq = it->get<std::uint64_t>();
+  }
   if (auto it = args.find("limit"); it != args.end()) {
     if (!it->is_number_integer() || it->get<std::int64_t>() <= 0) {
       return Status::invalid_argument("limit must be a positive integer");
@@ -127,6 +134,7 @@ bool history_matches(const HistoryFilter& f, const Event& e) {
   if (f.server && event_server(e) != *f.server) return false;  // live: direct mentions only
   if (f.since_us && e.time_us < *f.since_us) return false;
   if (f.until_us && e.time_us >= *f.until_us) return false;
+  if (f.before_seq && e.seq >= f.before_seq) return false;
   return e.seq > f.after_seq;
 }
 
@@ -153,6 +161,7 @@ Result<HistoryPage> query_history(EventLog& log, const HistoryFilter& f) {
   Status read = log.read_state([&](std::uint64_t head, StateTable& table) {
     page.head = head;
     hi = std::min(head, time_hi);
+    if (f.before_seq) hi = std::min(hi, f.before_seq - 1);
     if (!use_index || lo > hi) return;
     std::optional<std::vector<std::uint64_t>> acc;
     auto narrow = [&](std::vector<std::uint64_t> next) {

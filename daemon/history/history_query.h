@@ -28,6 +28,7 @@ struct HistoryFilter {
   std::optional<std::int64_t> since_us;  // inclusive
   std::optional<std::int64_t> until_us;  // exclusive
   std::uint64_t after_seq = 0;           // only events with seq > after_seq
+  std::uint64_t before_seq = 0;          // when not 0, only events with seq < before_seq
   std::size_t limit = 100;
   bool newest = false;
 };
@@ -43,7 +44,7 @@ struct HistoryPage {
 };
 
 // Reads {server?, job?, schedule?, console?, type?, since?, until?, limit?, after_seq?,
-// newest?}; since/until are parsed with parse_time_arg (zone `zone`) or given as
+// before_seq?, newest?} (newest with before_seq: the page before a page, for paging back); since/until are parsed with parse_time_arg (zone `zone`) or given as
 // since_us/until_us. Unknown keys are refused, so a typo does not widen a query.
 [[nodiscard]] Result<HistoryFilter> parse_history_filter(const nlohmann::json& args,
                                                          std::int64_t now_us,

@@ -106,13 +106,24 @@ void mark_corrupt(FileStatusReport* report,
 }
 
 nlohmann::json report_json(const FileStatusReport& report) {
+  // What a sync would still copy to each server: its missing, out-of-date and corrupt files.
+  std::map<std::string, std::pair<std::uint64_t, std::uint64_t>> pending;  // files, bytes
+  for (const auto& r : report.rows) {
+    if (r.status == "up_to_date") continue;
+    auto& [files, bytes] = pending[r.server];
+    ++files;
+    bytes += r.size;
+  }
   nlohmann::json servers = nlohmann::json::array();
   for (const auto& s : report.servers) {
+    const auto& [files, bytes] = pending[s.server];
     nlohmann::json j = {{"server", s.server},
                         {"missing", s.missing},
                         {"out_of_date", s.out_of_date},
                         {"up_to_date", s.up_to_date},
-                        {"corrupt", s.corrupt}};
+                        {"corrupt", s.corrupt},
+                        {"pending_files", files},
+                        {"pending_bytes", bytes}};
     if (!s.error.empty()) j["error"] = s.error;
     servers.push_back(j);
   }

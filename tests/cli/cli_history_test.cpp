@@ -115,6 +115,44 @@ TEST_F(CliHistoryTest, JobTimelineAndScheduleFilter) {
   EXPECT_TRUE(one_line_error(missing)) << missing.err;
 }
 
+// `history ack SEQ` records who acknowledged an event; history shows it beside the event
+// (table and --json); bad seqs, an acknowledgement of an acknowledgement and a multi-line
+// note are refused with one line each, and nothing is appended for them.
+TEST_F(CliHistoryTest, AckRecordsWhoAcknowledgedAnEvent) {
+  add_server("alpha");
+  auto added = history({"--type", "ServerAdded"});
+  ASSERT_EQ(added.size(), 1u);
+  const std::uint64_t seq = added[0]["seq"];
+  auto ack = cli({"history", "ack", std::to_string(seq), "--by", "alice", "--note", "seen"});
+  ASSERT_EQ(ack.exit_code, 0) << ack.err;
+  EXPECT_NE(ack.out.find("acknowledged event " + std::to_string(seq) + " as alice"),
+            std::string::npos) << ack.out;
+  auto acks = history({"--type", "EventAcknowledged"});
+  ASSERT_EQ(acks.size(), 1u);
+  EXPECT_EQ(acks[0]["payload"]["acknowledged_seq"], seq);
+  EXPECT_EQ(acks[0]["payload"]["acknowledged_type"], "ServerAdded");
+  EXPECT_EQ(acks[0]["payload"]["by"], "alice");
+  EXPECT_EQ(acks[0]["payload"]["note"], "seen");
+  auto shown = history({"--type", "ServerAdded"});
+  ASSERT_EQ(shown.size(), 1u);
+  ASSERT_EQ(shown[0]["acknowledged"].size(), 1u);
+  EXPECT_EQ(shown[0]["acknowledged"][0]["by"], "alice");
+  auto table = cli({"history", "--type", "ServerAdded"});
+  EXPECT_NE(table.out.find("[acknowledged by alice at "), std::string::npos) << table.out;
+
+  const std::uint64_t ack_seq = acks[0]["seq"];
+  for (const std::vector<std::string>& bad :
+       {std::vector<std::string>{"history", "ack", "999999", "--by", "bob"},
+        std::vector<std::string>{"history", "ack", std::to_string(ack_seq), "--by", "bob"},
+        std::vector<std::string>{"history", "ack", std::to_string(seq), "--by", "bob", "--note",
+                                 "two\nlines"}}) {
+    auto r = cli(bad);
+    EXPECT_EQ(r.exit_code, 1) << r.out;
+    EXPECT_TRUE(one_line_error(r)) << r.err;
+  }
+  EXPECT_EQ(history({"--type", "EventAcknowledged"}).size(), 1u);
+}
+
 TEST_F(CliHistoryTest, FollowPrintsMatchingEventsAsTheyHappen) {
   add_server("alpha");
   ChildProcess follow(DaemonHarness::cli_path(),

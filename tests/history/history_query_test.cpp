@@ -1,6 +1,7 @@
 // query_history over a MemoryEventLog whose ProjectionSet keeps the history indexes: every
 // filter's answer equals a brute-force filter of the whole log.
 #include "daemon/history/history_query.h"
+#include "daemon/history/acknowledgements.h"
 
 #include <gtest/gtest.h>
 
@@ -211,6 +212,72 @@ TEST_F(HistoryQueryTest, EventsOfJobUsesTheIndex) {
   EXPECT_EQ((*events)[0].type(), "DownloadStarted");
   EXPECT_EQ((*events)[1].type(), "DownloadCompleted");
   EXPECT_TRUE(events_of_job(log_, "nobody")->empty());
+}
+
+// Paging back: newest + before_seq is the page just before a page, with `more` saying
+// whether older matches remain; walking back from the latest page visits every match once.
+TEST_F(HistoryQueryTest, PagesBackwardWithBeforeSeq) {
+  write_history();
+  HistoryFilter f;
+  f.limit = 4;
+  f.newest = true;
+  std::vector<std::uint64_t> visited;
+  std::uint64_t before = 0;
+  for (int page_no = 0; page_no < 10; ++page_no) {
+    f.before_seq = before;
+    auto page = query_history(log_, f);
+    ASSERT_TRUE(page.ok()) << page.status().to_string();
+    ASSERT_FALSE(page->events.empty());
+    std::vector<std::uint64_t> got;
+    for (const Event& e : page->events) got.push_back(e.seq);
+    visited.insert(visited.begin(), got.begin(), got.end());
+    before = got.front();
+    if (!page->more) break;
+  }
+  std::vector<std::uint64_t> all;
+  for (std::uint64_t s = 1; s <= 19; ++s) all.push_back(s);
+  EXPECT_EQ(visited, all);
+
+  f.job = "job-1";
+  f.before_seq = 15;
+  EXPECT_EQ(seqs(f), (std::vector<std::uint64_t>{8, 10, 12, 13}));
+  f.before_seq = 5;
+  EXPECT_TRUE(seqs(f).empty());
+  EXPECT_FALSE(parse_history_filter({{"before_seq", -1}}, 0, "UTC").ok());
+  auto parsed = parse_history_filter({{"before_seq", 7}, {"newest", true}}, 0, "UTC");
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed->before_seq, 7u);
+}
+
+// An acknowledgement joins the event it names through idx/ack/, oldest first; other events
+// have none.
+TEST_F(HistoryQueryTest, AcknowledgementsJoinTheirEvent) {
+  write_history();
+  log_.set_console("west");
+  append("job-1", EventAcknowledged{17, "SyncFailed", "alice", "disk replaced"});
+  log_.set_console("east");
+  append("job-1", EventAcknowledged{17, "SyncFailed", "bob", ""});
+  append("job-2", EventAcknowledged{16, "SyncCompleted", "carol", ""});
+  HistoryFilter f;
+  f.after_seq = 15;
+  f.limit = 4;  // seqs 16..19
+  auto page = query_history(log_, f);
+  ASSERT_TRUE(page.ok());
+  auto acks = acknowledgements_of(log_, page->events);
+  ASSERT_TRUE(acks.ok()) << acks.status().to_string();
+  ASSERT_EQ(acks->size(), 2u);
+  const auto& failed = acks->at(17);
+  ASSERT_EQ(failed.size(), 2u);
+  EXPECT_EQ(failed[0].by, "alice");
+  EXPECT_EQ(failed[0].note, "disk replaced");
+  EXPECT_EQ(failed[0].console, "west");
+  EXPECT_EQ(failed[0].seq, 20u);
+  EXPECT_EQ(failed[1].by, "bob");
+  EXPECT_GT(failed[1].time_us, failed[0].time_us);
+  EXPECT_EQ(acks->at(16).front().by, "carol");
+  nlohmann::json j = acknowledgements_json(*acks);
+  EXPECT_EQ(j["17"][1]["by"], "bob");
+  EXPECT_FALSE(j.contains("18"));
 }
 
 }  // namespace

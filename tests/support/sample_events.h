@@ -53,6 +53,7 @@ inline std::vector<EventPayload> sample_payloads() {
                           {"Patches/b.msu"}, ""},
       AgentAllowed{"site-berlin", "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7"},
       AgentRevoked{"site-berlin"},
+      EventAcknowledged{42, "SyncFailed", "alice", "disk replaced"},
   };
 }
 

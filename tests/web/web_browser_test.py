@@ -4,9 +4,12 @@ Chromium driven by Selenium, all started here on a fresh temp dir.
 
   panes     through the UI only: add a server (and see the daemon's validation message, as
             the CLI prints it), add a "second Tuesday + 4 days" schedule and compare its live
-            preview with `distsync schedule preview`, Run now, watch the job's progress bar
-            reach 100%, open the File Status Report (and its CSV), filter the history by the
-            server; a screenshot of every pane.
+            preview with `distsync schedule preview`, edit it (the form prefilled; the saved
+            change and a refused one as the CLI sees and says them), Run now, watch the job's
+            progress bar reach 100%, see the files and bytes pending on the server before and
+            after (as the File Status Report counts them), open the File Status Report (and its
+            CSV), filter the history by the server, acknowledge an event (checked with the
+            CLI), page the history back and forward; a screenshot of every pane.
   two_tabs  two tabs open; an event appended by the CLI shows in both within a second.
 
 Usage: web_browser_test.py panes|two_tabs --distsyncd BIN --cli BIN --web BIN --artifacts DIR
@@ -116,6 +119,17 @@ def fill(driver, element_id, text):
     e.send_keys(text)
 
 
+def click(driver, selector, what):
+    """Clicks the element, found afresh until a re-render of its pane leaves it in place."""
+    def attempt():
+        try:
+            driver.find_element(By.CSS_SELECTOR, selector).click()
+            return True
+        except StaleElementReferenceException:
+            return False
+    wait(driver, attempt, what)
+
+
 def text_of(driver, selector):
     return driver.find_element(By.CSS_SELECTOR, selector).text
 
@@ -151,6 +165,16 @@ def test_panes(console, driver, artifacts):
     servers = console.cli_json("server", "list")["servers"]
     assert [s["name"] for s in servers] == ["dist-berlin"], servers
     assert servers[0]["bandwidth_limit_bps"] == 524288
+    # Files/bytes pending there, as the File Status Report counts them: all 8 patches.
+    summary = console.cli_json("report", "dist-berlin")["servers"][0]
+    assert summary["pending_files"] == 8 and summary["pending_bytes"] == 8 * 262144, summary
+
+    def pending_cell():  # [files, bytes, text] of the row's Pending cell, read in one go
+        return driver.execute_script(
+            "const c = document.querySelector('tr[data-server=dist-berlin] td.pending');"
+            "return c ? [c.dataset.files, c.dataset.bytes, c.textContent] : null;")
+    wait(driver, lambda: pending_cell() == ["8", str(8 * 262144), "8 files, 2.0 MiB"],
+         "8 files, 2.0 MiB pending (%r)" % (pending_cell(),))
 
     # Add scheduled sync: second Tuesday + 4 days; the live preview equals the CLI's.
     tab(driver, "schedules")
@@ -186,8 +210,42 @@ def test_panes(console, driver, artifacts):
     assert schedules[0]["description"] == preview["description"], schedules
     sid = schedules[0]["id"]
 
+    # Edit it: the form comes prefilled; a refused change shows the CLI's message, a saved
+    # one reaches the CLI's list.
+    click(driver, "tr[data-schedule='%s'] button.edit" % sid, "Edit")
+    wait(driver, lambda: text_of(driver, "#schedule-form-title") == "Edit schedule " + sid, "the editor")
+    value = lambda name: driver.find_element(By.ID, "schedule-" + name).get_attribute("value")
+    assert (value("frequency"), value("monthly_mode"), value("nth"), value("weekday"),
+            value("delay_days"), value("time_of_day"), value("time_zone"), value("server")) == (
+        "monthly", "nth_weekday", "2", "tue", "4", "03:00", "Europe/Berlin", "dist-berlin")
+    assert text_of(driver, "#schedule-submit") == "Save changes"
+    fill(driver, "schedule-time_zone", "Mars/Olympus_Mons")
+    driver.find_element(By.ID, "schedule-submit").click()
+    refused = console.cli("schedule", "edit", sid, "--tz", "Mars/Olympus_Mons", check=False)
+    assert refused.returncode == 1, refused
+    expected = refused.stderr.strip()[len("distsync: "):]
+    wait(driver, lambda: text_of(driver, "#schedules-message") == expected,
+         "the refused edit's message %r" % expected)
+    fill(driver, "schedule-time_zone", "Europe/Berlin")
+    fill(driver, "schedule-time_of_day", "04:30")
+    fill(driver, "schedule-delay_days", "5")
+    driver.find_element(By.ID, "schedule-submit").click()
+    edited = console.cli_json("schedule", "list")["schedules"]
+    wait(driver, lambda: text_of(driver, "#schedules-message").startswith("edited schedule " + sid),
+         "the saved edit")
+    edited = console.cli_json("schedule", "list")["schedules"]
+    assert len(edited) == 1 and edited[0]["id"] == sid, edited
+    rec = edited[0]["recurrence"]
+    assert (rec["time_of_day"], rec["delay_days"], rec["nth"], rec["weekday"]) == ("04:30", 5, 2, "tue"), rec
+    assert text_of(driver, "#schedules-message") == "edited schedule %s: %s" % (sid, edited[0]["description"])
+    assert text_of(driver, "#schedule-form-title") == "Add scheduled sync"
+    shot(driver, artifacts, "schedules-edited")
+
     # Run now (select it, then the toolbar's button).
-    driver.find_element(By.CSS_SELECTOR, "tr[data-schedule='%s'] input.pick" % sid).click()
+    click(driver, "tr[data-schedule='%s'] input.pick" % sid, "the schedule's checkbox")
+    wait(driver, lambda: driver.execute_script(
+        "const c = document.querySelector(\"tr[data-schedule='%s'] input.pick\"); return c && c.checked;" % sid),
+        "the schedule picked")
     driver.find_element(By.ID, "schedules-run-selected").click()
     wait(driver, lambda: text_of(driver, "#schedules-message").startswith("started job-"),
          "Run now to start a job")
@@ -218,6 +276,8 @@ def test_panes(console, driver, artifacts):
     tab(driver, "servers")
     wait(driver, lambda: "completed" in text_of(driver, "tr[data-server=dist-berlin]"),
          "the server's last sync result")
+    wait(driver, lambda: (pending_cell() or [None])[0] == "0", "nothing pending after the sync")
+    assert console.cli_json("report", "dist-berlin")["servers"][0]["pending_files"] == 0
     shot(driver, artifacts, "servers")
 
     # File Status Report.
@@ -257,6 +317,52 @@ def test_panes(console, driver, artifacts):
     types = [r.get_attribute("data-type") for r in driver.find_elements(By.CSS_SELECTOR, "#history-table tr[data-seq]")]
     assert "SyncCompleted" in types and "ServerAdded" in types and "ConsoleStarted" not in types, types
     shot(driver, artifacts, "history")
+
+    # Acknowledge the SyncCompleted event; the CLI sees who did, and the row says it.
+    completed = driver.find_element(By.CSS_SELECTOR, "#history-table tr[data-type=SyncCompleted]")
+    seq = int(completed.get_attribute("data-seq"))
+    click(driver, "#history-table tr[data-seq='%d'] button.ack" % seq, "Acknowledge")
+    wait(driver, lambda: text_of(driver, "#history-message") == "acknowledged event %d as tester" % seq,
+         "the acknowledgement")
+    acks = [json.loads(l) for l in console.cli("--json", "history", "--type", "EventAcknowledged").stdout.splitlines()]
+    assert len(acks) == 1, acks
+    assert acks[0]["payload"]["acknowledged_seq"] == seq and acks[0]["payload"]["by"] == "tester", acks
+    assert acks[0]["payload"]["acknowledged_type"] == "SyncCompleted"
+    assert acks[0]["correlation"] == job  # it joins the job's timeline
+    acked = [json.loads(l) for l in console.cli("--json", "history", "--job", job, "--type",
+                                                "SyncCompleted").stdout.splitlines()]
+    assert [a["by"] for a in acked[0]["acknowledged"]] == ["tester"], acked
+    assert "[acknowledged by tester at " in console.cli("history", "--type", "SyncCompleted").stdout
+    wait(driver, lambda: "acknowledged by tester at " in
+         text_of(driver, "#history-table tr[data-seq='%d']" % seq), "the acknowledgement in the row")
+    shot(driver, artifacts, "history-acknowledged")
+
+    # Paging through the server-side query: 60 more events, 50 a page.
+    for i in range(30):
+        path = os.path.join(console.root, "srv", "p%02d" % i)
+        os.makedirs(path)
+        console.cli("server", "add", "dist-p%02d" % i, "--path", path)
+        console.cli("server", "remove", "dist-p%02d" % i)
+    Select(driver.find_element(By.ID, "history-server")).select_by_value("")
+    driver.find_element(By.ID, "history-apply").click()
+    head = console.cli_json("status")["last_seq"]
+    assert head > 60, head
+    disabled = lambda b: driver.find_element(By.ID, b).get_attribute("disabled") is not None
+    wait(driver, lambda: page_seqs() == list(range(head - 49, head + 1)), "the latest page")
+    assert disabled("history-next")
+    pages = [page_seqs()]
+    while not disabled("history-prev"):  # back to the oldest page, one page at a time
+        first = pages[0][0]
+        driver.find_element(By.ID, "history-prev").click()
+        wait(driver, lambda: page_seqs() and page_seqs()[-1] == first - 1, "the page before %d" % first)
+        pages.insert(0, page_seqs())
+        assert len(pages) < 10, pages
+    assert [s for p in pages for s in p] == list(range(1, head + 1)), pages
+    assert all(len(p) == 50 for p in pages[1:]), [len(p) for p in pages]
+    driver.find_element(By.ID, "history-next").click()  # and forward again
+    wait(driver, lambda: page_seqs() == list(range(pages[0][-1] + 1, pages[0][-1] + 51)) or
+         page_seqs() == list(range(pages[0][-1] + 1, head + 1)), "the page after the oldest")
+    shot(driver, artifacts, "history-paged")
 
     tab(driver, "downloads")
     wait(driver, lambda: driver.find_elements(By.CSS_SELECTOR, "#downloads-sources table"), "the downloads pane")

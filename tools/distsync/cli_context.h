@@ -96,6 +96,7 @@ void register_server_commands(CLI::App& app, CliContext& ctx);
 void register_credential_commands(CLI::App& app, CliContext& ctx);
 void register_schedule_commands(CLI::App& app, CliContext& ctx);
 void register_history_command(CLI::App& app, CliContext& ctx);
+void register_history_ack_command(CLI::App& history, CliContext& ctx);  // `history ack`
 void register_audit_commands(CLI::App& app, CliContext& ctx);
 void register_download_commands(CLI::App& app, CliContext& ctx);
 void register_sync_commands(CLI::App& app, CliContext& ctx);

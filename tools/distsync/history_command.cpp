@@ -60,6 +60,10 @@ class HistoryPrinter {
     }
   }
   bool knows(const std::string& correlation) const { return servers_.count(correlation) != 0; }
+  // history.query's "acknowledged": who acknowledged which event of the page, and when.
+  void acknowledged(const json& acks) {
+    if (acks.is_object()) acks_ = acks;
+  }
 
   void header() {
     if (!ctx_.json())
@@ -82,11 +86,19 @@ class HistoryPrinter {
     if (ctx_.json()) {
       json j = json::parse(to_json(e));
       j["server"] = server.empty() ? json(nullptr) : json(server);
+      if (auto it = acks_.find(std::to_string(e.seq)); it != acks_.end()) j["acknowledged"] = *it;
       ctx_.print_json_line(j);
       return;
     }
+    std::string detail = summarize_event(e);
+    if (auto it = acks_.find(std::to_string(e.seq)); it != acks_.end()) {
+      for (const json& a : *it) {
+        detail += " [acknowledged by " + a.value("by", "") + " at " +
+                  format_local_minute(a.value("time_us", std::int64_t{0}), zone_) + "]";
+      }
+    }
     rows_.push_back({format_local_minute(e.time_us, zone_), e.console, std::string(e.type()),
-                     server.empty() ? "-" : server, summarize_event(e)});
+                     server.empty() ? "-" : server, detail});
   }
   // Tables are aligned over what is buffered; --follow flushes each event as it comes.
   void flush() {
@@ -100,6 +112,7 @@ class HistoryPrinter {
   std::string zone_;
   std::optional<std::string> server_;
   std::map<std::string, std::string> servers_;  // correlation id -> server
+  json acks_ = json::object();                  // acked seq -> acknowledgements
   std::vector<std::vector<std::string>> rows_;
 };
 
@@ -225,6 +238,7 @@ int run_history(CliContext& ctx, const HistoryFlags& f) {
   if (!reply.ok()) return ctx.fail(reply.status());
   HistoryPrinter printer(ctx, zone, f.server);
   printer.learn_all((*reply)["servers"]);
+  printer.acknowledged((*reply)["acknowledged"]);
   printer.header();
   for (const json& j : (*reply)["events"]) {
     auto e = from_json(j.dump());
@@ -258,7 +272,11 @@ void register_history_command(CLI::App& app, CliContext& ctx) {
   cmd->add_option("--limit,-n", f->limit, "at most N events (default 50; newest unless --since)")
       ->check(CLI::Range(1, 10000));
   cmd->add_flag("--follow,-f", f->follow, "then keep printing matching events as they happen");
-  cmd->callback([&ctx, f] { ctx.exit_code = run_history(ctx, *f); });
+  register_history_ack_command(*cmd, ctx);
+  cmd->callback([&ctx, f, cmd] {
+    if (cmd->get_subcommand("ack")->parsed()) return;  // `history ack` ran instead
+    ctx.exit_code = run_history(ctx, *f);
+  });
 }
 
 }  // namespace distsync

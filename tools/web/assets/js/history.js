@@ -1,19 +1,24 @@
 // Event history: filters (server, job, type, console, since/until) over the daemon's
-// history.query, paged on the server side (50 a page, forward by seq, or the latest page),
-// a job's timeline (click its id), follow live, CSV export of the whole filtered history.
-// Acknowledge waits for the daemon's EventAcknowledged event type (not in this build).
+// history.query, paged on the server side (50 a page: the oldest or the latest page, then
+// forward with after_seq and backward with before_seq; the page never holds more than one
+// page of the log), a job's timeline (click its id), follow live, CSV export of the whole
+// filtered history, and Acknowledge, which records an EventAcknowledged event so every
+// operator sees who acknowledged what, and when.
 import * as api from './api.js';
 import {el, replace, say, table, utc, debounce, field, check} from './dom.js';
 
 const TYPES = ['ConsoleStarted', 'ServerAdded', 'ServerEdited', 'ServerRemoved', 'ScheduleAdded',
   'ScheduleEdited', 'ScheduleDeleted', 'ScheduleFired', 'ScheduleMissed', 'DownloadStarted',
   'DownloadCompleted', 'DownloadFailed', 'DownloadSourceChanged', 'SyncQueued', 'SyncDeferred',
-  'SyncStarted', 'FileCopied', 'FileCopyFailed', 'SyncCompleted', 'SyncFailed', 'SyncCancelled'];
+  'SyncStarted', 'FileCopied', 'FileCopyFailed', 'SyncCompleted', 'SyncFailed', 'SyncCancelled',
+  'PruneRefused', 'FilesPruned', 'GroupAdded', 'GroupRemoved', 'GroupMemberAdded',
+  'GroupMemberRemoved', 'ValidationCompleted', 'EventAcknowledged'];
 const PAGE = 50;
-let root, filters, list, message, csvLink, pager, follow, serverSelect;
-let cursor = {after: 0, newest: true};
-const back = [];
-const followSoon = debounce(() => { cursor = {after: 0, newest: true}; back.length = 0; load(); }, 300);
+let root, filters, list, message, csvLink, pager, follow, who, serverSelect, prevButton, nextButton;
+// The page shown: {after: seq} (forward from seq), or {before: seq, newest: true} (the page
+// ending just before seq; before 0 means the latest page).
+let cursor = {after: 0, before: 0, newest: true};
+const followSoon = debounce(() => { if (cursor.newest && !cursor.before) load(); }, 300);
 
 export function mount(node) {
   root = node;
@@ -30,17 +35,20 @@ export function mount(node) {
     field('Since', text('since', '7d, 2026-03-01 …')),
     field('Until', text('until', '')),
     el('button', {type: 'submit', class: 'primary', id: 'history-apply'}, 'Apply'));
-  filters.addEventListener('submit', (e) => { e.preventDefault(); first(); });
+  filters.addEventListener('submit', (e) => { e.preventDefault(); latest(); });
   follow = el('input', {type: 'checkbox', id: 'history-follow'});
   csvLink = el('a', {id: 'history-csv', href: '/api/history.csv', download: 'distsync-history.csv'}, 'Export CSV');
   pager = el('span', {class: 'muted', id: 'history-page'});
+  who = el('input', {id: 'history-operator', value: api.current().operator || '', size: 12});
+  prevButton = el('button', {type: 'button', id: 'history-prev', onclick: previous}, 'Previous');
+  nextButton = el('button', {type: 'button', id: 'history-next', onclick: next}, 'Next');
   replace(root, el('h2', {}, 'Event history'), filters,
     el('div', {class: 'toolbar'},
       el('button', {type: 'button', id: 'history-first', onclick: first}, 'Oldest'),
-      el('button', {type: 'button', id: 'history-prev', onclick: previous}, 'Previous'),
-      el('button', {type: 'button', id: 'history-next', onclick: next}, 'Next'),
+      prevButton, nextButton,
       el('button', {type: 'button', id: 'history-latest', onclick: latest}, 'Latest'),
-      pager, check('follow live', follow), csvLink),
+      pager, check('follow live', follow), csvLink,
+      el('span', {class: 'write'}, field('Acknowledge as', who))),
     message, list);
   refresh();
 }
@@ -63,23 +71,25 @@ function updateLink() {
   csvLink.setAttribute('href', '/api/history.csv?' + q.toString());
 }
 
-function first() { back.length = 0; cursor = {after: 0, newest: false}; load(); }
-function latest() { back.length = 0; cursor = {after: 0, newest: true}; load(); }
+function first() { cursor = {after: 0, before: 0, newest: false}; load(); }
+function latest() { cursor = {after: 0, before: 0, newest: true}; load(); }
+// Forward: the page after the last event shown.
 function next() {
-  if (!lastPage || !lastPage.more && !cursor.newest) return;
-  const events = lastPage.events || [];
-  if (!events.length || cursor.newest) return;
-  back.push(cursor);
-  cursor = {after: events[events.length - 1].seq, newest: false};
+  const events = (lastPage && lastPage.events) || [];
+  if (!events.length || !hasNewer) return;
+  cursor = {after: events[events.length - 1].seq, before: 0, newest: false};
   load();
 }
+// Backward: the page before the first event shown (history.query newest + before_seq).
 function previous() {
-  if (!back.length) return;
-  cursor = back.pop();
+  const events = (lastPage && lastPage.events) || [];
+  if (!events.length || !hasOlder) return;
+  cursor = {after: 0, before: events[0].seq, newest: true};
   load();
 }
 
 let lastPage = null;
+let hasOlder = false, hasNewer = false;
 
 // A payload's fields as "key=value", without the schema versions.
 function summary(payload) {
@@ -104,17 +114,34 @@ function serverOf(event, servers) {
   return (servers || {})[event.correlation] || '';
 }
 
+let loads = 0;  // only the newest request's page is shown: replies may come out of order
+
 async function load() {
+  const mine = ++loads;
   updateLink();
   const a = Object.assign(args(), {limit: PAGE, after_seq: cursor.after});
   if (cursor.newest) a.newest = true;
+  if (cursor.before) a.before_seq = cursor.before;
   let page;
   try {
     page = await api.op('history.query', a);
   } catch (e) {
-    return say(message, e.message, 'error');
+    if (mine === loads) say(message, e.message, 'error');
+    return;
   }
+  if (mine !== loads) return;
   lastPage = page;
+  // Going back, `more` says older matches exist; going forward, newer ones.
+  if (cursor.newest) {
+    hasOlder = Boolean(page.more);
+    hasNewer = Boolean(cursor.before);
+  } else {
+    hasNewer = Boolean(page.more);
+    hasOlder = cursor.after > 0;
+  }
+  prevButton.disabled = !hasOlder;
+  nextButton.disabled = !hasNewer;
+  const acks = page.acknowledged || {};
   const rows = (page.events || []).map((e) => el('tr', {'data-seq': e.seq, 'data-type': e.type},
     el('td', {class: 'num'}, e.seq),
     el('td', {}, utc(e.time_us)),
@@ -126,11 +153,32 @@ async function load() {
       first();
     }}, e.correlation) : ''),
     el('td', {}, serverOf(e, page.servers)),
-    el('td', {class: 'payload'}, summary(e.payload))));
-  replace(list, table(['Seq', 'Time (UTC)', 'Console', 'Type', 'Job / schedule', 'Server', 'Details'], rows, {id: 'history-table'}));
+    el('td', {class: 'payload'}, summary(e.payload)),
+    el('td', {class: 'ack'}, ackCell(e, acks[String(e.seq)]))));
+  replace(list, table(['Seq', 'Time (UTC)', 'Console', 'Type', 'Job / schedule', 'Server', 'Details', 'Acknowledged'], rows, {id: 'history-table'}));
   const events = page.events || [];
   pager.textContent = events.length ? `seq ${events[0].seq}–${events[events.length - 1].seq} of head ${page.head}` +
-    (cursor.newest ? ' (latest)' : page.more ? ' (more)' : '') : 'no events match';
+    (cursor.newest && !cursor.before ? ' (latest)' : hasNewer ? ' (more)' : '') : 'no events match';
+}
+
+// Who acknowledged the event and when; else (an acknowledgement itself aside) the button.
+function ackCell(e, list) {
+  const done = (list || []).map((a) => el('div', {class: 'acked'},
+    'acknowledged by ' + a.by + ' at ' + utc(a.time_us) + (a.note ? ': ' + a.note : '')));
+  if (e.type === 'EventAcknowledged') return done;
+  return [done, el('button', {type: 'button', class: 'ack write', onclick: () => acknowledge(e)}, 'Acknowledge')];
+}
+
+async function acknowledge(e) {
+  const by = who.value.trim();
+  if (!by) return say(message, 'name who acknowledges the event (Acknowledge as)', 'error');
+  try {
+    await api.op('event.acknowledge', {seq: e.seq, by});
+  } catch (err) {
+    return say(message, err.message, 'error');
+  }
+  say(message, 'acknowledged event ' + e.seq + ' as ' + by, 'ok');
+  load();
 }
 
 export async function refresh() {

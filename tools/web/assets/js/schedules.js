@@ -1,13 +1,15 @@
 // Scheduled synchronization: every console's schedules with their owner (schedule.list),
 // "Add scheduled sync" with a live preview of the next fire times (schedule.preview, in the
-// zone and in UTC) as the form changes, Run now on one or several, enable/disable and
-// delete. Another console's schedule can only be deleted (R4): its other controls are
-// disabled and say why.
+// zone and in UTC) as the form changes, Edit (the same form, prefilled, through
+// schedule.edit: the daemon's checks and messages, as the CLI's), Run now on one or several,
+// enable/disable and delete. Another console's schedule can only be deleted (R4): its other
+// controls are disabled and its row says why.
 import * as api from './api.js';
 import {el, replace, say, table, debounce, field, check} from './dom.js';
 
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
-let root, list, form, message, preview, serverSelect;
+let root, list, form, message, preview, serverSelect, formTitle, submitButton, cancelButton;
+let editing = null;  // the id of the schedule the form edits; null: the form adds
 const refreshSoon = debounce(() => refresh(), 250);
 const previewSoon = debounce(() => updatePreview(), 200);
 
@@ -16,12 +18,13 @@ export function mount(node) {
   message = el('div', {class: 'message', id: 'schedules-message'});
   preview = el('div', {class: 'preview', id: 'schedule-preview'});
   list = el('div', {id: 'schedules-list'});
+  formTitle = el('h3', {class: 'write', id: 'schedule-form-title'}, 'Add scheduled sync');
   form = buildForm();
   replace(root, el('h2', {}, 'Scheduled synchronization'),
     el('div', {class: 'toolbar write'},
       el('button', {type: 'button', id: 'schedules-run-selected', onclick: () => runNow(selected())}, 'Run now (selected)'),
       el('button', {type: 'button', id: 'schedules-delete-selected', onclick: () => remove(selected())}, 'Delete selected')),
-    list, el('h3', {class: 'write'}, 'Add scheduled sync'), form, message);
+    list, formTitle, form, message);
   refresh();
   updatePreview();
 }
@@ -57,9 +60,10 @@ function buildForm() {
     field('Delay (days, 0–31)', input('delay_days', {type: 'number', min: 0, max: 31, value: 0})),
     field('Time (HH:MM)', input('time_of_day', {value: '03:00', size: 6})),
     field('Zone (IANA)', input('time_zone', {placeholder: "the daemon's zone", size: 16})),
-    el('button', {type: 'submit', class: 'primary', id: 'schedule-submit'}, 'Add schedule'),
+    submitButton = el('button', {type: 'submit', class: 'primary', id: 'schedule-submit'}, 'Add schedule'),
+    cancelButton = el('button', {type: 'button', id: 'schedule-cancel-edit', hidden: true, onclick: stopEdit}, 'Cancel edit'),
     preview);
-  f.addEventListener('submit', (e) => { e.preventDefault(); add(); });
+  f.addEventListener('submit', (e) => { e.preventDefault(); editing ? save() : add(); });
   f.addEventListener('input', previewSoon);
   f.addEventListener('change', previewSoon);
   return f;
@@ -123,6 +127,54 @@ async function add() {
   }
 }
 
+// Fills the form with schedule `s` (as schedule.list gives it) and turns it into its editor.
+function startEdit(s) {
+  const v = (n) => form.elements[n];
+  const r = s.recurrence || {};
+  editing = s.id;
+  v('kind').value = s.kind;
+  v('component').value = s.component || 'all';
+  if (s.server) v('server').value = s.server;
+  v('frequency').value = r.frequency || 'once';
+  v('start_date').value = r.start_date || '';
+  v('interval').value = r.interval || 1;
+  for (const d of WEEKDAYS) v('wd-' + d).checked = (r.weekdays || []).map((w) => w.slice(0, 3).toLowerCase()).includes(d);
+  v('monthly_mode').value = r.monthly_mode || 'day_of_month';
+  v('nth').value = String(r.nth || 1);
+  v('weekday').value = (r.weekday || 'mon').slice(0, 3).toLowerCase();
+  v('day_of_month').value = r.day_of_month || 1;
+  v('delay_days').value = r.delay_days || 0;
+  v('time_of_day').value = r.time_of_day || '00:00';
+  v('time_zone').value = r.time_zone || '';
+  formTitle.textContent = 'Edit schedule ' + s.id;
+  submitButton.textContent = 'Save changes';
+  cancelButton.hidden = false;
+  say(message, '');
+  updatePreview();
+  form.scrollIntoView({block: 'nearest'});
+}
+
+function stopEdit() {
+  editing = null;
+  formTitle.textContent = 'Add scheduled sync';
+  submitButton.textContent = 'Add schedule';
+  cancelButton.hidden = true;
+  updatePreview();
+}
+
+async function save() {
+  const id = editing;
+  const changes = spec();
+  try {
+    const reply = await api.op('schedule.edit', {id, changes});
+    stopEdit();
+    say(message, 'edited schedule ' + id + ': ' + reply.description, 'ok');
+    refresh();
+  } catch (e) {
+    say(message, e.message, 'error');
+  }
+}
+
 function selected() {
   return Array.from(list.querySelectorAll('input.pick:checked')).map((c) => c.value);
 }
@@ -157,8 +209,11 @@ async function setEnabled(id, enabled) {
   }
 }
 
+let refreshes = 0;  // replies may come out of order: only the newest is shown
+
 export async function refresh() {
   if (!root) return;
+  const ticket = ++refreshes;
   const mine = api.current().console;
   let schedules, servers;
   try {
@@ -166,6 +221,7 @@ export async function refresh() {
   } catch (e) {
     return say(message, e.message, 'error');
   }
+  if (ticket !== refreshes) return;
   const picked = new Set(selected());  // a re-render keeps the operator's selection
   const chosen = serverSelect.value;
   replace(serverSelect, (servers.servers || []).map((s) => el('option', {value: s.name}, s.name)));
@@ -180,12 +236,13 @@ export async function refresh() {
       el('td', {}, s.kind),
       el('td', {}, s.server || '—'),
       el('td', {}, s.component),
-      el('td', {}, s.owner, remote ? el('div', {class: 'muted remote-note'}, 'remote: delete only') : null),
+      el('td', {}, s.owner, remote ? el('div', {class: 'muted remote-note'}, 'remote: delete only (' + why + ')') : null),
       el('td', {}, s.description),
       el('td', {}, next ? [next.local, el('div', {class: 'muted'}, next.utc)] : '—'),
       el('td', {}, s.enabled ? 'yes' : 'no'),
       el('td', {class: 'write'},
         el('button', {type: 'button', class: 'run-now', disabled: remote, title: why, onclick: () => runNow([s.id])}, 'Run now'), ' ',
+        el('button', {type: 'button', class: 'edit', disabled: remote, title: why, onclick: () => startEdit(s)}, 'Edit'), ' ',
         el('button', {type: 'button', class: 'toggle', disabled: remote, title: why, onclick: () => setEnabled(s.id, !s.enabled)}, s.enabled ? 'Disable' : 'Enable'), ' ',
         el('button', {type: 'button', class: 'delete', onclick: () => remove([s.id])}, 'Delete')));
   });

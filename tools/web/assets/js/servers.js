@@ -1,10 +1,17 @@
 // Distribution servers: the registry (server.list) with each server's last sync and what
-// its running job still has to copy (sync.jobs), and the add / edit / remove form. The
-// validation and its messages are the daemon's, as in the CLI.
+// its running job still has to copy (sync.jobs), the files and bytes pending on each as the
+// File Status Report counts them (op report, fetched after the table is shown: it lists
+// every server's files; automatic up to AUTO_PENDING servers, else on "Check pending"), and
+// the add / edit / remove form. The validation and its messages are the daemon's, as in the
+// CLI.
 import * as api from './api.js';
 import {el, replace, say, table, bytes, utc, debounce, field, check} from './dom.js';
 
 let root, list, form, message, editing = null;
+const AUTO_PENDING = 50;
+let pending = new Map();  // server -> {pending_files, pending_bytes, error} of the last report
+let pendingAsOf = '';
+let pendingStale = true;  // a sync ended or the registry changed since the last report
 const refreshSoon = debounce(() => refresh(), 250);
 
 export function mount(node) {
@@ -17,6 +24,7 @@ export function mount(node) {
 }
 
 export function onEvent(event) {
+  if (/^(Server|SyncCompleted|SyncFailed|SyncCancelled|FilesPruned)/.test(event.type)) pendingStale = true;
   if (/^(Server|Sync|FileCopied)/.test(event.type)) refreshSoon();
 }
 
@@ -106,8 +114,11 @@ async function remove(name, button) {
   }
 }
 
+let refreshes = 0;  // replies may come out of order: only the newest is shown
+
 export async function refresh() {
   if (!root) return;
+  const mine = ++refreshes;
   let servers, jobs;
   try {
     [servers, jobs] = await Promise.all([api.op('server.list'), api.op('sync.jobs', {all: true})]);
@@ -115,6 +126,7 @@ export async function refresh() {
     say(message, e.message, 'error');
     return;
   }
+  if (mine !== refreshes) return;
   const last = new Map(), running = new Map();
   for (const job of jobs.jobs || []) {
     if (job.finished_us) {
@@ -138,11 +150,51 @@ export async function refresh() {
         done.reason ? el('div', {class: 'muted'}, done.reason) : null] : 'never'),
       el('td', {class: 'num'}, run ? (run.files_total - run.files_done) + ' files, ' +
         bytes(run.bytes_total - run.bytes_done) : '—'),
+      pendingCell(s.name),
       el('td', {class: 'write'},
         el('button', {type: 'button', class: 'edit', onclick: () => setEditing(s)}, 'Edit'), ' ',
         el('button', {type: 'button', class: 'remove', onclick: (e) => remove(s.name, e.target)}, 'Remove')));
   });
   replace(list, table(['Name', 'Path or share', 'Enabled', 'Bandwidth', 'Parallel copies',
-    'Last sync', 'Pending', ''], rows, {id: 'servers-table'}),
-  el('div', {class: 'muted'}, (servers.servers || []).length + ' servers, as of seq ' + servers.as_of_seq));
+    'Last sync', 'Running job left', 'Pending (File Status Report)', ''], rows, {id: 'servers-table'}),
+  el('div', {class: 'toolbar'},
+    el('span', {class: 'muted'}, (servers.servers || []).length + ' servers, as of seq ' + servers.as_of_seq),
+    el('button', {type: 'button', id: 'servers-check-pending', onclick: checkPending}, 'Check pending'),
+    el('span', {class: 'muted', id: 'servers-pending-as-of'}, pendingAsOf)));
+  if ((servers.servers || []).length <= AUTO_PENDING && pendingStale && !pendingBusy) {
+    pendingStale = false;
+    checkPending();
+  }
+}
+
+function pendingCell(name) {
+  const p = pending.get(name);
+  if (!p) return el('td', {class: 'num pending'}, '…');
+  if (p.error) return el('td', {class: 'pending result-bad', title: p.error}, 'cannot read');
+  return el('td', {class: 'num pending', 'data-files': p.pending_files, 'data-bytes': p.pending_bytes},
+    p.pending_files + ' files, ' + bytes(p.pending_bytes));
+}
+
+let pendingBusy = false;
+// One File Status Report over every server; fills the Pending column in place.
+async function checkPending() {
+  const names = Array.from(list.querySelectorAll('#servers-table tr[data-server]')).map((r) => r.dataset.server);
+  if (!names.length || pendingBusy) return;
+  pendingBusy = true;
+  try {
+    const r = await api.op('report', {servers: names, format: 'json'});
+    pending = new Map((r.servers || []).map((s) => [s.server, s]));
+    pendingAsOf = 'pending as of ' + new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  } catch (e) {
+    say(message, e.message, 'error');
+    return;
+  } finally {
+    pendingBusy = false;
+  }
+  for (const row of list.querySelectorAll('#servers-table tr[data-server]')) {
+    const cell = row.querySelector('td.pending');
+    if (cell) row.replaceChild(pendingCell(row.dataset.server), cell);
+  }
+  const asOf = list.querySelector('#servers-pending-as-of');
+  if (asOf) asOf.textContent = pendingAsOf;
 }
