@@ -122,7 +122,7 @@ for n in "${COUNTS[@]}"; do
   for i in $(seq 1 "$n"); do
     mkdir -p "$data/serve-$i"
     "$AGENT" run --connect "$endpoint" --console-key="$console_key" --key "$data/agent-$i.key" \
-      --serve "$data/serve-$i" --state-dir "$data/state-$i" 2>"$data/agent-$i.err" &
+      --serve "$data/serve-$i" --state-dir "$data/state-$i" >"$data/agent-$i.log" 2>&1 &
     PIDS+=($!)
     "${CLI[@]}" server add "a-$i" --agent "agent-$i" --path "$data/serve-$i/dist" >/dev/null
     servers+=("a-$i")

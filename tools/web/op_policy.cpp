@@ -5,18 +5,20 @@
 #include <cctype>
 #include <string>
 
+#include "daemon/security/op_access.h"
+
 namespace distsync {
 namespace {
 
-constexpr std::array<std::string_view, 14> kReadOps = {
-    "status",        "events.head",   "events.read",      "server.list",  "schedule.list",
-    "schedule.preview", "sync.jobs",  "sync.job",         "report",       "download.list",
-    "download.status",  "download.sources", "history.query", "history.job"};
-
-constexpr std::array<std::string_view, 12> kWriteOps = {
-    "server.add",      "server.edit",  "server.remove", "schedule.add",   "schedule.edit",
-    "schedule.delete", "schedule.run", "sync.start",    "sync.cancel",    "download.start",
-    "download.cancel", "event.acknowledge"};
+// What the page may ask for. Whether an op changes state is the daemon's one answer
+// (daemon/security/op_access.h), the same that refuses an auditor's writes.
+constexpr std::array<std::string_view, 26> kForwarded = {
+    "status",          "events.head",      "events.read",   "server.list",    "schedule.list",
+    "schedule.preview", "sync.jobs",       "sync.job",      "report",         "download.list",
+    "download.status", "download.sources", "history.query", "history.job",    "server.add",
+    "server.edit",     "server.remove",    "schedule.add",  "schedule.edit",  "schedule.delete",
+    "schedule.run",    "sync.start",       "sync.cancel",   "download.start", "download.cancel",
+    "event.acknowledge"};
 
 bool names_secret(const std::string& key) {
   std::string k;
@@ -30,9 +32,10 @@ bool names_secret(const std::string& key) {
 }  // namespace
 
 OpKind op_kind(std::string_view op) {
-  if (std::find(kReadOps.begin(), kReadOps.end(), op) != kReadOps.end()) return OpKind::kRead;
-  if (std::find(kWriteOps.begin(), kWriteOps.end(), op) != kWriteOps.end()) return OpKind::kWrite;
-  return OpKind::kUnknown;
+  if (std::find(kForwarded.begin(), kForwarded.end(), op) == kForwarded.end()) {
+    return OpKind::kUnknown;
+  }
+  return op_is_read_only(op) ? OpKind::kRead : OpKind::kWrite;
 }
 
 nlohmann::json redact_secrets(nlohmann::json value) {
