@@ -42,7 +42,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-now() { date +%s.%N; }
+BENCH=fleet_bench
+source "$HERE/bench_lib.sh"
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
 cpu_s() { awk '{ printf "%.2f", ($14 + $15) / '"$(getconf CLK_TCK)"' }' "/proc/$1/stat"; }
 kib() { awk -v k="$2" '$1 == k":" { print $2 }' "/proc/$1/status"; }
@@ -51,18 +52,6 @@ python3 "$HERE/make_tree.py" "$WORK/console" small >/dev/null
 TREE_BYTES=$(du -sb "$WORK/console" | cut -f1)
 echo "fleet_bench: small fixture, $TREE_BYTES bytes; $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg)"
 
-start_daemon() {  # DATA_DIR
-  "$DISTSYNCD" --config "$1/distsync.toml" >"$1/stdout" 2>"$1/stderr" &
-  DAEMON_PID=$!
-  for _ in $(seq 1 600); do
-    grep -q "distsyncd ready" "$1/stdout" 2>/dev/null && return 0
-    kill -0 "$DAEMON_PID" 2>/dev/null || break
-    sleep 0.05
-  done
-  echo "fleet_bench: distsyncd did not become ready:" >&2
-  cat "$1/stderr" >&2
-  exit 1
-}
 stop_all() {
   for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
   for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
@@ -88,7 +77,7 @@ for n in "${COUNTS[@]}"; do
   # Baselines: the same bytes to local folders, with distsync (one server, n times) and cp.
   data=$WORK/local-$n
   config "$data"
-  start_daemon "$data"
+  start_daemon "$data" "$data/distsync.toml"
   CLI=("$DISTSYNC" --config "$data/distsync.toml" --timeout 300)
   "${CLI[@]}" server add local --path "$WORK/local-target" >/dev/null
   t0=$(now)
@@ -109,7 +98,7 @@ for n in "${COUNTS[@]}"; do
   # The fleet: n agents, one server on each.
   data=$WORK/fleet-$n
   config "$data" 'agent_endpoint = "tcp://127.0.0.1:*"'
-  start_daemon "$data"
+  start_daemon "$data" "$data/distsync.toml"
   CLI=("$DISTSYNC" --config "$data/distsync.toml" --timeout 300)
   servers=()
   for i in $(seq 1 "$n"); do

@@ -61,39 +61,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-now() { date +%s.%N; }
-load() { cut -d' ' -f1-3 /proc/loadavg; }
-elapsed() {
-  local t0 t1
-  t0=$(now)
-  "$@" >"$WORK/last.out" 2>&1 || { echo "smb_bench: failed: $*" >&2; cat "$WORK/last.out" >&2; exit 1; }
-  t1=$(now)
-  awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }'
-}
-sample() { echo "$2" >>"$WORK/$1"; }
-row() {  # NAME A_FILE B_FILE GOAL
-  python3 - "$1" "$WORK/$2" "$WORK/$3" "$4" <<'EOF'
-import statistics, sys
-name, fa, fb, goal = sys.argv[1:5]
-a = [float(x) for x in open(fa)]
-b = [float(x) for x in open(fb)]
-r = [x / y for x, y in zip(a, b) if y > 0]
-def s(v, fmt):
-    return (fmt % statistics.median(v)) + " (" + (fmt % min(v)) + "-" + (fmt % max(v)) + ")"
-verdict = ""
-if goal:
-    verdict = "  [target <= %s: %s]" % (goal, "met" if statistics.median(r) <= float(goal) else "MISSED")
-print("%-30s %s s  baseline %s s  ratio %s  n=%d%s" %
-      (name, s(a, "%.3f"), s(b, "%.3f"), s(r, "%.2f"), len(r), verdict))
-EOF
-}
-
-# --- smbd ---------------------------------------------------------------------------
-SMB=$WORK/smb
-SHARE=$SMB/share
-SMB_USER=$(id -un)
-SMB_PASSWORD="bench-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
-mkdir -p "$SMB"/{private,lock,state,cache,pid,ncalrpc,log} "$SHARE"
+BENCH=smb_bench
+source "$HERE/bench_lib.sh"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 PORT=$(free_port)
 cat >"$SMB/smb.conf" <<EOF
@@ -145,18 +114,6 @@ smbclient_put() {  # SRC FOLDER
 }
 
 # --- distsyncd ------------------------------------------------------------------------
-start_daemon() {  # DATA_DIR CONFIG
-  "$DISTSYNCD" --config "$2" >"$1/stdout" 2>"$1/stderr" &
-  DAEMON_PID=$!
-  for _ in $(seq 1 600); do
-    grep -q "distsyncd ready" "$1/stdout" 2>/dev/null && return 0
-    kill -0 "$DAEMON_PID" 2>/dev/null || break
-    sleep 0.05
-  done
-  echo "smb_bench: distsyncd did not become ready:" >&2
-  cat "$1/stderr" >&2
-  exit 1
-}
 stop_daemon() {
   local rc=0
   kill -TERM "$DAEMON_PID" && wait "$DAEMON_PID" 2>/dev/null || rc=$?

@@ -57,54 +57,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-now() { date +%s.%N; }
-load() { cut -d' ' -f1-3 /proc/loadavg; }
-# elapsed CMD...: runs CMD (output to $WORK/last.out), prints its wall time in seconds.
-elapsed() {
-  local t0 t1
-  t0=$(now)
-  "$@" >"$WORK/last.out" 2>&1 || { echo "sync_bench: failed: $*" >&2; cat "$WORK/last.out" >&2; exit 1; }
-  t1=$(now)
-  awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }'
-}
-# sample FILE VALUE: appends one measurement.
-sample() { echo "$2" >>"$WORK/$1"; }
-# row NAME A_FILE B_FILE GOAL [at_least]: medians and min-max of A, B and the pairwise A/B.
-row() {
-  python3 - "$1" "$WORK/$2" "$WORK/$3" "$4" "${5:-}" <<'EOF'
-import statistics, sys
-name, fa, fb, goal, at_least = sys.argv[1:6]
-a = [float(x) for x in open(fa)]
-b = [float(x) for x in open(fb)]
-r = [x / y for x, y in zip(a, b) if y > 0]
-def s(v, fmt):
-    return (fmt % statistics.median(v)) + " (" + (fmt % min(v)) + "-" + (fmt % max(v)) + ")"
-unit = "" if at_least else " s"
-fmt = "%.0f" if at_least else "%.3f"
-verdict = ""
-if goal:
-    m = statistics.median(r)
-    ok = m >= float(goal) if at_least else m <= float(goal)
-    verdict = "  [target %s %s: %s]" % (">=" if at_least else "<=", goal, "met" if ok else "MISSED")
-print("%-34s %s%s  baseline %s%s  ratio %s  n=%d%s" %
-      (name, s(a, fmt), unit, s(b, fmt), unit, s(r, "%.2f"), len(r), verdict))
-EOF
-}
+BENCH=sync_bench
+source "$HERE/bench_lib.sh"
 free_gb() { df -Pk "$WORK" | awk 'NR == 2 { printf "%d", $4 / 1048576 }'; }
 settle() { sync; }
 
-start_daemon() {  # DATA_DIR CONFIG
-  "$DISTSYNCD" --config "$2" >"$1/stdout" 2>"$1/stderr" &
-  DAEMON_PID=$!
-  for _ in $(seq 1 600); do
-    grep -q "distsyncd ready" "$1/stdout" 2>/dev/null && return 0
-    kill -0 "$DAEMON_PID" 2>/dev/null || break
-    sleep 0.05
-  done
-  echo "sync_bench: distsyncd did not become ready:" >&2
-  cat "$1/stderr" >&2
-  exit 1
-}
 stop_daemon() {
   kill -TERM "$DAEMON_PID" && wait "$DAEMON_PID" || true
   DAEMON_PID=

@@ -29,17 +29,10 @@ class BusPublisher::Impl {
   Status bind() {
     Status s = prepare_ipc_dir(options_.endpoint);
     if (!s.is_ok()) return s;
-    if (options_.endpoint.rfind("tcp://", 0) == 0) {
-      if (!options_.curve || !options_.curve->clients) {
-        return Status::invalid_argument("bus endpoint " + options_.endpoint +
-                                        " needs CURVE keys and a control clients file");
-      }
-      auto zap = ZapHandler::start(context_.handle(), options_.curve->clients);
-      if (!zap.ok()) return zap.status();
-      zap_ = std::move(zap.value());
-      s = make_curve_server(socket_.handle(), *options_.curve, "distsync-bus");
-      if (!s.is_ok()) return s;
-    }
+    auto zap = secure_if_tcp(context_.handle(), socket_.handle(), options_.endpoint,
+                             options_.curve, "bus", "distsync-bus");
+    if (!zap.ok()) return zap.status();
+    zap_ = std::move(zap).value();
     try {
       socket_.set(zmq::sockopt::sndhwm, options_.high_water_mark);
       socket_.set(zmq::sockopt::linger, 1000);

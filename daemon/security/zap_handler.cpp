@@ -109,4 +109,20 @@ Status make_curve_server(void* socket, const CurveServerAuth& auth, const char* 
   return Status::ok();
 }
 
+Result<std::unique_ptr<ZapHandler>> secure_if_tcp(void* context, void* socket,
+                                                  const std::string& endpoint,
+                                                  const std::optional<CurveServerAuth>& auth,
+                                                  const char* role, const char* zap_domain) {
+  if (endpoint.rfind("tcp://", 0) != 0) return std::unique_ptr<ZapHandler>();
+  if (!auth || !auth->clients) {
+    return Status::invalid_argument(std::string(role) + " endpoint " + endpoint +
+                                    " needs CURVE keys and a control clients file");
+  }
+  // The handler first: a CURVE server in a context without one admits every key.
+  auto zap = ZapHandler::start(context, auth->clients);
+  if (!zap.ok()) return zap.status();
+  if (Status s = make_curve_server(socket, *auth, zap_domain); !s.is_ok()) return s;
+  return zap;
+}
+
 }  // namespace distsync

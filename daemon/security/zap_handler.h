@@ -13,6 +13,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -54,5 +55,14 @@ class ZapHandler {
 // Makes a bound-to-be socket (a zmq_socket() handle) a CURVE server with the console's key.
 // REQUIRES: a ZapHandler runs in the socket's context. io_error naming the failed option.
 Status make_curve_server(void* zmq_socket, const CurveServerAuth& auth, const char* zap_domain);
+
+// What the control server and the bus do before binding `endpoint`: for tcp://, start the
+// context's ZapHandler and make the socket a CURVE server (invalid_argument naming `role`
+// and the endpoint when `auth` is missing); for ipc:// and inproc://, nothing (a null handler).
+// The returned handler must live as long as the socket.
+Result<std::unique_ptr<ZapHandler>> secure_if_tcp(void* zmq_context, void* zmq_socket,
+                                                  const std::string& endpoint,
+                                                  const std::optional<CurveServerAuth>& auth,
+                                                  const char* role, const char* zap_domain);
 
 }  // namespace distsync
