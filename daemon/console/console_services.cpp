@@ -12,7 +12,7 @@
 #include "daemon/handlers/alert_handlers.h"
 #include "daemon/downloads/download_service.h"
 #include "daemon/downloads/download_source_check.h"
-#include "daemon/handlers/command_runner.h"
+#include "daemon/commands/command_runner.h"
 #include "daemon/handlers/download_handlers.h"
 #include "daemon/handlers/event_handlers.h"
 #include "daemon/handlers/history_handlers.h"

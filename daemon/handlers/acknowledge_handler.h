@@ -7,7 +7,7 @@
 // `runner` must outlive the router. Thread-safe.
 #pragma once
 
-#include "daemon/handlers/command_runner.h"
+#include "daemon/commands/command_runner.h"
 #include "daemon/request_router.h"
 
 namespace distsync {

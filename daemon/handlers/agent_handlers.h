@@ -9,7 +9,7 @@
 
 #include <functional>
 
-#include "daemon/handlers/command_runner.h"
+#include "daemon/commands/command_runner.h"
 #include "daemon/request_router.h"
 
 namespace distsync {

@@ -3,13 +3,10 @@
 #include <map>
 #include <vector>
 
+#include "daemon/handlers/request_args.h"
+
 namespace distsync {
 namespace {
-
-std::string text_arg(const nlohmann::json& args, const char* key) {
-  auto it = args.find(key);
-  return it != args.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
 
 // Servers by the credential they name.
 std::map<std::string, std::vector<std::string>> users_of(CommandRunner& runner) {
@@ -27,8 +24,15 @@ std::map<std::string, std::vector<std::string>> users_of(CommandRunner& runner) 
 void register_credential_handlers(RequestRouter& router, CommandRunner& runner,
                                   CredentialStore& store) {
   router.add("credential.add", [&store](const nlohmann::json& args) -> Result<nlohmann::json> {
-    Credential c{text_arg(args, "name"), text_arg(args, "user"), text_arg(args, "domain"),
-                 text_arg(args, "password")};
+    auto name = required_string(args, "name");
+    if (!name.ok()) return name.status();
+    auto user = optional_string(args, "user", "");  // the store names an empty one
+    if (!user.ok()) return user.status();
+    auto domain = optional_string(args, "domain", "");
+    if (!domain.ok()) return domain.status();
+    auto password = optional_string(args, "password", "");
+    if (!password.ok()) return password.status();
+    Credential c{*name, *user, *domain, *password};
     if (Status s = store.add(c); !s.is_ok()) return s;
     return nlohmann::json{{"credential", c.name}, {"user", c.user}};
   });
@@ -48,8 +52,9 @@ void register_credential_handlers(RequestRouter& router, CommandRunner& runner,
   });
 
   router.add("credential.remove", [&runner, &store](const nlohmann::json& args) -> Result<nlohmann::json> {
-    std::string name = text_arg(args, "name");
-    if (name.empty()) return Status::invalid_argument("missing argument 'name'");
+    auto arg = required_string(args, "name");
+    if (!arg.ok()) return arg.status();
+    const std::string& name = *arg;
     auto users = users_of(runner);
     if (auto it = users.find(name); it != users.end()) {
       std::string servers;

@@ -6,7 +6,7 @@
 // error, event or log line holds it. `runner` and `store` must outlive the router.
 #pragma once
 
-#include "daemon/handlers/command_runner.h"
+#include "daemon/commands/command_runner.h"
 #include "daemon/request_router.h"
 #include "daemon/targets/credential_store.h"
 

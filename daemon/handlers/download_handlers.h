@@ -18,7 +18,7 @@
 
 #include "daemon/commands/schedule_commands.h"
 #include "daemon/downloads/download_service.h"
-#include "daemon/handlers/command_runner.h"
+#include "daemon/commands/command_runner.h"
 #include "daemon/request_router.h"
 
 namespace distsync {

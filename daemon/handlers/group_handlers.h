@@ -4,7 +4,7 @@
 // `runner`; arguments and replies are in docs/protocol.md. `runner` must outlive the router.
 #pragma once
 
-#include "daemon/handlers/command_runner.h"
+#include "daemon/commands/command_runner.h"
 #include "daemon/request_router.h"
 
 namespace distsync {

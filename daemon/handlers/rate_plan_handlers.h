@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <functional>
 
-#include "daemon/handlers/command_runner.h"
+#include "daemon/commands/command_runner.h"
 #include "daemon/request_router.h"
 
 namespace distsync {

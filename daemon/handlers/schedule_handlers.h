@@ -8,7 +8,7 @@
 #include <string>
 
 #include "daemon/commands/schedule_commands.h"
-#include "daemon/handlers/command_runner.h"
+#include "daemon/commands/command_runner.h"
 #include "daemon/request_router.h"
 
 namespace distsync {

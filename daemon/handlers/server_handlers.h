@@ -5,7 +5,7 @@
 // `credentials`, when given, must outlive the router.
 #pragma once
 
-#include "daemon/handlers/command_runner.h"
+#include "daemon/commands/command_runner.h"
 #include "daemon/request_router.h"
 #include "daemon/targets/credential_store.h"
 

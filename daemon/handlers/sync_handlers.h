@@ -9,7 +9,7 @@
 // `runner` and `service` must outlive the router.
 #pragma once
 
-#include "daemon/handlers/command_runner.h"
+#include "daemon/commands/command_runner.h"
 #include "daemon/request_router.h"
 #include "daemon/sync/sync_service.h"
 

@@ -24,7 +24,7 @@
 #include <thread>
 #include <vector>
 
-#include "daemon/handlers/command_runner.h"
+#include "daemon/commands/command_runner.h"
 #include "daemon/sync/component_layout.h"
 #include "daemon/targets/target.h"
 #include "events/mutex.h"

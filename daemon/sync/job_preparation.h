@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "daemon/commands/prune_commands.h"
-#include "daemon/handlers/command_runner.h"
+#include "daemon/commands/command_runner.h"
 #include "daemon/sync/component_layout.h"
 #include "daemon/sync/job_runner.h"
 #include "daemon/sync/sync_plan.h"

@@ -25,7 +25,7 @@
 #include <cstdint>
 #include <string>
 
-#include "daemon/handlers/command_runner.h"
+#include "daemon/commands/command_runner.h"
 #include "daemon/sync/copy_dispatcher.h"
 #include "daemon/sync/job_mailbox.h"
 #include "daemon/sync/job_runner.h"

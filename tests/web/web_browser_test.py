@@ -252,11 +252,14 @@ def test_panes(console, driver, artifacts):
     job = text_of(driver, "#schedules-message").split()[1]
     shot(driver, artifacts, "schedules")
 
-    # Jobs: the progress bar reaches 100%.
+    # Jobs: the progress bar moves with the bytes written while the one batch (8 x 256 KiB
+    # at 512 KiB/s, about 4 s) is still in flight, before any of it is durable, and reaches
+    # 100%.
     tab(driver, "jobs")
     selector = "tr[data-job='%s']" % job
     wait(driver, lambda: driver.find_elements(By.CSS_SELECTOR, selector), "the job's row")
     seen = set()
+    written_ahead = []  # (written, durable) samples where the page showed bytes not yet durable
 
     def done():
         rows = driver.find_elements(By.CSS_SELECTOR, selector + " progress.job-progress")
@@ -264,14 +267,20 @@ def test_panes(console, driver, artifacts):
             return False
         pct = int(rows[0].get_attribute("data-percent"))
         seen.add(pct)
+        written = int(rows[0].get_attribute("data-written"))
+        durable = int(rows[0].get_attribute("data-durable"))
+        if 0 < written < 8 * 262144 and written > durable:
+            written_ahead.append((written, durable))
         return pct == 100 and driver.find_element(By.CSS_SELECTOR, selector).get_attribute(
             "data-status") == "completed"
     wait(driver, done, "job %s to reach 100%%" % job, timeout=90)
     shot(driver, artifacts, "jobs")
     assert console.cli_json("sync", "job", job)["status"] == "completed"
+    assert len({w for w, _ in written_ahead}) >= 2, \
+        "the page never showed written bytes moving ahead of durable ones: %r" % (written_ahead,)
     assert sorted(os.listdir(os.path.join(target, "Patches"))) == sorted(
         os.listdir(os.path.join(console.data, "console", "Patches")))
-    print("progress values seen:", sorted(seen))
+    print("progress values seen:", sorted(seen), "written ahead of durable:", written_ahead)
 
     tab(driver, "servers")
     wait(driver, lambda: "completed" in text_of(driver, "tr[data-server=dist-berlin]"),

@@ -1,11 +1,16 @@
 // Jobs: running and recent syncs and downloads with a progress bar (files, bytes, rate,
 // ETA), "attempt k of n, next retry at T" and Cancel. Unfinished jobs get their progress
-// from sync.job; the list refreshes as the bus reports copies.
+// from sync.job: the bar follows the bytes written so far (workers report them while a
+// batch is in flight), the text beside it also the bytes already durable (FileCopied). The
+// list refreshes as the bus reports copies, and once a second while a job runs and the pane
+// is shown, since written bytes move between events.
 import * as api from './api.js';
 import {el, replace, say, table, bytes, utc, debounce} from './dom.js';
 
 let root, list, downloadsList, message;
 const refreshSoon = debounce(() => refresh(), 200);
+const LIVE_POLL_MS = 1000;
+let livePoll = null;
 
 export function mount(node) {
   root = node;
@@ -31,13 +36,18 @@ function progressCell(job, p) {
   const filesDone = p ? p.files_done + (p.files_up_to_date || 0) : job.files_done;
   const filesTotal = p ? p.files_total : job.files_total;
   const b = p || job;
-  let pct = percent(b.bytes_done, b.bytes_total);
+  const written = p && !finished ? Math.max(p.bytes_written || 0, b.bytes_done) : b.bytes_done;
+  let pct = percent(written, b.bytes_total);
   if (!b.bytes_total && filesTotal) pct = percent(filesDone, filesTotal);
   if (!finished && !filesTotal && !b.bytes_total) pct = 0;
   if (finished && status === 'completed') pct = 100;
-  const parts = [el('progress', {max: 100, value: pct, class: 'job-progress', 'data-percent': pct}),
+  const parts = [el('progress', {max: 100, value: pct, class: 'job-progress', 'data-percent': pct,
+      'data-written': written, 'data-durable': b.bytes_done, 'data-total': b.bytes_total || 0}),
     ' ', el('span', {class: 'percent'}, pct + '%'),
-    el('div', {class: 'muted'}, `${b.files_done} of ${filesTotal} files, ${bytes(b.bytes_done)} of ${bytes(b.bytes_total)}`)];
+    el('div', {class: 'muted'}, `${b.files_done} of ${filesTotal} files, ${bytes(b.bytes_done)} of ${bytes(b.bytes_total)} durable`)];
+  if (p && !finished && written > b.bytes_done) {
+    parts.push(el('div', {class: 'muted written'}, bytes(written) + ' written'));
+  }
   if (p && !finished) {
     parts.push(el('div', {class: 'muted'}, (p.rate_bps ? bytes(p.rate_bps) + '/s' : '—') +
       (p.eta_s ? ', ETA ' + Math.round(p.eta_s) + ' s' : '')));
@@ -89,4 +99,13 @@ export async function refresh() {
     el('td', {}, bytes(d.bytes_fetched || d.bytes_done || 0))));
   replace(downloadsList, drows.length ? table(['Download', 'Kind', 'Status', 'Fetched'], drows)
     : el('p', {class: 'muted'}, 'no downloads yet'));
+  pollWhileRunning(recent.some((j) => !j.finished_us));
+}
+
+// One timer at most; it stops when nothing runs or the pane is hidden (a tab switch back
+// calls refresh(), which starts it again).
+function pollWhileRunning(running) {
+  clearTimeout(livePoll);
+  livePoll = null;
+  if (running && !root.closest('[hidden]')) livePoll = setTimeout(refresh, LIVE_POLL_MS);
 }

@@ -1,5 +1,5 @@
-// CommandRunner: runs a pure decide function (daemon/commands) as a command inside the log's
-// write transaction, against the projections as of the log head.
+// CommandRunner: runs a pure decide function (the rest of daemon/commands) as a command
+// inside the log's write transaction, against the projections as of the log head.
 //
 // The decide function receives `const ProjectedState&` and the output vector; it may run more
 // than once (after the log grows its map), so it should only fill its outputs.
