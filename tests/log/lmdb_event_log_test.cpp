@@ -56,8 +56,13 @@ std::string file_bytes(const std::string& path) {
 Status verify_all(EventLog& log) {
   ChainVerifier v(1, kGenesisHash);
   Status bad = Status::ok();
-  Status s = log.scan_records(1, UINT64_MAX, [&](std::uint64_t, std::string_view rec) {
+  Status s = log.scan_records(1, UINT64_MAX, [&](std::uint64_t seq, std::string_view rec) {
     bad = v.add_record(rec);
+    // The writer encodes records in place: they must be exactly what the codec writes.
+    auto e = decode_record(rec);
+    if (bad.is_ok() && (!e.ok() || encode_record(*e) != rec)) {
+      bad = Status::corruption("record " + std::to_string(seq) + " is not in the codec's form");
+    }
     return bad.is_ok();
   });
   if (!s.is_ok()) return s;
@@ -220,6 +225,50 @@ TEST(LmdbEventLogTest, AGroupWithARefusedCommandAppendsTheOthersAndAnswersEach) 
   auto reopened = open_log(dir.path());
   EXPECT_EQ(reopened->last_seq(), expected_head);
   EXPECT_TRUE(verify_all(*reopened).is_ok());
+}
+
+// A group too big for the map aborts, grows the map and runs again. Plain appends moved their
+// drafts into the first attempt: the retry must append every one of them, unchanged.
+TEST(LmdbEventLogTest, AGroupThatOutgrowsTheMapIsRetriedWithEveryDraft) {
+  TempDir dir;
+  auto log = open_log(dir.path(), 64 << 10);
+  const std::size_t map_before = log->map_bytes();
+  constexpr int kCommands = 40;
+  std::vector<std::future<Result<AppendResult>>> answers;
+  {
+    WriterGate gate(*log);
+    for (int i = 0; i < kCommands; ++i) {
+      const std::string reason = std::to_string(i) + std::string(4000, 'r');
+      if (i % 4 == 3) {  // a command of its own among the plain appends
+        answers.push_back(log->submit([reason, i](std::uint64_t, std::vector<EventDraft>* out) {
+          out->push_back({"cmd-" + std::to_string(i), SyncFailed{reason, 1, 0}});
+          return Status::ok();
+        }));
+      } else {
+        answers.push_back(log->append_async({{"plain-" + std::to_string(i), SyncFailed{reason, 0, 1}}}));
+      }
+    }
+  }
+  for (int i = 0; i < kCommands; ++i) {
+    auto r = answers[i].get();
+    ASSERT_TRUE(r.ok()) << "command " << i << ": " << r.status().to_string();
+    EXPECT_EQ(r->first_seq, static_cast<std::uint64_t>(i + 1));
+    EXPECT_EQ(r->last_seq, static_cast<std::uint64_t>(i + 1));
+  }
+  EXPECT_GT(log->map_bytes(), map_before);
+  auto events = log->read(1, kCommands, kCommands);
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->size(), static_cast<std::size_t>(kCommands));
+  for (int i = 0; i < kCommands; ++i) {
+    const Event& e = (*events)[i];
+    const bool own = i % 4 == 3;
+    EXPECT_EQ(e.correlation, (own ? "cmd-" : "plain-") + std::to_string(i));
+    const auto* f = e.as<SyncFailed>();
+    ASSERT_NE(f, nullptr) << i;
+    EXPECT_EQ(f->reason, std::to_string(i) + std::string(4000, 'r'));
+    EXPECT_EQ(f->files_copied, own ? 1u : 0u);
+  }
+  EXPECT_TRUE(verify_all(*log).is_ok());
 }
 
 // A commit that fails (here: the disk is full) answers every command of its group with the
