@@ -8,6 +8,7 @@
 #pragma once
 
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -69,6 +70,14 @@ inline Status fill_log(EventLog& log, std::uint64_t events, std::uint64_t batch 
     done = r->last_seq;
   }
   return Status::ok();
+}
+
+// CPU seconds (user + system) this process has used so far, all threads. Unlike wall-clock
+// rates, CPU per event depends little on how busy the machine is.
+inline double process_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
 
 // A fresh directory under the system temp dir; empty on failure.

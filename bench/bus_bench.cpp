@@ -55,7 +55,7 @@ int main(int argc, char** argv) {
   std::printf("distsync_bus_bench: events=%llu\n", static_cast<unsigned long long>(events));
 
   // Through the real BusPublisher.
-  double bus_rate = 0;
+  double bus_rate = 0, bus_cpu_us = 0, raw_cpu_us = 0;  // CPU: process, every thread
   std::uint64_t bus_received = 0;
   std::vector<std::array<std::string, 3>> frames;  // what the publisher sent, for the baseline
   {
@@ -94,9 +94,11 @@ int main(int argc, char** argv) {
     Received got;
     auto r = (*log)->append(std::move(batch));
     auto t0 = Clock::now();  // durable from here on; the publisher may already be sending
+    const double cpu0 = process_cpu_seconds();
     if (!r.ok()) return std::fprintf(stderr, "append: %s\n", r.status().to_string().c_str()), 1;
     last = r->last_seq;
     got = receive_until(sub, last);
+    bus_cpu_us = (process_cpu_seconds() - cpu0) * 1e6 / static_cast<double>(std::max<std::uint64_t>(1, got.messages));
     bus_received = got.messages;
     bus_rate = static_cast<double>(got.messages) / std::chrono::duration<double>(got.last_at - t0).count();
     (*bus)->stop();
@@ -138,12 +140,14 @@ int main(int argc, char** argv) {
     Received got;
     std::thread receiver([&] { got = receive_until(sub, last); });
     auto t0 = Clock::now();
+    const double cpu0 = process_cpu_seconds();
     for (const auto& f : frames) {
       pub.send(zmq::buffer(f[0]), zmq::send_flags::sndmore);
       pub.send(zmq::buffer(f[1]), zmq::send_flags::sndmore);
       pub.send(zmq::buffer(f[2]));
     }
     receiver.join();
+    raw_cpu_us = (process_cpu_seconds() - cpu0) * 1e6 / static_cast<double>(std::max<std::uint64_t>(1, got.messages));
     raw_received = got.messages;
     raw_rate = static_cast<double>(got.messages) / std::chrono::duration<double>(got.last_at - t0).count();
   }
@@ -152,6 +156,8 @@ int main(int argc, char** argv) {
   for (const auto& f : frames) json_bytes += f[2].size();
   print_figure("bus_delivery", bus_rate, "events/s", raw_rate,
                target_at_least(bus_rate / raw_rate, 0.4, "0.40x raw"));
+  std::printf("  (CPU from durable to received: %.2f us per event through the bus, %.2f us raw)\n",
+              bus_cpu_us, raw_cpu_us);
   std::printf("  (received %llu of %llu through the bus, %llu of %zu raw; mean JSON frame %.0f bytes)\n",
               static_cast<unsigned long long>(bus_received), static_cast<unsigned long long>(events),
               static_cast<unsigned long long>(raw_received), frames.size(),

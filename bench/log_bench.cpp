@@ -34,6 +34,7 @@ namespace fs = std::filesystem;
 
 struct AppendRun {
   double events_per_s = 0;
+  double cpu_us_per_event = 0;  // process CPU, every thread
   double mean_group = 0;      // appends per write transaction
   double mean_record = 0;     // bytes per encoded record
 };
@@ -55,6 +56,7 @@ Result<AppendRun> run_appenders(const fs::path& dir, int threads, std::uint64_t 
   const std::uint64_t per_thread = total / static_cast<std::uint64_t>(threads);
   std::atomic<bool> failed{false};
   const std::uint64_t commits0 = log.commits();
+  const double cpu0 = process_cpu_seconds();
   auto t0 = Clock::now();
   std::vector<std::thread> pool;
   for (int t = 0; t < threads; ++t) {
@@ -76,10 +78,12 @@ Result<AppendRun> run_appenders(const fs::path& dir, int threads, std::uint64_t 
   }
   for (auto& th : pool) th.join();
   const double secs = seconds_since(t0);
+  const double cpu = process_cpu_seconds() - cpu0;
   if (failed) return Status::io_error("an append failed");
   AppendRun run;
   const std::uint64_t n = per_thread * static_cast<std::uint64_t>(threads);
   run.events_per_s = static_cast<double>(n) / secs;
+  run.cpu_us_per_event = cpu * 1e6 / static_cast<double>(n);
   run.mean_group = static_cast<double>(n) / static_cast<double>(std::max<std::uint64_t>(1, log.commits() - commits0));
   std::uint64_t bytes = 0;
   Status s = log.scan_records(1, UINT64_MAX, [&](std::uint64_t, std::string_view r) {
@@ -179,15 +183,18 @@ int main(int argc, char** argv) {
     if (!run.ok()) return fail("append run", run.status());
     RawLmdb raw(work / ("raw" + std::to_string(threads)));
     const auto group = static_cast<std::uint64_t>(std::max(1.0, run->mean_group + 0.5));
+    const double cpu0 = process_cpu_seconds();
     auto t0 = Clock::now();
     raw.append(appends, static_cast<std::size_t>(run->mean_record), group);
     const double raw_rate = static_cast<double>(appends) / seconds_since(t0);
+    const double raw_cpu_us = (process_cpu_seconds() - cpu0) * 1e6 / static_cast<double>(appends);
     if (!raw.ok()) return fail("raw lmdb", Status::io_error("raw LMDB append failed"));
     const std::string name = "append_" + std::to_string(threads) + "_appenders";
     print_figure(name.c_str(), run->events_per_s, "events/s", raw_rate,
                  threads == 8 ? target_at_least(run->events_per_s, 200000, "200000 events/s") : "");
-    std::printf("  (group commit: %.1f appends per transaction, %.0f-byte records)\n",
-                run->mean_group, run->mean_record);
+    std::printf("  (group commit: %.1f appends per transaction, %.0f-byte records; CPU %.2f us per "
+                "append, raw LMDB %.2f us per put)\n",
+                run->mean_group, run->mean_record, run->cpu_us_per_event, raw_cpu_us);
   }
 
   // Latency of one synchronous append.

@@ -2,7 +2,8 @@
 //
 // A thread tails the log (wait_for_append, then scan_records from the last published seq + 1),
 // so events appended by any process sharing the data dir are published, in seq order, each as
-// three frames: [type][seq as decimal][event JSON (events/codec.h)]. Subscribers filter by
+// three frames: [type][seq as decimal][event JSON (events/codec.h)]. It decodes every record
+// into one reused Event and writes the JSON into one reused buffer. Subscribers filter by
 // type prefix. Slow-subscriber policy: the send high-water mark is bus_high_water_mark
 // messages; ZeroMQ drops messages for a subscriber whose queue is full. Subscribers detect
 // the gap from the seq frame and fetch the missing range over the control endpoint

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "events/bounded_binary.h"
+#include "events/codec_in_place.h"
 #include "events/event_json.h"
 #include "events/json_text.h"
 
@@ -20,6 +21,27 @@ class ViewBuffer : public std::streambuf {
     char* p = const_cast<char*>(bytes.data());
     setg(p, p, p + bytes.size());
   }
+};
+
+// Appends what the archive writes to a borrowed string: encoding a record needs no
+// ostringstream (its construction and the copy out of it cost more than the encoding).
+// The portable binary archive writes through sputn() only.
+class AppendBuffer : public std::streambuf {
+ public:
+  void reset(std::string* out) { out_ = out; }
+
+ protected:
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    out_->append(s, static_cast<std::size_t>(n));
+    return n;
+  }
+  int_type overflow(int_type c) override {
+    if (!traits_type::eq_int_type(c, traits_type::eof())) out_->push_back(traits_type::to_char_type(c));
+    return traits_type::not_eof(c);
+  }
+
+ private:
+  std::string* out_ = nullptr;
 };
 
 template <class Archive>
@@ -45,13 +67,24 @@ void load_body(Archive& ar, Event* e) {
 
 }  // namespace
 
-std::string canonical_bytes(const Event& e) {
-  std::ostringstream os;
+void append_canonical_bytes(std::string* out, const Event& e) {
+  // One stream per thread, as for decoding; the archive (whose class versions are per
+  // archive) is made anew for every event.
+  thread_local AppendBuffer buffer;
+  thread_local std::ostream os(&buffer);
+  buffer.reset(out);
+  os.clear();
   {
     cereal::PortableBinaryOutputArchive ar(os);
     save_body(ar, e);
   }
-  return std::move(os).str();
+  buffer.reset(nullptr);
+}
+
+std::string canonical_bytes(const Event& e) {
+  std::string out;
+  append_canonical_bytes(&out, e);
+  return out;
 }
 
 Hash256 compute_hash(const Hash256& prev_hash, const Event& e) {
@@ -60,23 +93,21 @@ Hash256 compute_hash(const Hash256& prev_hash, const Event& e) {
 }
 
 std::string encode_record(const Event& e) {
-  std::string body = canonical_bytes(e);
   std::string out;
-  out.reserve(2 * kHashBytes + body.size());
+  out.reserve(256);
   out.append(reinterpret_cast<const char*>(e.prev_hash.data()), kHashBytes);
   out.append(reinterpret_cast<const char*>(e.hash.data()), kHashBytes);
-  out += body;
+  append_canonical_bytes(&out, e);
   return out;
 }
 
-Result<Event> decode_record(std::string_view record) {
+Status decode_record_into(std::string_view record, Event* e) {
   if (record.size() < 2 * kHashBytes) {
     return Status::corruption("event record of " + std::to_string(record.size()) +
                               " bytes is shorter than its two hashes");
   }
-  Event e;
-  std::memcpy(e.prev_hash.data(), record.data(), kHashBytes);
-  std::memcpy(e.hash.data(), record.data() + kHashBytes, kHashBytes);
+  std::memcpy(e->prev_hash.data(), record.data(), kHashBytes);
+  std::memcpy(e->hash.data(), record.data() + kHashBytes, kHashBytes);
   try {
     // Constructing an istream costs more than decoding a small record: keep one per thread.
     thread_local ViewBuffer buffer;
@@ -84,10 +115,17 @@ Result<Event> decode_record(std::string_view record) {
     buffer.reset(record.substr(2 * kHashBytes));
     is.clear();
     cereal::PortableBinaryInputArchive ar(is);
-    load_body(ar, &e);
+    load_body(ar, e);
   } catch (const std::exception& ex) {
     return Status::corruption(std::string("undecodable event record: ") + ex.what());
   }
+  return Status::ok();
+}
+
+Result<Event> decode_record(std::string_view record) {
+  Event e;
+  Status s = decode_record_into(record, &e);
+  if (!s.is_ok()) return s;
   return e;
 }
 

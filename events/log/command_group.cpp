@@ -1,11 +1,17 @@
 #include "events/log/command_group.h"
 
 #include <algorithm>
+#include <cstring>
 #include <exception>
 
 #include "events/codec.h"
+#include "events/codec_in_place.h"
 
 namespace distsync {
+namespace {
+// Most records (a FileCopied is about 230 bytes) fit without the string growing.
+constexpr std::size_t kRecordReserve = 320;
+}  // namespace
 
 Result<AppendResult> CommandGroup::run(const Command& command, std::int64_t now_us, LogHead* head) {
   std::vector<EventDraft> drafts;
@@ -28,12 +34,14 @@ Result<AppendResult> CommandGroup::run(const Command& command, std::int64_t now_
     s.event.correlation = std::move(d.correlation);
     s.event.payload = std::move(d.payload);
     s.event.prev_hash = head->hash;
-    std::string body = canonical_bytes(s.event);
-    s.event.hash = sha256(std::string_view(reinterpret_cast<const char*>(head->hash.data()), 32), body);
-    s.record.reserve(64 + body.size());
+    // record := prev_hash hash canonical, encoded in place (the hash is filled in last).
+    s.record.reserve(kRecordReserve);
     s.record.append(reinterpret_cast<const char*>(s.event.prev_hash.data()), 32);
-    s.record.append(reinterpret_cast<const char*>(s.event.hash.data()), 32);
-    s.record += body;
+    s.record.append(32, '\0');
+    append_canonical_bytes(&s.record, s.event);
+    const std::string_view record(s.record);
+    s.event.hash = sha256(record.substr(0, 32), record.substr(64));
+    std::memcpy(s.record.data() + 32, s.event.hash.data(), 32);
     head->seq = s.event.seq;
     head->hash = s.event.hash;
     head->time_us = time_us;
@@ -43,6 +51,12 @@ Result<AppendResult> CommandGroup::run(const Command& command, std::int64_t now_
     stamped_.push_back(std::move(s));
   }
   return result;
+}
+
+void CommandGroup::return_drafts(std::size_t begin, std::size_t end, std::vector<EventDraft>* out) {
+  for (std::size_t i = begin; i < end && i < stamped_.size(); ++i) {
+    out->push_back({std::move(stamped_[i].event.correlation), std::move(stamped_[i].event.payload)});
+  }
 }
 
 }  // namespace distsync

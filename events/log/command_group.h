@@ -35,8 +35,16 @@ class CommandGroup {
   Result<AppendResult> run(const Command& command, std::int64_t now_us, LogHead* head);
 
   const std::vector<StampedEvent>& stamped() const { return stamped_; }
+  // Moves the correlation and payload of stamped()[begin, end) back into drafts, appended to
+  // `out`: what a command that moved its drafts in (PlainAppend) needs before it runs again.
+  void return_drafts(std::size_t begin, std::size_t end, std::vector<EventDraft>* out);
+  void reserve(std::size_t events) { stamped_.reserve(events); }
   void set_console(std::string console) { console_ = std::move(console); }
-  void clear() { stamped_.clear(); }
+  // Keeps the capacity of a usual group; a huge one (a bulk import) is not held on to.
+  void clear() {
+    stamped_.clear();
+    if (stamped_.capacity() > 65536) stamped_.shrink_to_fit();
+  }
 
  private:
   std::string console_;

@@ -11,11 +11,14 @@
 #include <cstring>
 #include <deque>
 #include <filesystem>
+#include <future>
+#include <optional>
 #include <shared_mutex>
 #include <thread>
 
 #include "events/codec.h"
 #include "events/log/command_group.h"
+#include "events/log/plain_append.h"
 #include "events/mutex.h"
 
 namespace distsync {
@@ -141,9 +144,33 @@ class LmdbStateTable : public StateTable {
   MDB_dbi dbi_;
 };
 
+// Where callers wait for their answers. Shared by the log and every outstanding future, so a
+// future stays valid after the log is gone (it is answered by then: close() drains the queue).
+struct Answers {
+  Mutex mu;
+  CondVar cv;  // notified once per group, after its tickets are done
+};
+
+// One command's answer: filled by the writer, waited for by the caller's future, which is a
+// std::launch::deferred one that waits in the caller's thread. A std::promise would cost the
+// writer two futex wake-ups per command (its call_once always wakes, then the future's
+// waiter); tickets cost one notify_all per group.
+struct Ticket {
+  std::atomic<bool> done{false};
+  std::optional<Result<AppendResult>> result;  // written before done is set
+};
+
+Result<AppendResult> await_answer(Answers& answers, Ticket& ticket) {
+  if (!ticket.done.load(std::memory_order_acquire)) {
+    MutexLock lock(&answers.mu);
+    while (!ticket.done.load(std::memory_order_acquire)) answers.cv.wait(&answers.mu);
+  }
+  return std::move(*ticket.result);
+}
+
 struct Pending {
   Command command;
-  std::promise<Result<AppendResult>> promise;
+  std::shared_ptr<Ticket> ticket;
 };
 
 // Opens `dir` read-only and decides whether it holds a distsync log we may open.
@@ -211,6 +238,9 @@ class LmdbEventLog::Impl {
   Status open();
   void writer_loop();
   void commit_group(std::deque<Pending>& batch);
+  void answer_all();
+  void give_back_drafts(std::deque<Pending>& batch,
+                        const std::vector<std::pair<std::size_t, std::size_t>>& spans);
   Status grow_map();
   int catch_up(MDB_txn* txn, std::uint64_t after, std::uint64_t head);
   Result<LogHead> read_head(MDB_txn* txn);
@@ -254,6 +284,7 @@ class LmdbEventLog::Impl {
   std::uint64_t local_head GUARDED_BY(mu) = 0;  // last seq this process committed
   std::thread writer;
   CommandGroup group;  // writer thread only
+  std::shared_ptr<Answers> answers = std::make_shared<Answers>();
 };
 
 Status LmdbEventLog::Impl::open() {
@@ -362,9 +393,15 @@ void LmdbEventLog::Impl::writer_loop() {
       MutexLock lock(&mu);
       while (!stopping && queue.empty()) cv.wait(&mu);
       if (queue.empty() && stopping) return;
-      while (!queue.empty() && batch.size() < opt.max_commands_per_group) {
-        batch.push_back(std::move(queue.front()));
-        queue.pop_front();
+      // Taking the whole queue is a swap: appenders wait for the lock for O(1), not for
+      // thousands of moves.
+      if (queue.size() <= opt.max_commands_per_group) {
+        batch.swap(queue);
+      } else {
+        while (batch.size() < opt.max_commands_per_group) {
+          batch.push_back(std::move(queue.front()));
+          queue.pop_front();
+        }
       }
     }
     commit_group(batch);
@@ -373,10 +410,16 @@ void LmdbEventLog::Impl::writer_loop() {
 
 void LmdbEventLog::Impl::commit_group(std::deque<Pending>& batch) {
   std::vector<Result<AppendResult>> results;
+  results.reserve(batch.size());
+  // stamped()[spans[i].first, spans[i].second) are the events of batch[i].
+  std::vector<std::pair<std::size_t, std::size_t>> spans;
+  spans.reserve(batch.size());
   Status failure = Status::ok();
   for (int attempt = 0;; ++attempt) {
     results.clear();
+    spans.clear();
     group.clear();
+    group.reserve(batch.size());
     failure = Status::ok();
     std::shared_lock<std::shared_mutex> guard(resize_mu);
     MDB_txn* txn = nullptr;
@@ -411,7 +454,11 @@ void LmdbEventLog::Impl::commit_group(std::deque<Pending>& batch) {
     LogHead h = *head;
     const std::int64_t now = opt.clock_us();
     if (rc == 0) {
-      for (Pending& p : batch) results.push_back(group.run(p.command, now, &h));
+      for (Pending& p : batch) {
+        const std::size_t begin = group.stamped().size();
+        results.push_back(group.run(p.command, now, &h));
+        spans.emplace_back(begin, group.stamped().size());
+      }
     }
     for (const StampedEvent& s : group.stamped()) {
       if (rc != 0) break;
@@ -448,7 +495,10 @@ void LmdbEventLog::Impl::commit_group(std::deque<Pending>& batch) {
     if (opt.folder) resync_folder_after_abort();
     if (rc == MDB_MAP_FULL && attempt < 40) {
       Status g = grow_map();
-      if (g.is_ok()) continue;
+      if (g.is_ok()) {
+        give_back_drafts(batch, spans);
+        continue;
+      }
       failure = g;
     } else {
       failure = write_error(opt.dir, rc, "event log write failed");
@@ -456,10 +506,33 @@ void LmdbEventLog::Impl::commit_group(std::deque<Pending>& batch) {
     break;
   }
   for (std::size_t i = 0; i < batch.size(); ++i) {
+    Ticket& t = *batch[i].ticket;
     if (!failure.is_ok()) {
-      batch[i].promise.set_value(failure);
+      t.result.emplace(failure);
     } else {
-      batch[i].promise.set_value(std::move(results[i]));
+      t.result.emplace(std::move(results[i]));
+    }
+    t.done.store(true, std::memory_order_release);
+  }
+  answer_all();
+}
+
+void LmdbEventLog::Impl::answer_all() {
+  // A caller that saw its ticket not done under the lock is waiting by the time this lock is
+  // taken, so it gets the notification.
+  { MutexLock lock(&answers->mu); }
+  answers->cv.notify_all();
+}
+
+// The commands of `batch` run again after an aborted transaction: plain appends moved their
+// drafts into the stamped events (PlainAppend), so they get them back first.
+void LmdbEventLog::Impl::give_back_drafts(std::deque<Pending>& batch,
+                                          const std::vector<std::pair<std::size_t, std::size_t>>& spans) {
+  for (std::size_t i = 0; i < batch.size() && i < spans.size(); ++i) {
+    if (spans[i].first == spans[i].second) continue;
+    if (auto* plain = batch[i].command.target<PlainAppend>()) {
+      plain->batch().clear();
+      group.return_drafts(spans[i].first, spans[i].second, &plain->batch());
     }
   }
 }
@@ -484,15 +557,19 @@ LmdbEventLog::LmdbEventLog(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) 
 LmdbEventLog::~LmdbEventLog() = default;
 
 std::future<Result<AppendResult>> LmdbEventLog::submit(Command command) {
-  Pending p{std::move(command), {}};
-  auto future = p.promise.get_future();
+  auto ticket = std::make_shared<Ticket>();
+  auto future = std::async(std::launch::deferred, [ticket, answers = impl_->answers] {
+    return await_answer(*answers, *ticket);
+  });
   {
     MutexLock lock(&impl_->mu);
-    if (impl_->stopping) {
-      p.promise.set_value(Status::unavailable("the event log is closing"));
+    if (!impl_->stopping) {
+      impl_->queue.push_back(Pending{std::move(command), std::move(ticket)});
+    } else {
+      ticket->result.emplace(Status::unavailable("the event log is closing"));
+      ticket->done.store(true, std::memory_order_release);
       return future;
     }
-    impl_->queue.push_back(std::move(p));
   }
   impl_->cv.notify_one();
   return future;

@@ -15,6 +15,9 @@
 // A write that fails because the file system is full answers IOError "event log <dir>: the
 // disk is full (...), nothing was appended; free space on <mount point> and retry"; the log
 // keeps serving reads and appends again once there is room.
+// A command's future is answered once per group (no promise, no wake-up per command): it is a
+// std::launch::deferred future that waits for the answer in get() or wait(), so wait_for()
+// and wait_until() report future_status::deferred instead of waiting.
 // Thread-safe. The Folder, when given, must outlive the log.
 #pragma once
 

@@ -4,6 +4,9 @@
 
 #include <set>
 
+#include "events/codec_in_place.h"
+#include "events/server_events.h"
+#include "events/sync_events.h"
 #include "tests/support/sample_events.h"
 
 namespace distsync {
@@ -93,6 +96,85 @@ TEST(CodecTest, HashCoversEveryEnvelopeField) {
   other.correlation = "job-43";
   EXPECT_NE(compute_hash(e.prev_hash, e), compute_hash(other.prev_hash, other));
   EXPECT_NE(compute_hash(sha256("a"), e), compute_hash(sha256("b"), e));
+}
+
+// The bytes of two records as the build before the in-place encoder wrote them: the format
+// (and so every hash of an existing log) is unchanged.
+std::string hex(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : bytes) {
+    out.push_back(kDigits[c >> 4]);
+    out.push_back(kDigits[c & 15]);
+  }
+  return out;
+}
+
+TEST(CodecTest, RecordBytesAreThoseOfEarlierBuilds) {
+  Event e;
+  e.seq = 20031;
+  e.time_us = 1765432101234567;
+  e.console = "console-berlin";
+  e.correlation = "job-42";
+  FileCopied f;
+  f.path = "Patches/windows10.0-kb5034441-x64.msu";
+  f.size = 123456789;
+  f.mtime_ns = 1765000000123456789;
+  f.sha256 = std::string(64, 'a');
+  f.verified = true;
+  e.payload = f;
+  for (int i = 0; i < 32; ++i) e.prev_hash[i] = static_cast<std::uint8_t>(i * 7 + 1);
+  e.hash = compute_hash(e.prev_hash, e);
+  EXPECT_EQ(hex(encode_record(e)),
+      "01080f161d242b323940474e555c636a71787f868d949ba2a9b0b7bec5ccd3da327bf7084acf0b3e764ea3d4c2627709"
+      "76df2f25688eeeb972247987b111f57b013f4e00000000000087e744b1a64506000e00000000000000636f6e736f6c65"
+      "2d6265726c696e06000000000000006a6f622d34320a0000000000000046696c65436f70696564010000002500000000"
+      "000000506174636865732f77696e646f777331302e302d6b62353033343434312d7836342e6d737515cd5b0700000000"
+      "154dec13268a7e1840000000000000006161616161616161616161616161616161616161616161616161616161616161"
+      "616161616161616161616161616161616161616161616161616161616161616101");
+  ServerSpec spec;
+  spec.name = "dist-berlin";
+  spec.root_path = "/srv/dist/berlin";
+  spec.description = "Berlin office";
+  e.seq = 2;
+  e.correlation = "";
+  e.payload = ServerAdded{spec};
+  e.hash = compute_hash(e.prev_hash, e);
+  EXPECT_EQ(hex(encode_record(e)),
+      "01080f161d242b323940474e555c636a71787f868d949ba2a9b0b7bec5ccd3da566e9fa39756fa573482da16e9a7ea28"
+      "16d6dcaa42fcff26b7b53d8b24b3d61601020000000000000087e744b1a64506000e00000000000000636f6e736f6c65"
+      "2d6265726c696e00000000000000000b00000000000000536572766572416464656401000000020000000b0000000000"
+      "0000646973742d6265726c696e10000000000000002f7372762f646973742f6265726c696e0d00000000000000426572"
+      "6c696e206f66666963650001040000000000000000000000000000000000000000000000000000000000000000000000"
+      "0000000000000000000000000000000000");
+}
+
+TEST(CodecTest, AppendCanonicalBytesAppendsExactlyTheCanonicalBytes) {
+  for (const auto& p : testing::sample_payloads()) {
+    Event e = make_event(p);
+    std::string out = "prefix";
+    append_canonical_bytes(&out, e);
+    EXPECT_EQ(out, "prefix" + canonical_bytes(e)) << e.type();
+  }
+}
+
+// Decoding record after record into one Event leaves nothing of the one before behind.
+TEST(CodecTest, DecodeRecordIntoAReusedEventEqualsAFreshDecode) {
+  Event reused;
+  int n = 0;
+  for (int round = 0; round < 2; ++round) {
+    for (const auto& p : testing::sample_payloads()) {
+      Event e = make_event(p, 100 + n);
+      e.correlation = n % 2 ? std::string(300, 'c') : "";
+      e.console = n % 3 ? "c" : std::string(40, 'k');
+      e.hash = compute_hash(e.prev_hash, e);
+      ++n;
+      const std::string record = encode_record(e);
+      ASSERT_TRUE(decode_record_into(record, &reused).is_ok()) << e.type();
+      EXPECT_EQ(reused, e) << e.type();
+    }
+  }
+  EXPECT_EQ(decode_record_into("short", &reused).code(), Status::Code::kCorruption);
 }
 
 }  // namespace

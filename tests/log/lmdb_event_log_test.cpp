@@ -5,7 +5,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <fstream>
+#include <future>
 #include <sstream>
 #include <thread>
 
@@ -54,8 +56,13 @@ std::string file_bytes(const std::string& path) {
 Status verify_all(EventLog& log) {
   ChainVerifier v(1, kGenesisHash);
   Status bad = Status::ok();
-  Status s = log.scan_records(1, UINT64_MAX, [&](std::uint64_t, std::string_view rec) {
+  Status s = log.scan_records(1, UINT64_MAX, [&](std::uint64_t seq, std::string_view rec) {
     bad = v.add_record(rec);
+    // The writer encodes records in place: they must be exactly what the codec writes.
+    auto e = decode_record(rec);
+    if (bad.is_ok() && (!e.ok() || encode_record(*e) != rec)) {
+      bad = Status::corruption("record " + std::to_string(seq) + " is not in the codec's form");
+    }
     return bad.is_ok();
   });
   if (!s.is_ok()) return s;
@@ -132,6 +139,185 @@ TEST(LmdbEventLogTest, ConcurrentAppendersShareCommitsAndAreAllAcknowledged) {
   EXPECT_EQ(log->last_seq(), static_cast<std::uint64_t>(kThreads * kPerThread));
   // Group commit: far fewer transactions than appends.
   EXPECT_LT(log->commits(), static_cast<std::uint64_t>(kThreads * kPerThread));
+  EXPECT_TRUE(verify_all(*log).is_ok());
+}
+
+// Holds the log's writer inside a command until release(): commands submitted meanwhile
+// queue up, and the writer then takes them all as one group (one transaction).
+class WriterGate {
+ public:
+  explicit WriterGate(EventLog& log) {
+    held_ = log.submit([this](std::uint64_t, std::vector<EventDraft>*) {
+      if (!entered_flag_.exchange(true)) entered_.set_value();
+      released_.wait();
+      return Status::ok();
+    });
+    entered_.get_future().wait();
+  }
+  ~WriterGate() { release(); }
+  void release() {
+    if (!released_flag_.exchange(true)) release_.set_value();
+    if (held_.valid()) {
+      EXPECT_TRUE(held_.get().ok());
+    }
+  }
+
+ private:
+  std::atomic<bool> entered_flag_{false}, released_flag_{false};
+  std::promise<void> entered_, release_;
+  std::shared_future<void> released_ = release_.get_future().share();
+  std::future<Result<AppendResult>> held_;
+};
+
+// A group where one command refuses: the others are appended, in order, each seeing the
+// head left by those before it, and every caller gets its own answer from one commit.
+TEST(LmdbEventLogTest, AGroupWithARefusedCommandAppendsTheOthersAndAnswersEach) {
+  TempDir dir;
+  auto log = open_log(dir.path());
+  ASSERT_TRUE(log->append(drafts(3, "before")).ok());
+  constexpr int kCommands = 12, kRefused = 5;
+  std::vector<std::uint64_t> heads(kCommands, 0);
+  std::vector<std::future<Result<AppendResult>>> answers;
+  std::uint64_t commits_before = 0;
+  {
+    WriterGate gate(*log);
+    commits_before = log->commits();
+    for (int i = 0; i < kCommands; ++i) {
+      answers.push_back(log->submit([i, &heads](std::uint64_t head, std::vector<EventDraft>* out) {
+        heads[i] = head;
+        if (i == kRefused) return Status::conflict("command " + std::to_string(i) + " refuses");
+        *out = drafts(i % 3 + 1, "c" + std::to_string(i));  // 1 to 3 events each
+        return Status::ok();
+      }));
+    }
+  }
+  std::uint64_t expected_head = 3;
+  for (int i = 0; i < kCommands; ++i) {
+    auto r = answers[i].get();
+    EXPECT_EQ(heads[i], expected_head) << "command " << i;
+    if (i == kRefused) {
+      ASSERT_FALSE(r.ok());
+      EXPECT_EQ(r.status().code(), Status::Code::kConflict);
+      EXPECT_EQ(r.status().message(), "command 5 refuses");
+      continue;
+    }
+    ASSERT_TRUE(r.ok()) << "command " << i << ": " << r.status().to_string();
+    const std::uint64_t n = static_cast<std::uint64_t>(i % 3 + 1);
+    EXPECT_EQ(r->first_seq, expected_head + 1) << "command " << i;
+    EXPECT_EQ(r->last_seq, expected_head + n) << "command " << i;
+    expected_head += n;
+  }
+  // The gate's own (empty) group, then one transaction for all twelve commands.
+  EXPECT_EQ(log->commits(), commits_before + 2);
+  EXPECT_EQ(log->last_seq(), expected_head);
+  auto events = log->read(4, expected_head, 1000);
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->size(), expected_head - 3);
+  std::size_t at = 0;
+  for (int i = 0; i < kCommands; ++i) {
+    if (i == kRefused) continue;
+    for (int k = 0; k < i % 3 + 1; ++k, ++at) {
+      EXPECT_EQ((*events)[at].correlation, "job-c" + std::to_string(i));
+    }
+  }
+  EXPECT_TRUE(verify_all(*log).is_ok());
+  log.reset();
+  auto reopened = open_log(dir.path());
+  EXPECT_EQ(reopened->last_seq(), expected_head);
+  EXPECT_TRUE(verify_all(*reopened).is_ok());
+}
+
+// A group too big for the map aborts, grows the map and runs again. Plain appends moved their
+// drafts into the first attempt: the retry must append every one of them, unchanged.
+TEST(LmdbEventLogTest, AGroupThatOutgrowsTheMapIsRetriedWithEveryDraft) {
+  TempDir dir;
+  auto log = open_log(dir.path(), 64 << 10);
+  const std::size_t map_before = log->map_bytes();
+  constexpr int kCommands = 40;
+  std::vector<std::future<Result<AppendResult>>> answers;
+  {
+    WriterGate gate(*log);
+    for (int i = 0; i < kCommands; ++i) {
+      const std::string reason = std::to_string(i) + std::string(4000, 'r');
+      if (i % 4 == 3) {  // a command of its own among the plain appends
+        answers.push_back(log->submit([reason, i](std::uint64_t, std::vector<EventDraft>* out) {
+          out->push_back({"cmd-" + std::to_string(i), SyncFailed{reason, 1, 0}});
+          return Status::ok();
+        }));
+      } else {
+        answers.push_back(log->append_async({{"plain-" + std::to_string(i), SyncFailed{reason, 0, 1}}}));
+      }
+    }
+  }
+  for (int i = 0; i < kCommands; ++i) {
+    auto r = answers[i].get();
+    ASSERT_TRUE(r.ok()) << "command " << i << ": " << r.status().to_string();
+    EXPECT_EQ(r->first_seq, static_cast<std::uint64_t>(i + 1));
+    EXPECT_EQ(r->last_seq, static_cast<std::uint64_t>(i + 1));
+  }
+  EXPECT_GT(log->map_bytes(), map_before);
+  auto events = log->read(1, kCommands, kCommands);
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->size(), static_cast<std::size_t>(kCommands));
+  for (int i = 0; i < kCommands; ++i) {
+    const Event& e = (*events)[i];
+    const bool own = i % 4 == 3;
+    EXPECT_EQ(e.correlation, (own ? "cmd-" : "plain-") + std::to_string(i));
+    const auto* f = e.as<SyncFailed>();
+    ASSERT_NE(f, nullptr) << i;
+    EXPECT_EQ(f->reason, std::to_string(i) + std::string(4000, 'r'));
+    EXPECT_EQ(f->files_copied, own ? 1u : 0u);
+  }
+  EXPECT_TRUE(verify_all(*log).is_ok());
+}
+
+// A commit that fails (here: the disk is full) answers every command of its group with the
+// error; nothing of the group is appended, and the next group appends normally.
+TEST(LmdbEventLogTest, AFailedCommitAnswersEveryCommandOfTheGroup) {
+  TempDir dir;
+  const std::string mnt = std::filesystem::weakly_canonical(dir.sub("mnt")).string();
+  testing::TmpfsMount tmpfs(mnt, "size=1m");
+  ASSERT_TRUE(tmpfs.mounted()) << tmpfs.why();
+  const std::string filler = mnt + "/filler";
+  std::ofstream(filler, std::ios::binary) << std::string(600 << 10, 'f');
+  auto log = open_log(mnt + "/log", 64 << 10);
+  ASSERT_TRUE(log);
+  const std::string big(4000, 'z');
+  bool full = false;
+  for (int i = 0; i < 1000 && !full; ++i) full = !log->append({{"j", SyncFailed{big, 1, 1}}}).ok();
+  ASSERT_TRUE(full) << "1000 appends of 4 KB fitted in a 1 MiB tmpfs";
+  const std::uint64_t head = log->last_seq();
+  std::vector<std::future<Result<AppendResult>>> answers;
+  std::uint64_t commits_before = 0;
+  {
+    WriterGate gate(*log);
+    commits_before = log->commits();
+    for (int i = 0; i < 6; ++i) {
+      answers.push_back(log->append_async({{"j" + std::to_string(i), SyncFailed{big, 1, 1}}}));
+    }
+  }
+  for (auto& f : answers) {
+    auto r = f.get();
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().code(), Status::Code::kIOError);
+    EXPECT_NE(r.status().message().find("the disk is full"), std::string::npos) << r.status().message();
+  }
+  EXPECT_EQ(log->commits(), commits_before + 1);  // the gate's empty group only
+  EXPECT_EQ(log->last_seq(), head);
+  EXPECT_TRUE(verify_all(*log).is_ok());
+
+  std::filesystem::remove(filler);
+  {
+    WriterGate gate(*log);
+    answers.clear();
+    for (int i = 0; i < 6; ++i) answers.push_back(log->append_async(drafts(1, std::to_string(i))));
+  }
+  for (std::size_t i = 0; i < answers.size(); ++i) {
+    auto r = answers[i].get();
+    ASSERT_TRUE(r.ok()) << r.status().to_string();
+    EXPECT_EQ(r->first_seq, head + 1 + i);
+  }
+  EXPECT_EQ(log->last_seq(), head + 6);
   EXPECT_TRUE(verify_all(*log).is_ok());
 }
 
