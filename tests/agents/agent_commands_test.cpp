@@ -74,7 +74,8 @@ TEST_F(AgentCommandsTest, PresenceRecordsOneLossPerOutageAndTheReturn) {
   };
   auto count = [&](std::string_view type) {
     std::size_t n = 0;
-    for (const Event& e : *log_.read(1, log_.last_seq(), 1000)) n += e.type() == type;
+    auto events = log_.read(1, log_.last_seq(), 1000);  // outlives the loop
+    for (const Event& e : *events) n += e.type() == type;
     return n;
   };
   AgentPresence a{"a", "10.0.0.9", "0.1.0", {"/srv"}, 5'000'000, false};

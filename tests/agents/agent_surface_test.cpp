@@ -200,7 +200,7 @@ class AgentLostTest : public AgentSurfaceTest {
            "[[alerts]]\n"
            "name = \"agents\"\n"
            "events = [\"AgentLost\"]\n"
-           "command = [\"/bin/sh\", \"-c\", \"cat >> \\\"$0\\\"\", \"" +
+           "command = [\"/bin/sh\", \"-c\", \"cat >> \\\"$0\\\" && echo >> \\\"$0\\\"\", \"" +
            dir_.sub("lost-alerts.jsonl") + "\"]\n";
   }
 
@@ -248,7 +248,7 @@ TEST_F(AgentLostTest, AKilledAgentIsRecordedLostOnceAlertedAndBackWhenRestarted)
   auto table = cli({"agent", "list"});
   EXPECT_NE(table.out.find("lost"), std::string::npos) << table.out;
 
-  // The command hook got the AgentLost alert on its stdin.
+  // The command hook got the AgentLost alert on its stdin (one line; the hook ends it).
   std::string alert;
   auto deadline = std::chrono::steady_clock::now() + 30s;
   while (alert.find('\n') == std::string::npos && std::chrono::steady_clock::now() < deadline) {
