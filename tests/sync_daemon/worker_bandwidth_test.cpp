@@ -4,9 +4,10 @@
 // limit, minus what the token buckets let through ahead of time. Only a lower bound is
 // asserted: a slow machine makes the sync slower, never faster.
 //
-// Checked against the code before the dispatcher divided the limit (each worker process had
-// its own full-rate bucket keyed on the server): the same sync took about 1.1 s there, that
-// is three buckets of 4 MiB/s at once, and this test failed on the lower bound (about 2.2 s).
+// Checked against the old hand-out (TASK with the server's whole rate and no rate_share, so
+// each worker process had its own full-rate bucket keyed on the server): the same sync took
+// 1.03 s there, three buckets of 4 MiB/s at once, and this test failed its lower bound
+// (2.16 s); with the limit divided it took 3.04 s.
 #include "tests/sync_daemon/sync_daemon_fixture.h"
 
 namespace distsync::testing {
