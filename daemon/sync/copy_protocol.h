@@ -50,15 +50,15 @@ struct TaskMsg {
   bool verify = false;
   std::uint64_t bandwidth_bps = 0;  // 0 = unlimited
   std::string limit_key;            // tasks with one key share one limiter in a worker process
-  // Set by dispatchers that divide a server's limit among its tasks in flight: then
-  // bandwidth_bps is this task's own share (its own limiter, not limit_key's), and RATE
-  // frames change it while the task runs. Absent from the frame when false.
-  bool rate_share = false;
   // Where the files go when that is not this host's file system: the server's root as typed
   // (smb://... or \\host\share) and its credential's name, never a secret; files' targets
   // are then relative to it. Both empty (and absent from the frame): full local paths.
   std::string target_root;
   std::string credential;
+  // Set by dispatchers that divide a server's limit among its tasks in flight: then
+  // bandwidth_bps is this task's own share (its own limiter, not limit_key's), and RATE
+  // frames change it while the task runs. Absent from the frame when false.
+  bool rate_share = false;
   bool operator==(const TaskMsg&) const = default;
 };
 

@@ -15,7 +15,8 @@ TEST(CopyProtocolTest, EveryMessageRoundTrips) {
                1000,
                "srv",
                "",
-               ""};
+               "",
+               true};
   ResultMsg result{
       7, "none", "", {{false, "no_space", "full", 3, ""}, {true, "none", "", 0, "cd"}}};
   std::vector<CopyMessage> all = {
@@ -30,7 +31,7 @@ TEST(CopyProtocolTest, EveryMessageRoundTrips) {
 }
 
 TEST(CopyProtocolTest, ATaskToAShareNamesItsTargetAndALocalTaskDoesNot) {
-  TaskMsg local{1, {{"/c/a", "/s/a", 1, 1, ""}}, false, 0, "srv", "", ""};
+  TaskMsg local{1, {{"/c/a", "/s/a", 1, 1, ""}}, false, 0, "srv", "", "", false};
   EXPECT_EQ(encode_copy_message(local).body.find("\"target\":{"), std::string::npos);
   TaskMsg share = local;
   share.files[0].target = "Patches/a";
@@ -47,7 +48,7 @@ TEST(CopyProtocolTest, ATaskToAShareNamesItsTargetAndALocalTaskDoesNot) {
 }
 
 TEST(CopyProtocolTest, ARateShareTaskSaysSoAndAnOlderTaskFrameStillDecodes) {
-  TaskMsg task{4, {{"/c/a", "/s/a", 1, 1, ""}}, false, 1000, "srv", "", ""};
+  TaskMsg task{4, {{"/c/a", "/s/a", 1, 1, ""}}, false, 1000, "srv", "", "", false};
   // Without rate_share the frame is the one older workers know (no new field).
   EXPECT_EQ(encode_copy_message(task).body.find("rate_share"), std::string::npos);
   task.rate_share = true;
