@@ -229,6 +229,9 @@ Result<DaemonConfig> apply_toml(const DaemonConfig& base, std::string_view toml_
     } else if (key == "prune_guard_files") {
       s = want_positive(std::int64_t{1} << 40, &n);
       c.prune_guard_files = n;
+    } else if (key == "agent_lost_timeout_ms") {
+      s = want_positive(std::int64_t{86400} * 1000, &n);
+      c.agent_lost_timeout_ms = n;
     } else if (key == "smb_timeout_ms") {
       s = want_positive(std::int64_t{3600} * 1000, &n);
       c.smb_timeout_ms = n;

@@ -48,6 +48,8 @@ struct DaemonConfig {
   std::int64_t prune_guard_files = 1000;
   // Where distsync-agent processes connect (tcp://HOST:PORT, CURVE only); empty: no agents.
   std::string agent_endpoint;
+  // An agent silent for longer than this is recorded lost (AgentLost), once per outage.
+  std::int64_t agent_lost_timeout_ms = 30000;
   std::string keys_dir;  // default data_dir + "/keys": the console's CURVE key pair (0700)
   // Who may use a tcp:// control or bus endpoint: NAME ROLE PUBLIC_KEY lines
   // (daemon/security/client_allowlist.h). Without it a tcp:// control or bus is refused.

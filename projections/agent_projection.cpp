@@ -15,6 +15,16 @@ void apply(AgentState& state, const Event& e) {
                      AgentRecord{allowed->name, allowed->public_key, e.console, e.time_us});
   } else if (const auto* revoked = e.as<AgentRevoked>()) {
     state.agents.erase(revoked->name);
+  } else if (const auto* lost = e.as<AgentLost>()) {
+    if (AgentRecord* rec = state.agents.find_mutable(lost->agent)) {  // live agents only
+      rec->lost = true;
+      rec->lost_since_us = lost->last_seen_us;
+    }
+  } else if (const auto* back = e.as<AgentReconnected>()) {
+    if (AgentRecord* rec = state.agents.find_mutable(back->agent)) {
+      rec->lost = false;
+      rec->lost_since_us = 0;
+    }
   }
 }
 

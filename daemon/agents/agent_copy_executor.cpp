@@ -1,6 +1,7 @@
 #include "daemon/agents/agent_copy_executor.h"
 
 #include <atomic>
+#include <chrono>
 #include <deque>
 #include <map>
 #include <thread>
@@ -10,6 +11,14 @@
 
 namespace distsync {
 namespace {
+
+// How often batches held by a closed window look at their plan again.
+constexpr std::chrono::milliseconds kPlanRecheck{1000};
+
+// What the server's plan has in force now, as the copy dispatcher asks it for local servers.
+RateNow rate_of(const ServerPolicy& policy) {
+  return policy.rate_now ? policy.rate_now() : RateNow{false, policy.bandwidth_bps};
+}
 
 struct Batch {
   std::string job;
@@ -100,27 +109,37 @@ class AgentCopyExecutor::Impl {
       Batch b;
       std::shared_ptr<std::atomic<bool>> cancel;
       BandwidthLimiter* limiter = nullptr;
+      RateNow rate;
       {
         MutexLock lock(&mu_);
         for (;;) {
           if (stopping_) return;
+          bool held = false;  // a batch waits for its server's closed window to open
           auto it = queue_.begin();
-          while (it != queue_.end() && it->policy.max_parallel != 0 &&
-                 running_[it->server] >= it->policy.max_parallel) {
-            ++it;
+          for (; it != queue_.end(); ++it) {
+            if (it->policy.max_parallel != 0 && running_[it->server] >= it->policy.max_parallel) {
+              continue;
+            }
+            rate = rate_of(it->policy);
+            if (!rate.closed) break;
+            held = true;
           }
           if (it != queue_.end()) {
             b = std::move(*it);
             queue_.erase(it);
             break;
           }
-          cv_.wait(&mu_);
+          if (held) {
+            (void)cv_.wait_until(&mu_, std::chrono::steady_clock::now() + kPlanRecheck);
+          } else {
+            cv_.wait(&mu_);
+          }
         }
         ++running_[b.server];
         cancel = cancel_[b.job];
-        if (b.policy.bandwidth_bps != 0) {
-          auto& slot = limiters_[{b.server, b.policy.bandwidth_bps}];
-          if (!slot) slot = std::make_unique<BandwidthLimiter>(b.policy.bandwidth_bps);
+        if (rate.bps != 0) {
+          auto& slot = limiters_[{b.server, rate.bps}];
+          if (!slot) slot = std::make_unique<BandwidthLimiter>(rate.bps);
           limiter = slot.get();
         }
       }

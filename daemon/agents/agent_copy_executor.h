@@ -3,9 +3,12 @@
 // streamed to the agent by AgentTarget::write_batch on a pool of `threads` threads; every
 // other task goes to `local` (the CopyDispatcher and its copy workers), untouched.
 //
-// Bandwidth: one BandwidthLimiter per server (ServerPolicy::bandwidth_bps), shared by every
-// batch of that server whichever agent and thread carries it, so k parallel batches never
-// get k times the limit. Per-server parallelism is ServerPolicy::max_parallel.
+// Bandwidth: one BandwidthLimiter per server and rate, shared by every batch of that server
+// whichever agent and thread carries it, so k parallel batches never get k times the limit.
+// The rate is the one the server's bandwidth plan has in force when a batch starts
+// (ServerPolicy::rate_now; without a plan ServerPolicy::bandwidth_bps), as for local servers;
+// in a closed window the job's batches wait (checked again every second) until it opens.
+// Per-server parallelism is ServerPolicy::max_parallel.
 //
 // Outcomes of a batch are delivered in one call of `on_outcome`, from a pool thread.
 // cancel_job() drops the job's queued batches ("cancelled") and raises the cancel flag of

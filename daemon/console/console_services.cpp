@@ -5,6 +5,7 @@
 #include "daemon/agents/agent_copy_executor.h"
 #include "daemon/agents/agent_hub.h"
 #include "daemon/agents/agent_target.h"
+#include "daemon/agents/agent_watch.h"
 #include "daemon/content/durable_file.h"
 #include "daemon/handlers/agent_handlers.h"
 #include "daemon/targets/local_target.h"
@@ -61,6 +62,7 @@ class ConsoleServices::Impl {
   std::unique_ptr<Scheduler> scheduler;
   CurveKeyPair console_keys;
   std::unique_ptr<AgentHub> agents;  // declared before sync: outlives it
+  std::unique_ptr<AgentWatcher> agent_watch;  // AgentLost / AgentReconnected
   std::unique_ptr<SyncService> sync;
   std::unique_ptr<DownloadService> downloads;
   std::unique_ptr<ValidationService> validations;  // after runner: destroyed before it
@@ -230,6 +232,13 @@ Status ConsoleServices::attach(Daemon& daemon) {
   daemon.add_stop_hook([&d] { d.downloads->stop(); });
   daemon.add_stop_hook([&d] { d.scheduler->stop(); });
   daemon.add_stop_hook([&d] { d.alerter->stop(); });
+  if (d.agents) {
+    AgentWatchOptions wo;
+    wo.lost_timeout = std::chrono::milliseconds(d.config.agent_lost_timeout_ms);
+    wo.now_us = [&d] { return d.clock.now_us(); };
+    d.agent_watch = std::make_unique<AgentWatcher>(*d.agents, log, d.projections, std::move(wo));
+    daemon.add_stop_hook([&d] { d.agent_watch->stop(); });
+  }
   Status started = d.sync->start();
   if (!started.is_ok()) return started;
   d.downloads->start();

@@ -25,21 +25,28 @@ BandwidthLimiter::BandwidthLimiter(std::uint64_t bytes_per_second, std::uint64_t
       tokens_(burst_),
       last_ns_(-1) {}
 
+void BandwidthLimiter::set_rate(std::uint64_t bytes_per_second) {
+  MutexLock lock(&mu_);  // so that no reserve() refills at one rate and charges at another
+  rate_.store(bytes_per_second, std::memory_order_relaxed);
+}
+
 std::int64_t BandwidthLimiter::reserve(std::uint64_t bytes, std::int64_t now_ns) {
-  if (rate_ == 0) return 0;
+  if (unlimited()) return 0;
   MutexLock lock(&mu_);
+  const std::uint64_t rate = rate_.load(std::memory_order_relaxed);
+  if (rate == 0) return 0;
   if (last_ns_ >= 0 && now_ns > last_ns_) {
-    double refill = static_cast<double>(rate_) * static_cast<double>(now_ns - last_ns_) / 1e9;
+    double refill = static_cast<double>(rate) * static_cast<double>(now_ns - last_ns_) / 1e9;
     tokens_ = std::min(burst_, tokens_ + refill);
   }
   if (last_ns_ < 0 || now_ns > last_ns_) last_ns_ = now_ns;
   tokens_ -= static_cast<double>(bytes);
   if (tokens_ >= 0) return 0;
-  return static_cast<std::int64_t>(-tokens_ * 1e9 / static_cast<double>(rate_)) + 1;
+  return static_cast<std::int64_t>(-tokens_ * 1e9 / static_cast<double>(rate)) + 1;
 }
 
 bool BandwidthLimiter::acquire(std::uint64_t bytes, const std::atomic<bool>* cancel) {
-  if (rate_ == 0) return true;
+  if (unlimited()) return true;
   const std::int64_t start = steady_now_ns();
   const std::int64_t deadline = start + reserve(bytes, start);
   for (;;) {
@@ -51,8 +58,9 @@ bool BandwidthLimiter::acquire(std::uint64_t bytes, const std::atomic<bool>* can
 }
 
 std::uint64_t BandwidthLimiter::chunk_bytes(std::uint64_t max_chunk) const {
-  if (rate_ == 0) return max_chunk;
-  return std::clamp<std::uint64_t>(rate_ / 8, std::min<std::uint64_t>(16 * 1024, max_chunk),
+  const std::uint64_t rate = bytes_per_second();
+  if (rate == 0) return max_chunk;
+  return std::clamp<std::uint64_t>(rate / 8, std::min<std::uint64_t>(16 * 1024, max_chunk),
                                    max_chunk);
 }
 

@@ -6,6 +6,9 @@
 // bucket starts full (burst bytes). Over any interval, at most burst + rate * seconds bytes
 // get through. Rate 0 means unlimited.
 //
+// The rate may change while copies run (set_rate: the copy dispatcher re-divides one server's
+// limit among its tasks in flight); the burst stays the one set at construction.
+//
 // Thread-safe. The pure core reserve(bytes, now_ns) takes the time as an argument; acquire()
 // is the shell that reads the monotonic clock and sleeps.
 #pragma once
@@ -33,15 +36,17 @@ class BandwidthLimiter {
   // Returns false when cancelled while waiting.
   bool acquire(std::uint64_t bytes, const std::atomic<bool>* cancel = nullptr);
 
-  std::uint64_t bytes_per_second() const { return rate_; }
-  bool unlimited() const { return rate_ == 0; }
+  std::uint64_t bytes_per_second() const { return rate_.load(std::memory_order_relaxed); }
+  bool unlimited() const { return bytes_per_second() == 0; }
+  // From now on; a wait already returned by reserve() is not shortened. 0 = unlimited.
+  void set_rate(std::uint64_t bytes_per_second);
 
   // A chunk size that keeps transfers smooth under this limit: about 1/8 s worth of bytes,
   // between 16 KiB and `max_chunk`.
   std::uint64_t chunk_bytes(std::uint64_t max_chunk) const;
 
  private:
-  const std::uint64_t rate_;
+  std::atomic<std::uint64_t> rate_;
   const double burst_;
   Mutex mu_;
   double tokens_ GUARDED_BY(mu_);         // negative = debt

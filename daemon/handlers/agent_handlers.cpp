@@ -75,7 +75,9 @@ void register_agent_handlers(RequestRouter& router, CommandRunner& runner,
                             {"address", ""},
                             {"version", ""},
                             {"folders", nlohmann::json::array()},
-                            {"last_seen_us", 0}};
+                            {"last_seen_us", 0},
+                            {"lost", rec.lost}};
+        if (rec.lost) j["lost_since_us"] = rec.lost_since_us;
         if (auto it = present.find(name); it != present.end()) {
           for (const char* k : {"connected", "address", "version", "folders", "last_seen_us"}) {
             if (it->second.contains(k)) j[k] = it->second[k];

@@ -127,6 +127,16 @@ std::string summarize_event(const Event& e) {
             return "acknowledged event " + std::to_string(p.acknowledged_seq) + " (" +
                    p.acknowledged_type + ") by " + p.by + (p.note.empty() ? "" : ": " + p.note);
           },
+          [](const AgentLost& p) {
+            std::string servers;
+            for (const auto& s : p.servers) servers += (servers.empty() ? "" : ", ") + s;
+            return "agent " + p.agent + " lost" +
+                   (servers.empty() ? std::string() : " (servers " + servers + ")");
+          },
+          [](const AgentReconnected& p) {
+            return "agent " + p.agent + " reconnected" +
+                   (p.address.empty() ? std::string() : " from " + p.address);
+          },
       },
       e.payload);
 }

@@ -38,6 +38,7 @@ struct WorkerInfo {
 struct InFlight {
   std::vector<CopyTask> tasks;  // one batch: same job and server
   std::string worker;
+  std::uint64_t share = 0;  // bytes/s this batch may copy at now (0 = unlimited)
 };
 
 // Tasks that may share one TASK message: one job's, so one policy.
@@ -242,7 +243,9 @@ class CopyDispatcher::Impl {
           }
           --per_server_[tasks.front().server];
           std::string job = tasks.front().job;
+          std::string server = tasks.front().server;
           in_flight_.erase(it);
+          reshare(server);
           forget_if_idle(job);
           on_outcome_(std::move(outcomes));
         }
@@ -284,6 +287,9 @@ class CopyDispatcher::Impl {
       }
       ++stats_lost_;
       it = workers_info_.erase(it);
+      std::vector<std::string> servers;  // reshare() may forget a server: iterate a copy
+      for (const auto& [server, rate] : server_rate_) servers.push_back(server);
+      for (const auto& server : servers) reshare(server);
     }
   }
 
@@ -313,8 +319,10 @@ class CopyDispatcher::Impl {
       m.dispatch = dispatch;
       const ServerPolicy& policy = policy_of(batch.front().job);
       m.verify = policy.verify;
-      m.bandwidth_bps = rate_of(batch.front().job).bps;
-      m.limit_key = batch.front().server;
+      const std::string& server = batch.front().server;
+      server_rate_[server] = rate_of(batch.front().job).bps;
+      m.limit_key = server;
+      m.rate_share = true;
       m.target_root = policy.target.root;
       m.credential = policy.target.credential;
       m.files.reserve(batch.size());
@@ -322,12 +330,37 @@ class CopyDispatcher::Impl {
         m.files.push_back(TaskFile{t.source, t.target, t.size, t.mtime_ns, t.sha256});
       }
       ready_.pop_front();
-      send(worker, m);
-      ++per_server_[batch.front().server];
+      ++per_server_[server];
       workers_info_[worker].busy = dispatch;
-      in_flight_[dispatch] = InFlight{std::move(batch), worker};
+      // The server's other batches slow down to the new share before this one starts.
+      m.bandwidth_bps = share_of(server);
+      std::string server_key = server;  // `server` refers into the batch, moved below
+      in_flight_[dispatch] = InFlight{std::move(batch), worker, m.bandwidth_bps};
+      reshare(server_key);
+      send(worker, m);
       ++stats_dispatched_;
     }
+  }
+
+  // One server's limit, divided evenly among its batches in flight, whichever worker (thread
+  // or process) runs them, so that k workers never get k times the limit. The rate is the one
+  // in force at the server's latest hand-out.
+  std::uint64_t share_of(const std::string& server) {
+    auto r = server_rate_.find(server);
+    if (r == server_rate_.end() || r->second == 0) return 0;
+    const std::uint64_t n = std::max<std::uint32_t>(per_server_[server], 1);
+    return std::max<std::uint64_t>(r->second / n, 1);
+  }
+
+  // Tells each running batch of `server` its share when that has changed (RATE).
+  void reshare(const std::string& server) {
+    const std::uint64_t share = share_of(server);
+    for (auto& [dispatch, f] : in_flight_) {
+      if (f.tasks.front().server != server || f.share == share) continue;
+      f.share = share;
+      send(f.worker, RateMsg{dispatch, share});
+    }
+    if (per_server_[server] == 0) server_rate_.erase(server);
   }
 
   // Removes from pending_ the batch that starts at `first`: `first` and the next batchable
@@ -396,6 +429,7 @@ class CopyDispatcher::Impl {
   std::deque<CopyTask> pending_;
   std::map<std::uint64_t, InFlight> in_flight_;
   std::map<std::string, std::uint32_t> per_server_;
+  std::map<std::string, std::uint64_t> server_rate_;  // servers with batches in flight
   std::map<std::string, ServerPolicy> policies_;  // by job, while it has tasks here
   std::uint64_t next_dispatch_ = 1;
   std::uint64_t stats_dispatched_ = 0, stats_redispatched_ = 0, stats_lost_ = 0;

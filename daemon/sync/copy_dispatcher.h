@@ -9,7 +9,10 @@
 // durable with one barrier. Batches go to the least recently ready worker, at most
 // `max_concurrent` at once in all and at most ServerPolicy::max_parallel per server. A worker
 // silent for longer than `worker_timeout` is dropped and its batch queued again (dispatched
-// under a new number, so a late RESULT from the lost worker is ignored).
+// under a new number, so a late RESULT from the lost worker is ignored). A server's bandwidth
+// limit is divided evenly among its batches in flight (each TASK names its share, and RATE
+// re-divides it as batches start and end), so it holds across every worker thread and
+// `distsync-worker` process together.
 //
 // One thread owns every socket; submit() and cancel_job() post messages to it. Outcomes are
 // delivered, all outcomes of one batch in one call, by calling `on_outcome` on that thread: it must
@@ -40,7 +43,7 @@ struct RateNow {
 // How every copy of one job runs, fixed when the job starts: its server's limits and
 // whether to verify. It travels once per submit, not on every file.
 struct ServerPolicy {
-  std::uint64_t bandwidth_bps = 0;  // the server's limit, shared by its tasks; 0 = unlimited
+  std::uint64_t bandwidth_bps = 0;  // the server's limit, divided among its tasks; 0 = unlimited
   std::uint32_t max_parallel = 0;   // batches in flight per server; 0 = no per-server limit
   bool verify = false;              // re-hash each temp against the manifest before the rename
   TargetLocator target;             // where workers open the target; empty = local full paths

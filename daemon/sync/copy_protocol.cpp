@@ -34,6 +34,7 @@ struct Encoder {
     if (!m.target_root.empty()) {
       body["target"] = json{{"root", m.target_root}, {"credential", m.credential}};
     }
+    if (m.rate_share) body["rate_share"] = true;
     return {"TASK", body.dump()};
   }
   EncodedMessage operator()(const ResultMsg& m) const {
@@ -56,6 +57,9 @@ struct Encoder {
   }
   EncodedMessage operator()(const ProgressMsg& m) const {
     return {"PROGRESS", json{{"dispatch", m.dispatch}, {"bytes", m.bytes}}.dump()};
+  }
+  EncodedMessage operator()(const RateMsg& m) const {
+    return {"RATE", json{{"dispatch", m.dispatch}, {"bandwidth_bps", m.bandwidth_bps}}.dump()};
   }
 };
 
@@ -130,6 +134,7 @@ Result<CopyMessage> decode_copy_message(std::string_view verb, std::string_view 
     field(j, "verify", &m.verify, &error);
     field(j, "bandwidth_bps", &m.bandwidth_bps, &error);
     field(j, "limit_key", &m.limit_key, &error);
+    if (j.contains("rate_share")) field(j, "rate_share", &m.rate_share, &error);
     if (auto t = j.find("target"); t != j.end()) {
       if (!t->is_object()) {
         if (error.empty()) error = "target is not a JSON object";
@@ -192,6 +197,11 @@ Result<CopyMessage> decode_copy_message(std::string_view verb, std::string_view 
     ProgressMsg m;
     field(j, "dispatch", &m.dispatch, &error);
     field(j, "bytes", &m.bytes, &error);
+    out = m;
+  } else if (verb == "RATE") {
+    RateMsg m;
+    field(j, "dispatch", &m.dispatch, &error);
+    field(j, "bandwidth_bps", &m.bandwidth_bps, &error);
     out = m;
   } else {
     return Status::invalid_argument("copy protocol: unknown verb '" + std::string(verb) + "'");

@@ -55,6 +55,10 @@ struct TaskMsg {
   // are then relative to it. Both empty (and absent from the frame): full local paths.
   std::string target_root;
   std::string credential;
+  // Set by dispatchers that divide a server's limit among its tasks in flight: then
+  // bandwidth_bps is this task's own share (its own limiter, not limit_key's), and RATE
+  // frames change it while the task runs. Absent from the frame when false.
+  bool rate_share = false;
   bool operator==(const TaskMsg&) const = default;
 };
 
@@ -96,11 +100,19 @@ struct ProgressMsg {
   bool operator==(const ProgressMsg&) const = default;
 };
 
+// dispatcher -> worker: the task `dispatch` (a rate_share TASK) copies at `bandwidth_bps`
+// from now on (0 = unlimited). Sent when the server's tasks in flight change in number.
+struct RateMsg {
+  std::uint64_t dispatch = 0;
+  std::uint64_t bandwidth_bps = 0;
+  bool operator==(const RateMsg&) const = default;
+};
+
 using CopyMessage =
-    std::variant<ReadyMsg, HeartbeatMsg, TaskMsg, ResultMsg, CancelMsg, ProgressMsg>;
+    std::variant<ReadyMsg, HeartbeatMsg, TaskMsg, ResultMsg, CancelMsg, ProgressMsg, RateMsg>;
 
 struct EncodedMessage {
-  std::string verb;  // "READY", "HEARTBEAT", "TASK", "RESULT", "CANCEL", "PROGRESS"
+  std::string verb;  // "READY", "HEARTBEAT", "TASK", "RESULT", "CANCEL", "PROGRESS", "RATE"
   std::string body;  // JSON object
 };
 

@@ -22,6 +22,10 @@ using Clock = std::chrono::steady_clock;
 // How often a busy worker reports the bytes its task has written (PROGRESS), at most.
 constexpr std::chrono::milliseconds kProgressInterval{250};
 
+// The burst of a rate_share task's own limiter. Every task starts with a full bucket, so the
+// server's limit is exceeded by one burst per batch at most: keep it small.
+constexpr std::uint64_t kShareBurstBytes = 64 * 1024;
+
 void send(zmq::socket_t& socket, const CopyMessage& message) {
   EncodedMessage m = encode_copy_message(message);
   std::vector<zmq::const_buffer> frames = {zmq::buffer(kCopyProtocolTag), zmq::buffer(m.verb),
@@ -41,10 +45,16 @@ std::string failure_name(const CopyResult& r) {
 // One task (a batch of files) on a helper thread; signals `done` when the result is ready.
 class RunningCopy {
  public:
-  // `target` null: the task's targets are full local paths.
-  RunningCopy(TaskMsg task, std::shared_ptr<Target> target, BandwidthLimiter* limiter,
+  // `target` null: the task's targets are full local paths. A rate_share task copies under
+  // a limiter of its own (its share of the server's limit, changed by RATE); any other task
+  // under `shared` (its limit_key's, may be null).
+  RunningCopy(TaskMsg task, std::shared_ptr<Target> target, BandwidthLimiter* shared,
               const CopyWorkerOptions& options, const WakeFd& done)
       : task_(std::move(task)) {
+    if (task_.rate_share) {
+      own_limiter_ = std::make_unique<BandwidthLimiter>(task_.bandwidth_bps, kShareBurstBytes);
+    }
+    BandwidthLimiter* limiter = task_.rate_share ? own_limiter_.get() : shared;
     thread_ = std::thread([this, target = std::move(target), limiter, use_copy_file_range = options.use_copy_file_range,
                            batch_sync = options.batch_sync, &done] {
       BatchCopyOptions o;
@@ -95,6 +105,10 @@ class RunningCopy {
   std::uint64_t dispatch() const { return task_.dispatch; }
   std::uint64_t written() const { return written_.load(std::memory_order_relaxed); }
   void cancel() { cancel_ = true; }
+  // A RATE for this task; ignored unless the task is a rate_share one.
+  void set_rate(std::uint64_t bytes_per_second) {
+    if (own_limiter_) own_limiter_->set_rate(bytes_per_second);
+  }
   // REQUIRES: `done` was signalled.
   ResultMsg finish() {
     thread_.join();
@@ -103,6 +117,7 @@ class RunningCopy {
 
  private:
   TaskMsg task_;
+  std::unique_ptr<BandwidthLimiter> own_limiter_;  // rate_share tasks only
   std::atomic<bool> cancel_{false};
   std::atomic<std::uint64_t> written_{0};  // bytes of this task written so far
   ResultMsg result_;
@@ -179,7 +194,8 @@ Status run_copy_worker_loop(zmq::context_t& context, const CopyWorkerOptions& op
                  ResultMsg{task->dispatch, "io_error", "worker busy with another task", {}});
             continue;
           }
-          BandwidthLimiter* limiter = limiters.get(task->limit_key, task->bandwidth_bps);
+          BandwidthLimiter* limiter =
+              task->rate_share ? nullptr : limiters.get(task->limit_key, task->bandwidth_bps);
           std::shared_ptr<Target> target;
           if (!task->target_root.empty()) {
             TargetLocator where{task->target_root, task->credential};
@@ -192,6 +208,10 @@ Status run_copy_worker_loop(zmq::context_t& context, const CopyWorkerOptions& op
           next_progress = Clock::now() + kProgressInterval;
         } else if (const auto* cancel = std::get_if<CancelMsg>(&*msg)) {
           if (running && running->dispatch() == cancel->dispatch) running->cancel();
+        } else if (const auto* rate = std::get_if<RateMsg>(&*msg)) {
+          if (running && running->dispatch() == rate->dispatch) {
+            running->set_rate(rate->bandwidth_bps);
+          }
         }
       }
     }

@@ -10,7 +10,9 @@
 // keep flowing during a long copy, and raises the copy's cancel flag on CANCEL or stop.
 // While a task runs it sends PROGRESS (bytes written so far) at most every 250 ms, when the
 // count moved.
-// Tasks that share a limit_key share one BandwidthLimiter per worker process.
+// A rate_share task (what the dispatcher sends) copies under a limiter of its own at the
+// share of its server's limit the TASK names, changed by RATE while it runs; older TASKs
+// that share a limit_key share one BandwidthLimiter per worker process.
 // run_copy_worker is what `distsync-worker` runs; the daemon's in-process workers run the
 // same loop over inproc (copy_worker_loop.h). Blocking; call from a thread you own.
 #pragma once

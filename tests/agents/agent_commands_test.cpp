@@ -1,6 +1,7 @@
 // The allowlist commands and what they change in server placement: public keys only, one
 // name per key, servers on different agents may share a path, revoke refuses while servers
 // are on the agent.
+#include "daemon/agents/agent_watch.h"
 #include "daemon/commands/agent_commands.h"
 #include "daemon/commands/server_commands.h"
 #include "tests/commands/command_fixture.h"
@@ -56,6 +57,52 @@ TEST_F(AgentCommandsTest, ServersOnDifferentAgentsMayShareAPath) {
   EXPECT_EQ(revoke(false).code(), Status::Code::kConflict);
   EXPECT_TRUE(revoke(true).is_ok());
   EXPECT_EQ(state([](const ProjectedState& s) { return s.agents.find("a"); }), nullptr);
+}
+
+// AgentLost once per outage, after the timeout and not before; AgentReconnected once the
+// agent is connected again; nothing for an agent never heard from or no longer allowed.
+TEST_F(AgentCommandsTest, PresenceRecordsOneLossPerOutageAndTheReturn) {
+  ASSERT_TRUE(allow("a", kKeyA).is_ok());
+  ServerSpec s1 = server("s1");
+  s1.agent = "a";
+  ASSERT_TRUE(add(s1).is_ok());
+  auto watch = [&](std::vector<AgentPresence> seen, std::int64_t now) {
+    return run([&](const ProjectedState& s, auto* out) {
+      decide_agent_presence(s, seen, now, 1'000'000, out);
+      return Status::ok();
+    });
+  };
+  auto count = [&](std::string_view type) {
+    std::size_t n = 0;
+    auto events = log_.read(1, log_.last_seq(), 1000);  // outlives the loop
+    for (const Event& e : *events) n += e.type() == type;
+    return n;
+  };
+  AgentPresence a{"a", "10.0.0.9", "0.1.0", {"/srv"}, 5'000'000, false};
+  AgentPresence stranger{"z", "10.0.0.8", "0.1.0", {}, 1, false};  // not allowed
+  AgentPresence never{"a", "", "", {}, 0, false};
+  ASSERT_TRUE(watch({never, stranger}, 100'000'000).is_ok());
+  ASSERT_TRUE(watch({a}, 6'000'000).is_ok());  // silent for 1 s: not past the timeout
+  EXPECT_EQ(count("AgentLost"), 0u);
+  ASSERT_TRUE(watch({a}, 6'000'001).is_ok());
+  ASSERT_TRUE(watch({a}, 9'000'000).is_ok());
+  ASSERT_EQ(count("AgentLost"), 1u);
+  Event lost = log_.read(log_.last_seq(), log_.last_seq(), 1)->front();
+  ASSERT_NE(lost.as<AgentLost>(), nullptr);
+  EXPECT_EQ(*lost.as<AgentLost>(), (AgentLost{"a", 5'000'000, {"s1"}}));
+  EXPECT_TRUE(state([](const ProjectedState& s) { return s.agents.find("a")->lost; }));
+
+  a.last_seen_us = 9'500'000;  // heard from, but not connected yet: still lost
+  ASSERT_TRUE(watch({a}, 9'600'000).is_ok());
+  EXPECT_EQ(count("AgentReconnected"), 0u);
+  a.connected = true;
+  ASSERT_TRUE(watch({a}, 9'600'000).is_ok());
+  ASSERT_TRUE(watch({a}, 9'700'000).is_ok());
+  EXPECT_EQ(count("AgentReconnected"), 1u);
+  Event back = log_.read(log_.last_seq(), log_.last_seq(), 1)->front();
+  ASSERT_NE(back.as<AgentReconnected>(), nullptr);
+  EXPECT_EQ(*back.as<AgentReconnected>(), (AgentReconnected{"a", 5'000'000, "10.0.0.9"}));
+  EXPECT_FALSE(state([](const ProjectedState& s) { return s.agents.find("a")->lost; }));
 }
 
 }  // namespace

@@ -150,6 +150,134 @@ TEST_F(AgentSurfaceTest, AServersBandwidthLimitHoldsAcrossParallelBatchesToItsAg
       << bytes << " bytes in " << seconds << " s: faster than the server's limit";
 }
 
+// A bandwidth plan paces an agent server like a local one: a server with no fixed limit and
+// the plan "* 2M" (a default that covers every time, so "now" in any zone) moves a 10 MiB
+// file and the fixture's patches at the plan's rate. Checked against the executor that used
+// the fixed limit (here none): the same sync took 0.2 s there and failed this bound; with
+// the plan, about 10 s for the 20 MB of patches. A lower bound only.
+TEST_F(AgentSurfaceTest, AnAgentServersBandwidthPlanPacesItsCopies) {
+  {
+    std::ofstream big(console_ + "/Patches/planned.bin", std::ios::binary);
+    std::string block(1 << 20, '\0');
+    for (int mib = 0; mib < 10; ++mib) {
+      for (std::size_t i = 0; i < block.size(); ++i) block[i] = static_cast<char>(i * 7 + mib);
+      big.write(block.data(), static_cast<std::streamsize>(block.size()));
+    }
+  }
+  auto agent = allowed_agent("site-p");
+  auto add = cli({"server", "add", "planned", "--agent", "site-p", "--path",
+                  dir_.sub("site-p") + "/dist", "--bandwidth-plan", "* 2M", "--plan-zone",
+                  "Pacific/Auckland", "--max-parallel", "2"});
+  ASSERT_EQ(add.exit_code, 0) << add.err;
+  std::string job = start_sync("planned", {"--component", "patches"});
+  ASSERT_FALSE(job.empty());
+  EXPECT_EQ(wait_job(job, 180s).value("status", ""), "completed") << job_reason(job);
+  EXPECT_EQ(sha256sum_tree(dir_.sub("site-p") + "/dist/Patches", dir_.path()),
+            sha256sum_tree(console_ + "/Patches", dir_.path()));
+
+  std::uint64_t bytes = 0;
+  for (const auto& e : job_events(job, "FileCopied")) {
+    bytes += e["payload"].value("size", std::uint64_t{0});
+  }
+  auto started = job_events(job, "SyncStarted");
+  auto completed = await_job_events(job, "SyncCompleted");
+  ASSERT_EQ(started.size(), 1u);
+  ASSERT_EQ(completed.size(), 1u);
+  const double seconds = (completed[0].value("time_us", std::int64_t{0}) -
+                          started[0].value("time_us", std::int64_t{0})) /
+                         1e6;
+  EXPECT_GE(bytes, std::uint64_t{10} << 20);
+  // One burst (a tenth of a second's worth) may go ahead of the rate.
+  EXPECT_GE(seconds, (static_cast<double>(bytes) - 0.1 * (2 << 20)) / (2 << 20) * 0.95)
+      << bytes << " bytes in " << seconds << " s: faster than the plan's 2M";
+}
+
+// "Agent lost": a short lost timeout and a command-hook alert rule on AgentLost.
+class AgentLostTest : public AgentSurfaceTest {
+ protected:
+  std::string extra_toml() override {
+    return AgentSurfaceTest::extra_toml() +
+           "agent_lost_timeout_ms = 1000\n"
+           "[[alerts]]\n"
+           "name = \"agents\"\n"
+           "events = [\"AgentLost\"]\n"
+           "command = [\"/bin/sh\", \"-c\", \"cat >> \\\"$0\\\" && echo >> \\\"$0\\\"\", \"" +
+           dir_.sub("lost-alerts.jsonl") + "\"]\n";
+  }
+
+  // Polls until `type` has `n` events in the log (or 30 s pass); returns them.
+  std::vector<json> await_events(const std::string& type, std::size_t n) {
+    auto deadline = std::chrono::steady_clock::now() + 30s;
+    std::vector<json> out = job_events("", type);
+    while (out.size() < n && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(50ms);
+      out = job_events("", type);
+    }
+    return out;
+  }
+
+  json agent_entry(const std::string& name) {
+    const json list = agents();
+    for (const auto& a : list.value("agents", json::array())) {
+      if (a.value("name", "") == name) return a;
+    }
+    return json::object();
+  }
+};
+
+TEST_F(AgentLostTest, AKilledAgentIsRecordedLostOnceAlertedAndBackWhenRestarted) {
+  auto agent = allowed_agent("site-l");
+  ASSERT_EQ(cli({"server", "add", "remote-l", "--agent", "site-l", "--path",
+                 dir_.sub("site-l") + "/dist"})
+                .exit_code,
+            0);
+  EXPECT_FALSE(agent_entry("site-l").value("lost", true));
+  agent->signal(SIGKILL);
+  ASSERT_TRUE(agent->wait_exit(10s).has_value());
+
+  std::vector<json> lost = await_events("AgentLost", 1);
+  ASSERT_EQ(lost.size(), 1u) << "no AgentLost after the agent was killed";
+  EXPECT_EQ(lost[0]["payload"].value("agent", ""), "site-l");
+  EXPECT_EQ(lost[0]["payload"]["servers"], json::array({"remote-l"}));
+  const std::int64_t last_seen = lost[0]["payload"].value("last_seen_us", std::int64_t{0});
+  EXPECT_GT(last_seen, 0);
+  EXPECT_GE(lost[0].value("time_us", std::int64_t{0}) - last_seen, 1'000'000)
+      << "recorded before the lost timeout had passed";
+  json entry = agent_entry("site-l");
+  EXPECT_TRUE(entry.value("lost", false)) << entry.dump();
+  EXPECT_EQ(entry.value("lost_since_us", std::int64_t{0}), last_seen);
+  auto table = cli({"agent", "list"});
+  EXPECT_NE(table.out.find("lost"), std::string::npos) << table.out;
+
+  // The command hook got the AgentLost alert on its stdin (one line; the hook ends it).
+  std::string alert;
+  auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (alert.find('\n') == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+    std::ifstream in(dir_.sub("lost-alerts.jsonl"));
+    std::stringstream ss;
+    ss << in.rdbuf();
+    alert = ss.str();
+    if (alert.find('\n') == std::string::npos) std::this_thread::sleep_for(50ms);
+  }
+  ASSERT_NE(alert.find('\n'), std::string::npos) << "the AgentLost alert never ran its hook";
+  json body = json::parse(alert.substr(0, alert.find('\n')));
+  EXPECT_EQ(body.value("alert", ""), "agents");
+  EXPECT_EQ(body["event"].value("type", ""), "AgentLost");
+  EXPECT_EQ(body["event"]["payload"].value("agent", ""), "site-l");
+
+  // Restarted: AgentReconnected, once, naming the outage; the agent is no longer lost.
+  auto again = start_agent("site-l", dir_.sub("site-l.key"), dir_.sub("site-l"));
+  ASSERT_TRUE(wait_connected("site-l")) << again->stderr_text();
+  std::vector<json> back = await_events("AgentReconnected", 1);
+  ASSERT_EQ(back.size(), 1u);
+  EXPECT_EQ(back[0]["payload"].value("agent", ""), "site-l");
+  EXPECT_EQ(back[0]["payload"].value("lost_since_us", std::int64_t{0}), last_seen);
+  EXPECT_EQ(back[0]["payload"].value("address", ""), "127.0.0.1");
+  EXPECT_FALSE(agent_entry("site-l").value("lost", true));
+  // Many watch ticks (every 250 ms) passed during the outage: still one AgentLost.
+  EXPECT_EQ(job_events("", "AgentLost").size(), 1u);
+}
+
 TEST_F(AgentSurfaceTest, AnUnknownKeyGetsNothingAndAPlaintextClientNoReply) {
   keygen(dir_.sub("stranger.key"));  // never allowed
   const std::uint64_t before = refused();

@@ -54,6 +54,8 @@ inline std::vector<EventPayload> sample_payloads() {
       AgentAllowed{"site-berlin", "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7"},
       AgentRevoked{"site-berlin"},
       EventAcknowledged{42, "SyncFailed", "alice", "disk replaced"},
+      AgentLost{"site-berlin", 1765000000000000, {"dist-berlin"}},
+      AgentReconnected{"site-berlin", 1765000000000000, "192.0.2.7"},
   };
 }
 

@@ -15,12 +15,13 @@ TEST(CopyProtocolTest, EveryMessageRoundTrips) {
                1000,
                "srv",
                "",
-               ""};
+               "",
+               true};
   ResultMsg result{
       7, "none", "", {{false, "no_space", "full", 3, ""}, {true, "none", "", 0, "cd"}}};
   std::vector<CopyMessage> all = {
       ReadyMsg{"w", 12}, HeartbeatMsg{3}, task, result, ResultMsg{8, "io_error", "worker busy", {}},
-      CancelMsg{7}, ProgressMsg{7, 123456789}};
+      CancelMsg{7}, ProgressMsg{7, 123456789}, RateMsg{7, 1333333}};
   for (const auto& m : all) {
     EncodedMessage e = encode_copy_message(m);
     Result<CopyMessage> back = decode_copy_message(e.verb, e.body);
@@ -30,7 +31,7 @@ TEST(CopyProtocolTest, EveryMessageRoundTrips) {
 }
 
 TEST(CopyProtocolTest, ATaskToAShareNamesItsTargetAndALocalTaskDoesNot) {
-  TaskMsg local{1, {{"/c/a", "/s/a", 1, 1, ""}}, false, 0, "srv", "", ""};
+  TaskMsg local{1, {{"/c/a", "/s/a", 1, 1, ""}}, false, 0, "srv", "", "", false};
   EXPECT_EQ(encode_copy_message(local).body.find("\"target\":{"), std::string::npos);
   TaskMsg share = local;
   share.files[0].target = "Patches/a";
@@ -44,6 +45,31 @@ TEST(CopyProtocolTest, ATaskToAShareNamesItsTargetAndALocalTaskDoesNot) {
   EXPECT_FALSE(decode_copy_message("TASK", R"({"dispatch":1,"files":[],"verify":false,)"
                                            R"("bandwidth_bps":0,"limit_key":"s","target":7})")
                    .ok());
+}
+
+TEST(CopyProtocolTest, ARateShareTaskSaysSoAndAnOlderTaskFrameStillDecodes) {
+  TaskMsg task{4, {{"/c/a", "/s/a", 1, 1, ""}}, false, 1000, "srv", "", "", false};
+  // Without rate_share the frame is the one older workers know (no new field).
+  EXPECT_EQ(encode_copy_message(task).body.find("rate_share"), std::string::npos);
+  task.rate_share = true;
+  EncodedMessage e = encode_copy_message(task);
+  EXPECT_NE(e.body.find(R"("rate_share":true)"), std::string::npos) << e.body;
+  Result<CopyMessage> back = decode_copy_message(e.verb, e.body);
+  ASSERT_TRUE(back.ok()) << back.status().to_string();
+  EXPECT_TRUE(std::get<TaskMsg>(*back).rate_share);
+  const char* older = R"({"dispatch":1,"verify":false,"bandwidth_bps":5,"limit_key":"s",)"
+                      R"("files":[{"source":"/a","target":"/b","size":1,"mtime_ns":1,"sha256":""}]})";
+  back = decode_copy_message("TASK", older);
+  ASSERT_TRUE(back.ok()) << back.status().to_string();
+  EXPECT_FALSE(std::get<TaskMsg>(*back).rate_share);
+  EXPECT_FALSE(decode_copy_message("TASK", std::string(older).insert(1, R"("rate_share":1,)")).ok());
+}
+
+TEST(CopyProtocolTest, RateNeedsADispatchAndAnUnsignedRate) {
+  EXPECT_EQ(encode_copy_message(RateMsg{3, 10}).verb, "RATE");
+  EXPECT_FALSE(decode_copy_message("RATE", R"({"dispatch":3})").ok());
+  EXPECT_FALSE(decode_copy_message("RATE", R"({"dispatch":3,"bandwidth_bps":-1})").ok());
+  EXPECT_FALSE(decode_copy_message("RATE", R"({"dispatch":"3","bandwidth_bps":1})").ok());
 }
 
 TEST(CopyProtocolTest, DeeplyNestedBodyIsRefusedBeforeParsing) {

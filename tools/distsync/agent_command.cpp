@@ -53,12 +53,15 @@ void register_agent_commands(CLI::App& app, CliContext& ctx) {
   list->callback([&ctx] {
     ctx.exit_code = ctx.request("agent.list", json::object(), [&ctx](const json& r) {
       std::vector<std::vector<std::string>> rows = {
-          {"NAME", "KEY", "CONNECTED", "ADDRESS", "LAST HEARTBEAT", "VERSION", "SERVERS"}};
+          {"NAME", "KEY", "STATE", "ADDRESS", "LAST HEARTBEAT", "VERSION", "SERVERS"}};
       for (const json& a : r["agents"]) {
         std::string servers;
         for (const json& s : a["servers"]) servers += (servers.empty() ? "" : ",") + s.get<std::string>();
         rows.push_back({printable(a.value("name", "")), a.value("fingerprint", ""),
-                        a.value("connected", false) ? "yes" : "no",
+                        // lost: AgentLost recorded and no AgentReconnected since
+                        a.value("lost", false)        ? "lost"
+                        : a.value("connected", false) ? "connected"
+                                                      : "not connected",
                         printable(a.value("address", "")),
                         seen(a.value("last_seen_us", std::uint64_t{0})),
                         printable(a.value("version", "")), printable(servers)});
