@@ -16,6 +16,7 @@
 #include <set>
 #include <vector>
 
+#include "daemon/content/direct_io.h"
 #include "daemon/content/durable_file.h"
 #include "daemon/content/safe_path.h"
 #include "daemon/content/sha256_file.h"
@@ -235,6 +236,16 @@ class Copier {
 
   bool copy_bytes() {
     const std::uint64_t size = static_cast<std::uint64_t>(src_st_.st_size);
+    if (options_.direct_io && size > 0 && size >= options_.direct_min_bytes) {
+      switch (copy_bytes_direct()) {
+        case Direct::kDone:
+          return true;
+        case Direct::kFailed:
+          return false;
+        case Direct::kUnsupported:
+          break;  // nothing written yet: buffered, from the start
+      }
+    }
     std::uint64_t chunk = std::max<std::uint64_t>(options_.chunk_bytes, 4096);
     if (options_.limiter != nullptr) chunk = options_.limiter->chunk_bytes(chunk);
     // Hashing reads the bytes through user space anyway, so they are written from there too:
@@ -299,6 +310,75 @@ class Copier {
     }
     if (sha) streamed_sha256_ = sha->finish_hex();
     return true;
+  }
+
+  enum class Direct { kDone, kFailed, kUnsupported };
+
+  Direct give_up(CopyFailure failure, const std::string& cause) {
+    fail(failure, cause);
+    return Direct::kFailed;
+  }
+
+  // copy_bytes past the page cache (direct_io.h): the source is read into this thread's
+  // aligned buffer, hashed there when hashing(), and written from it with O_DIRECT. The temp
+  // stays open buffered as tmp_ for its mode, times, barrier and verify; nothing is written
+  // through tmp_, so the two descriptors never hold different bytes for one range.
+  Direct copy_bytes_direct() {
+    char* buffer = direct_buffer();
+    if (buffer == nullptr) return Direct::kUnsupported;
+    Fd out(open_direct(temp_));
+    if (out.get() < 0) return Direct::kUnsupported;  // EINVAL: no O_DIRECT on this file system
+    const std::uint64_t size = static_cast<std::uint64_t>(src_st_.st_size);
+    std::uint64_t chunk = std::max<std::uint64_t>(options_.chunk_bytes, kDirectAlign);
+    if (options_.limiter != nullptr) chunk = options_.limiter->chunk_bytes(chunk);
+    chunk = align_up(chunk, kDirectAlign);  // every write but the last starts aligned
+    std::optional<Sha256Stream> sha;
+    if (hashing()) sha.emplace();
+    std::uint64_t done = 0;
+    while (done < size) {
+      if (cancelled()) return give_up(CopyFailure::kCancelled, "cancelled");
+      std::uint64_t want = std::min(chunk, size - done);
+      if (options_.limiter != nullptr && !options_.limiter->acquire(want, options_.cancel)) {
+        return give_up(CopyFailure::kCancelled, "cancelled");
+      }
+      for (std::uint64_t chunk_done = 0; chunk_done < want;) {
+        const std::size_t len = std::min<std::uint64_t>(want - chunk_done, kDirectBufferBytes);
+        const off_t at = static_cast<off_t>(done + chunk_done);
+        for (std::size_t got = 0; got < len;) {
+          ssize_t n = ::pread(src_.get(), buffer + got, len - got, at + static_cast<off_t>(got));
+          if (n < 0 && errno == EINTR) continue;
+          if (n < 0) {
+            return give_up(CopyFailure::kIOError,
+                           std::string("cannot read source: ") + std::strerror(errno));
+          }
+          if (n == 0) {
+            return give_up(CopyFailure::kIOError, "source shrank during the copy; retry");
+          }
+          got += static_cast<std::size_t>(n);
+        }
+        if (sha) sha->update(buffer, len);
+        if (int err = write_direct(out.get(), buffer, len, at); err != 0) {
+          if (err == EINVAL && at == 0) return Direct::kUnsupported;  // alignment refused
+          fail_target("cannot write temp file", err);
+          return Direct::kFailed;
+        }
+        chunk_done += len;
+      }
+      done += want;
+      result_.bytes = done;
+      if (options_.written != nullptr) options_.written->fetch_add(want, std::memory_order_relaxed);
+    }
+    // The last piece was padded to the alignment: cut the file back to the source's size.
+    if (size % kDirectAlign != 0 && ::ftruncate(out.get(), static_cast<off_t>(size)) != 0) {
+      fail_target("cannot truncate temp file", errno);
+      return Direct::kFailed;
+    }
+    if (out.close_checked() != 0) {
+      fail_target("cannot close temp file", errno);
+      return Direct::kFailed;
+    }
+    if (sha) streamed_sha256_ = sha->finish_hex();
+    return Direct::kDone;
   }
 
   bool write_all(const char* p, std::size_t len, off_t at) {
@@ -452,6 +532,8 @@ std::vector<CopyResult> copy_files_atomic(const std::vector<CopyRequest>& reques
     o.limiter = options.limiter;
     o.cancel = options.cancel;
     o.use_copy_file_range = options.use_copy_file_range;
+    o.direct_io = options.direct_io;
+    o.direct_min_bytes = options.direct_min_bytes;
     o.chunk_bytes = options.chunk_bytes;
     o.written = options.written;
     o.hash_while_copying = options.hash_while_copying;

@@ -13,9 +13,11 @@
 // folder once. A file that fails (vanished, changed, no space) is reported and its temp
 // removed; the others still land. A cancel seen before the renames removes every temp.
 //
-// The bytes reach the disk while the copy runs: each chunk's writeback is started
-// (sync_file_range SYNC_FILE_RANGE_WRITE) as soon as it is written, so the barrier mostly
-// waits for I/O already under way instead of starting all of it. A copy whose expected
+// The bytes reach the disk while the copy runs. A file of 1 MiB or more is written past the
+// page cache (O_DIRECT from an aligned buffer, direct_io.h; buffered where the file system
+// refuses it), so the disk takes it at its own speed and the barrier has only metadata left
+// to commit. A smaller file is written buffered and its writeback started (sync_file_range
+// SYNC_FILE_RANGE_WRITE) at once, so the barrier mostly waits for I/O already under way. A copy whose expected
 // SHA-256 is unknown hashes the bytes as it copies them (one read of the source serves both)
 // and reports the hash; given the stamp the plan saw (size and mtime), it refuses a source
 // that changed since, so the hash it reports belongs to that stamp.
@@ -62,6 +64,10 @@ struct CopyOptions {
   BandwidthLimiter* limiter = nullptr;        // shared across copies; null = unlimited
   const std::atomic<bool>* cancel = nullptr;  // checked between chunks
   bool use_copy_file_range = true;            // false: plain read/write (tests, benchmarks)
+  // Files of at least direct_min_bytes are written with O_DIRECT (see above); false: every
+  // file goes through the page cache.
+  bool direct_io = true;
+  std::uint64_t direct_min_bytes = 1 << 20;
   std::uint64_t chunk_bytes = 8 << 20;
   // false: skip the fsync of the target folder after the rename. The copy is then durable
   // only once the caller has called fsync_dir (durable_file.h) on the target's folder; a
@@ -114,6 +120,8 @@ struct BatchCopyOptions {
   BandwidthLimiter* limiter = nullptr;
   const std::atomic<bool>* cancel = nullptr;
   bool use_copy_file_range = true;
+  bool direct_io = true;  // see CopyOptions
+  std::uint64_t direct_min_bytes = 1 << 20;
   std::uint64_t chunk_bytes = 8 << 20;
   BatchSync sync = BatchSync::kSyncfs;
   bool hash_while_copying = true;   // for requests without expected_sha256 (see CopyOptions)

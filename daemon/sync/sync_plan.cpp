@@ -2,11 +2,15 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <future>
+#include <optional>
 
 #include "daemon/content/diff.h"
 #include "daemon/content/durable_file.h"
+#include "daemon/content/hash_cache.h"
 #include "daemon/content/manifest.h"
 #include "daemon/content/safe_path.h"
 #include "daemon/sync/status_context.h"
@@ -38,6 +42,32 @@ void hash_stamp_matches(const Manifest& source, const std::string& dir, Target& 
   }
 }
 
+// Gives the files `diff` will copy the hashes the cache at `cache_path` holds for their
+// current stamp (size, mtime, inode); the others keep an empty hash, for their copy to take.
+void fill_cached_hashes(const std::string& cache_path, const std::string& source_root,
+                        const TargetDiff& diff, Manifest* manifest, ManifestLocks& locks) {
+  std::optional<std::string> real_root;
+  if (char* r = ::realpath(source_root.c_str(), nullptr)) {
+    real_root = r;
+    std::free(r);
+  }
+  if (!real_root) return;  // the copies hash every file, as without a cache
+  HashCache cache = [&] {
+    std::lock_guard<std::mutex> lock(locks.for_path(cache_path));
+    return HashCache::load(cache_path, *real_root);
+  }();
+  if (cache.size() == 0) return;
+  auto fill = [&](const std::string& path) {
+    auto it = std::lower_bound(
+        manifest->files.begin(), manifest->files.end(), path,
+        [](const FileEntry& e, const std::string& p) { return e.path < p; });
+    if (it == manifest->files.end() || it->path != path || !it->sha256.empty()) return;
+    if (const std::string* h = cache.find(path, it->size, it->mtime_ns, it->inode)) it->sha256 = *h;
+  };
+  for (const auto& p : diff.missing) fill(p);
+  for (const auto& p : diff.out_of_date) fill(p);
+}
+
 }  // namespace
 
 Result<SyncPlan> build_sync_plan(const std::vector<ComponentRoot>& roots, Target& target,
@@ -51,9 +81,13 @@ Result<SyncPlan> build_sync_plan(const std::vector<ComponentRoot>& roots, Target
     ManifestOptions mo;
     mo.hash = options.verify || !options.hash_while_copying;
     mo.quiet_period_ns = options.quiet_period_ns;
-    if (!options.cache_dir.empty()) {
-      mo.cache_path = join_path(options.cache_dir, root.component + ".hash-cache");
-    }
+    const std::string cache_path =
+        options.cache_dir.empty() ? "" : join_path(options.cache_dir, root.component + ".hash-cache");
+    // Without hashing here, a cached hash only saves the copy of that file its hashing, so the
+    // cache is read after the diff, and only when something is to be copied: a no-op re-sync
+    // never parses it (for 20,000 files it was most of the console walk's time).
+    const bool cache_after_diff = !mo.hash;
+    if (!cache_after_diff) mo.cache_path = cache_path;
     DiffOptions d;
     d.verify = options.verify;
     d.mtime_tolerance_ns = options.mtime_tolerance_ns;
@@ -99,6 +133,10 @@ Result<SyncPlan> build_sync_plan(const std::vector<ComponentRoot>& roots, Target
       hash_stamp_matches(*manifest, root.target_dir, target, d, &on_target.value());
     }
     TargetDiff diff = diff_manifests(*manifest, *on_target, d);
+    if (cache_after_diff && !cache_path.empty() &&
+        (!diff.missing.empty() || !diff.out_of_date.empty())) {
+      fill_cached_hashes(cache_path, root.source_root, diff, &manifest.value(), locks);
+    }
     auto add = [&](const std::string& path) {
       const FileEntry* e = manifest->find(path);
       if (e == nullptr) return;
