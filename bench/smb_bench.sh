@@ -63,6 +63,13 @@ trap cleanup EXIT
 
 BENCH=smb_bench
 source "$HERE/bench_lib.sh"
+
+# --- smbd ---------------------------------------------------------------------------
+SMB=$WORK/smb
+SHARE=$SMB/share
+SMB_USER=$(id -un)
+SMB_PASSWORD="bench-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
+mkdir -p "$SMB"/{private,lock,state,cache,pid,ncalrpc,log} "$SHARE"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 PORT=$(free_port)
 cat >"$SMB/smb.conf" <<EOF
