@@ -9,6 +9,7 @@
 //   SambaServer smb(dir.sub("smb"), "s3cret", {{"dist", false}, {"ro", true}});
 //   ASSERT_TRUE(smb.ready()) << smb.log();
 //   smb.smbclient("dist", "ls")                 // a separate SMB client, as the user
+//   smb.pause(); ... smb.resume();              // a server that stops answering, then goes on
 //
 // Waits poll with a deadline; nothing sleeps a fixed time. Not thread-safe.
 #pragma once
@@ -102,8 +103,18 @@ class SambaServer {
     return {WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, s.str()};
   }
 
+  // SIGSTOP / SIGCONT to smbd and every connection child of it: a server that stops
+  // answering mid-request (the TCP connections stay open), and that later goes on.
+  void pause() const {
+    if (pid_ > 0) ::kill(-pid_, SIGSTOP);
+  }
+  void resume() const {
+    if (pid_ > 0) ::kill(-pid_, SIGCONT);
+  }
+
   void stop() {
     if (pid_ <= 0) return;
+    resume();  // a stopped smbd would not act on SIGTERM
     ::kill(-pid_, SIGTERM);
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     int status = 0;
