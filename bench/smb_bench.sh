@@ -161,6 +161,7 @@ ops_snapshot() {  # NAME: smbd's SMB2 request counters, when --ops
 }
 ops_report() {  # WHO FILES: the requests between the snapshots "before" and "after", per file
   [[ $OPS == 1 ]] || return 0
+  sleep 2  # smbd's connection processes publish their counters about once a second
   ops_snapshot after
   python3 - "$WORK/ops.before" "$WORK/ops.after" "$1" "$2" <<'PY'
 import sys
