@@ -31,6 +31,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/free_port.h"
 #include "tests/support/test_user.h"
 
 namespace distsync::testing {
@@ -133,19 +134,6 @@ class SambaServer {
 
  private:
   std::string conf() const { return dir_ + "/smb.conf"; }
-
-  static int free_port() {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = 0;
-    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    ::close(fd);
-    return ntohs(a.sin_port);
-  }
 
   bool accepts() const {
     int fd = ::socket(AF_INET, SOCK_STREAM, 0);

@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "tests/support/free_port.h"
 #include "tests/support/tmpfs_mount.h"
 #include "tests/sync_daemon/smb_sync_fixture.h"
 
@@ -102,19 +103,6 @@ class SilentListener {
   int port_ = 0;
 };
 
-// A loopback port nothing listens on (bound, then released).
-int closed_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
-
 class SmbTimeoutTest : public SyncDaemonFixture {
  protected:
   std::string extra_toml() override { return "smb_timeout_ms = 1000\n"; }
@@ -139,7 +127,7 @@ TEST_F(SmbTimeoutTest, UnansweringAndClosedServersFailPreflightWithinTheConfigur
   // shows the configured 1 s bound was applied.
   EXPECT_LT(took, std::chrono::seconds(12)) << reason;
 
-  const std::string closed = "127.0.0.1:" + std::to_string(closed_port());
+  const std::string closed = "127.0.0.1:" + std::to_string(free_port());
   ASSERT_EQ(cli({"server", "add", "gone", "--path", "smb://" + closed + "/dist/gone"}).exit_code, 0);
   r = cli({"sync", "gone", "--wait"}, 120s);
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;

@@ -16,6 +16,7 @@
 #include "daemon/content/safe_path.h"
 #include "daemon/content/sha256_file.h"
 #include "daemon/targets/smb_library.h"
+#include "tests/support/free_port.h"
 #include "tests/support/samba_server.h"
 #include "tests/support/temp_dir.h"
 
@@ -156,15 +157,7 @@ TEST_F(SmbTargetTest, ReadOnlyShareFailsPreflight) {
 
 TEST_F(SmbTargetTest, UnreachableHostIsNamed) {
   // A port nobody listens on: bound and closed, so refused at once.
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  auto t = target("\\\\127.0.0.1:" + std::to_string(ntohs(a.sin_port)) + "\\dist", "berlin");
+  auto t = target("\\\\127.0.0.1:" + std::to_string(testing::free_port()) + "\\dist", "berlin");
   PreflightReport p = t->preflight("Patches", 0);
   ASSERT_FALSE(p.ok());
   EXPECT_EQ(p.failure, PreflightFailure::kUnreachable);
