@@ -136,6 +136,10 @@ int SmbContext::mkdir(const std::string& rel) {
   return note(smbc_getFunctionMkdir(impl_->ctx)(impl_->ctx, root_.url(rel).c_str(), 0755));
 }
 
+int SmbContext::rmdir(const std::string& rel) {
+  return note(smbc_getFunctionRmdir(impl_->ctx)(impl_->ctx, root_.url(rel).c_str()));
+}
+
 int SmbContext::unlink(const std::string& rel) {
   return note(smbc_getFunctionUnlink(impl_->ctx)(impl_->ctx, root_.url(rel).c_str()));
 }

@@ -71,6 +71,7 @@ class SmbContext {
   // Creates the root's folder and its missing parents on the share.
   int make_root();
   int mkdir(const std::string& rel);
+  int rmdir(const std::string& rel);  // an empty folder
   int unlink(const std::string& rel);
   int rename(const std::string& from_rel, const std::string& to_rel);
   int utimes(const std::string& rel, std::int64_t mtime_ns);

@@ -9,7 +9,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <set>
+#include <map>
 #include <vector>
 
 #include <openssl/evp.h>
@@ -244,7 +244,7 @@ Result<Manifest> SmbTarget::list(const std::string& dir, const std::atomic<bool>
 }
 
 CopyResult SmbTarget::write_temp(SmbContext& c, const TargetFile& f, const BatchCopyOptions& o,
-                                 std::string* temp) {
+                                 const std::string& staging, std::string* temp) {
   int fd = ::open(f.source.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0) {
     int err = errno;
@@ -255,7 +255,8 @@ CopyResult SmbTarget::write_temp(SmbContext& c, const TargetFile& f, const Batch
   ::fstat(fd, &before);
   std::unique_ptr<SmbContext::File> out;
   for (int attempt = 0; attempt < 8 && !out; ++attempt) {
-    *temp = sibling(f.path, random_temp_name());
+    *temp = staging.empty() ? sibling(f.path, random_temp_name())
+                            : staging + "/" + random_temp_name();
     out = c.open(*temp, O_WRONLY | O_CREAT | O_EXCL);
     if (!out && errno != EEXIST) break;
   }
@@ -364,13 +365,12 @@ std::vector<CopyResult> SmbTarget::write_batch(const std::vector<TargetFile>& fi
       results[j].bytes = b;
     }
   };
-  std::set<std::string> made;
+  std::map<std::string, std::string> staging;  // folder -> its staging folder ("": none)
   for (std::size_t i = 0; i < files.size(); ++i) {
     std::string dir = parent(files[i].path);
-    if (made.insert(dir).second) {
+    if (!staging.count(dir)) {
       if (Status s = make_dirs(c, dir); !s.is_ok()) {
         results[i] = failed(CopyFailure::kIOError, s.message());
-        made.erase(dir);
         if (c.broken()) {
           broken_why = s.message();
           give_up(i, false);
@@ -378,8 +378,15 @@ std::vector<CopyResult> SmbTarget::write_batch(const std::vector<TargetFile>& fi
         }
         continue;
       }
+      std::string folder = sibling(files[i].path, random_temp_name());
+      staging[dir] = c.mkdir(folder) == 0 ? folder : "";
+      if (c.broken()) {
+        broken_why = c.explain(errno, "creating a staging folder in", dir);
+        give_up(i, false);
+        break;
+      }
     }
-    results[i] = write_temp(c, files[i], options, &temps[i]);
+    results[i] = write_temp(c, files[i], options, staging[dir], &temps[i]);
     if (c.broken()) {
       broken_why = results[i].ok() ? c.explain(ETIMEDOUT, "writing", files[i].path)
                                    : results[i].status.message();
@@ -412,7 +419,13 @@ std::vector<CopyResult> SmbTarget::write_batch(const std::vector<TargetFile>& fi
       (void)c.unlink(temps[i]);
     }
   }
-  if (c.broken()) context_.reset();  // the next batch connects afresh
+  if (c.broken()) {
+    context_.reset();  // the next batch connects afresh; remove_stale_temps sweeps the rest
+    return results;
+  }
+  for (const auto& [dir, folder] : staging) {
+    if (!folder.empty()) (void)c.rmdir(folder);  // empty now, unless a cancel left temps
+  }
   return results;
 }
 
@@ -448,6 +461,7 @@ Result<std::size_t> SmbTarget::remove_stale_temps(const std::string& dir) {
   SmbContext& c = **got;
   std::size_t removed = 0;
   std::vector<std::string> todo = {dir};
+  std::vector<std::string> staging;  // staging folders of interrupted batches, parents first
   while (!todo.empty()) {
     std::string here = std::move(todo.back());
     todo.pop_back();
@@ -460,11 +474,13 @@ Result<std::size_t> SmbTarget::remove_stale_temps(const std::string& dir) {
       std::string rel = here.empty() ? e.name : here + "/" + e.name;
       if (e.is_dir) {
         todo.push_back(rel);
+        if (e.name.ends_with(kTempSuffix)) staging.push_back(rel);
       } else if (e.name.ends_with(kTempSuffix) && c.unlink(rel) == 0) {
         ++removed;
       }
     }
   }
+  for (auto it = staging.rbegin(); it != staging.rend(); ++it) (void)c.rmdir(*it);
   return removed;
 }
 

@@ -7,9 +7,15 @@
 //                named here, before anything is copied), creates the folder, lists it,
 //                writes and removes a probe, and reads the share's free space;
 //   list         a recursive listing (size and mtime; no hash), temps left out;
-//   write_batch  every file to a temp ".distsync-<random>.distsync-tmp" beside its final
-//                name, written, closed and stamped with the source's mtime (and re-read and
-//                hashed when verifying); then every temp is renamed over its final name.
+//   write_batch  every file to a temp ".distsync-<random>.distsync-tmp" in a staging folder
+//                of the batch, named the same way, inside the final name's folder (beside
+//                the final name when that folder cannot be made), written, closed and stamped
+//                with the source's mtime (and re-read and hashed when verifying); then every
+//                temp is renamed over its final name and the staging folder removed. Why a
+//                folder: on a case-insensitive share Samba looks up a name that does not
+//                exist yet by reading the whole folder, so a temp beside the final name costs
+//                a second such scan of a big folder per file (create the temp, then the
+//                rename's destination); in the small staging folder only the rename's is.
 //                libsmbclient has no flush call: a temp counts as written when the server
 //                acknowledged every write and the close (SMB2 CLOSE answers after the server
 //                has the data; whether it is on the server's disk then is the server's
@@ -20,7 +26,8 @@
 //                unanswering server (timeout, reset) the rest of the batch fails at once with
 //                that line, its temps are left to remove_stale_temps, and the next call
 //                connects afresh;
-//   remove, remove_stale_temps, read_sha256 as for a local folder.
+//   remove, remove_stale_temps, read_sha256 as for a local folder; remove_stale_temps also
+//                removes staging folders an interrupted batch left.
 //
 // Threading: each SmbTarget owns one SMBCCTX, and its own mutex (mu_) is held around every
 // use of it. libsmbclient's process-wide state is set up once (smb_library.h: per-thread
@@ -81,8 +88,9 @@ class SmbTarget : public Target {
   Status walk(SmbContext& c, const std::string& dir, const std::string& prefix,
               const std::atomic<bool>* cancel, Manifest* out) REQUIRES(mu_);
   Status make_dirs(SmbContext& c, const std::string& dir) REQUIRES(mu_);
+  // The temp goes into `staging` (a folder of the batch, "" = beside the final name).
   CopyResult write_temp(SmbContext& c, const TargetFile& f, const BatchCopyOptions& o,
-                        std::string* temp) REQUIRES(mu_);
+                        const std::string& staging, std::string* temp) REQUIRES(mu_);
 
   const std::string root_;
   const std::string credential_;

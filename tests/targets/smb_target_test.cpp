@@ -113,14 +113,19 @@ TEST_F(SmbTargetTest, StaleTempsAreRemovedAndNeverListed) {
   std::string dir = smb_.share_path("dist") + "/x/Patches/deep";
   fs::create_directories(dir);
   std::ofstream(dir + "/.distsync-0123456789abcdef.distsync-tmp") << "partial";
+  // The staging folder of an interrupted batch, with its temp.
+  const std::string staging = dir + "/.distsync-fedcba9876543210.distsync-tmp";
+  fs::create_directories(staging);
+  std::ofstream(staging + "/.distsync-00112233445566ff.distsync-tmp") << "partial too";
   std::ofstream(dir + "/kept.msu") << "kept";
   testing::give_to_test_user(smb_.share_path("dist"));
   Result<Manifest> m = t->list("Patches", nullptr);
   ASSERT_TRUE(m.ok());
   ASSERT_EQ(m->files.size(), 1u);
   EXPECT_EQ(m->files[0].path, "deep/kept.msu");
-  EXPECT_EQ(t->remove_stale_temps("Patches").value(), 1u);
+  EXPECT_EQ(t->remove_stale_temps("Patches").value(), 2u);
   EXPECT_FALSE(fs::exists(dir + "/.distsync-0123456789abcdef.distsync-tmp"));
+  EXPECT_FALSE(fs::exists(staging));
   EXPECT_TRUE(fs::exists(dir + "/kept.msu"));
   // A folder that does not exist lists as empty.
   EXPECT_TRUE(t->list("DataFiles", nullptr)->files.empty());
