@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# smb_bench.sh [--rounds N] BUILD_DIR [small|many|full ...]: distsync syncing to an SMB share
+# smb_bench.sh [--rounds N] [--ops] BUILD_DIR [small|many|full ...]: distsync syncing to an SMB share
 # beside smbclient putting the same tree onto the same share, in the same run.
 #
 # Starts one real Samba smbd (its own smb.conf, private dir and passdb in a temp dir) in the
@@ -18,18 +18,24 @@
 # Every copy is checked afterwards (file count in the share's backing folder). Before each
 # timed run dirty pages are written back (sync). Each row prints the median of each side and
 # of the N pairwise ratios, with min-max, and the target of issue 11 ("full": no slower than
-# smbclient; "many": at most 1.5x). Not a test. Needs smbd and smbclient (Debian samba,
+# smbclient; "many": at most 1.5x). --ops turns on smbd's request counters (smbd profiling
+# level = count) and prints, after each timed run, the SMB2 requests the server answered per
+# file of the tree (create, write, close, setinfo, ...): where the round trips go. Not a test. Needs smbd and smbclient (Debian samba,
 # smbclient) and, for smbpasswd and force user, root or the running user's own smbd rights.
 # Exit: 0 ok, 1 failure, 2 usage.
 set -euo pipefail
 
 ROUNDS=3
-if [[ ${1:-} == --rounds ]]; then
-  ROUNDS=${2:?--rounds needs a number}
-  shift 2
-fi
+OPS=0
+while [[ ${1:-} == --* ]]; do
+  case $1 in
+    --rounds) ROUNDS=${2:?--rounds needs a number}; shift 2 ;;
+    --ops) OPS=1; shift ;;
+    *) break ;;
+  esac
+done
 if [[ $# -lt 1 || ! -d $1 ]]; then
-  echo "usage: $0 [--rounds N] BUILD_DIR [small|many|full ...]" >&2
+  echo "usage: $0 [--rounds N] [--ops] BUILD_DIR [small|many|full ...]" >&2
   exit 2
 fi
 BUILD=$(cd "$1" && pwd)
@@ -63,6 +69,13 @@ trap cleanup EXIT
 
 BENCH=smb_bench
 source "$HERE/bench_lib.sh"
+
+# --- smbd ---------------------------------------------------------------------------
+SMB=$WORK/smb
+SHARE=$SMB/share
+SMB_USER=$(id -un)
+SMB_PASSWORD="bench-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
+mkdir -p "$SMB"/{private,lock,state,cache,pid,ncalrpc,log} "$SHARE"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 PORT=$(free_port)
 cat >"$SMB/smb.conf" <<EOF
@@ -88,6 +101,7 @@ cat >"$SMB/smb.conf" <<EOF
   printcap name = /dev/null
   disable spoolss = yes
   map to guest = never
+  smbd profiling level = $([[ $OPS == 1 ]] && echo count || echo off)
 [bench]
   path = $SHARE
   read only = no
@@ -141,6 +155,24 @@ EOF
   "${CLI[@]}" server add dist1 --path "\\\\127.0.0.1:$PORT\\bench\\d" --credential bench >/dev/null
 }
 sync_once() { "${CLI[@]}" sync dist1 --wait; }
+ops_snapshot() {  # NAME: smbd's SMB2 request counters, when --ops
+  [[ $OPS == 1 ]] || return 0
+  smbstatus -s "$SMB/smb.conf" -P 2>/dev/null | awk '/^smb2_.*_count:/ {print $1, $2}' >"$WORK/ops.$1"
+}
+ops_report() {  # WHO FILES: the requests between the snapshots "before" and "after", per file
+  [[ $OPS == 1 ]] || return 0
+  sleep 2  # smbd's connection processes publish their counters about once a second
+  ops_snapshot after
+  python3 - "$WORK/ops.before" "$WORK/ops.after" "$1" "$2" <<'PY'
+import sys
+def load(p):
+    return {l.split()[0][5:-7]: int(l.split()[1]) for l in open(p)}
+a, b, who, n = load(sys.argv[1]), load(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+d = {k: v - a.get(k, 0) for k, v in b.items() if v - a.get(k, 0) > 0}
+print("  %-9s SMB2 requests per file %.2f: %s" % (who, sum(d.values()) / n,
+      ", ".join("%s %.2f" % (k, v / n) for k, v in sorted(d.items(), key=lambda x: -x[1]))))
+PY
+}
 empty() { rm -rf "${SHARE:?}/$1"; sync; }
 check() {  # FOLDER FILES WHO
   local n
@@ -160,13 +192,19 @@ run_tree() {  # PROFILE
   for ((r = 1; r <= ROUNDS; ++r)); do
     fresh_daemon "$p" "$src" "$r"
     empty d
+    ops_snapshot before
     sample "$p.cold" "$(elapsed sync_once)"
+    ops_report cold "$files"
     check d "$files" distsync
     empty s
+    ops_snapshot before
     sample "$p.smbclient" "$(elapsed smbclient_put "$src" s)"
+    ops_report smbclient "$files"
     check s "$files" smbclient
     empty d
+    ops_snapshot before
     sample "$p.warm" "$(elapsed sync_once)"
+    ops_report warm "$files"
     check d "$files" distsync
     echo "  round $r: cold $(tail -1 "$WORK/$p.cold") s, smbclient $(tail -1 "$WORK/$p.smbclient") s," \
       "warm $(tail -1 "$WORK/$p.warm") s; load $(load)"

@@ -9,6 +9,8 @@
 
 #include <libsmbclient.h>
 
+#include "daemon/targets/smb_library.h"
+
 namespace distsync {
 namespace {
 
@@ -63,7 +65,11 @@ SmbContext::~SmbContext() {
 Result<std::unique_ptr<SmbContext>> SmbContext::create(const SmbPath& root, SmbAuth auth,
                                                        std::chrono::milliseconds timeout) {
   std::unique_ptr<SmbContext> self(new SmbContext(root, std::move(auth)));
-  SMBCCTX* ctx = smbc_new_context();
+  if (!smb_library_smb2_only()) {
+    return Status::unavailable("this libsmbclient cannot restrict itself to SMB2/3");
+  }
+  SmbSetupLock setup;
+  SMBCCTX* ctx = smbc_new_context();  // debug level 0 (the library's default)
   if (ctx == nullptr) return Status::unavailable("cannot create an SMB client context");
   smbc_setOptionUserData(ctx, self.get());
   smbc_setFunctionAuthDataWithContext(
@@ -76,17 +82,12 @@ Result<std::unique_ptr<SmbContext>> SmbContext::create(const SmbPath& root, SmbA
       });
   smbc_setTimeout(ctx, static_cast<int>(timeout.count()));
   if (root.port() != 0) smbc_setPort(ctx, root.port());
-  smbc_setDebug(ctx, 0);
   smbc_setOptionUseKerberos(ctx, false);
   smbc_setOptionFallbackAfterKerberos(ctx, true);
   // A refused credential must fail, not fall back to a guest session that may not write.
   smbc_setOptionNoAutoAnonymousLogin(ctx, !self->auth_.user.empty());
   if (!self->auth_.user.empty()) smbc_setUser(ctx, self->auth_.user.c_str());
   if (!self->auth_.domain.empty()) smbc_setWorkgroup(ctx, self->auth_.domain.c_str());
-  if (!smbc_setOptionProtocols(ctx, "SMB2_02", "SMB3")) {
-    smbc_free_context(ctx, 1);
-    return Status::unavailable("this libsmbclient cannot restrict itself to SMB2/3");
-  }
   if (smbc_init_context(ctx) == nullptr) {
     int err = errno;
     smbc_free_context(ctx, 1);
@@ -97,13 +98,19 @@ Result<std::unique_ptr<SmbContext>> SmbContext::create(const SmbPath& root, SmbA
   return self;
 }
 
+int SmbContext::connect() {
+  SmbSetupLock setup;
+  struct stat st {};
+  return stat_share(&st);
+}
+
 int SmbContext::stat(const std::string& rel, struct stat* st) {
-  return smbc_getFunctionStat(impl_->ctx)(impl_->ctx, root_.url(rel).c_str(), st);
+  return note(smbc_getFunctionStat(impl_->ctx)(impl_->ctx, root_.url(rel).c_str(), st));
 }
 
 int SmbContext::stat_share(struct stat* st) {
   SmbPath share = *SmbPath::parse(root_.share_unc(), "");
-  return smbc_getFunctionStat(impl_->ctx)(impl_->ctx, share.url("").c_str(), st);
+  return note(smbc_getFunctionStat(impl_->ctx)(impl_->ctx, share.url("").c_str(), st));
 }
 
 int SmbContext::make_root() {
@@ -117,7 +124,8 @@ int SmbContext::make_root() {
     struct stat st {};
     std::string url = share.url(done);
     if (smbc_getFunctionStat(impl_->ctx)(impl_->ctx, url.c_str(), &st) == 0) continue;
-    if (smbc_getFunctionMkdir(impl_->ctx)(impl_->ctx, url.c_str(), 0755) != 0 && errno != EEXIST) {
+    if (note(smbc_getFunctionMkdir(impl_->ctx)(impl_->ctx, url.c_str(), 0755)) != 0 &&
+        errno != EEXIST) {
       return -1;
     }
   }
@@ -125,29 +133,33 @@ int SmbContext::make_root() {
 }
 
 int SmbContext::mkdir(const std::string& rel) {
-  return smbc_getFunctionMkdir(impl_->ctx)(impl_->ctx, root_.url(rel).c_str(), 0755);
+  return note(smbc_getFunctionMkdir(impl_->ctx)(impl_->ctx, root_.url(rel).c_str(), 0755));
+}
+
+int SmbContext::rmdir(const std::string& rel) {
+  return note(smbc_getFunctionRmdir(impl_->ctx)(impl_->ctx, root_.url(rel).c_str()));
 }
 
 int SmbContext::unlink(const std::string& rel) {
-  return smbc_getFunctionUnlink(impl_->ctx)(impl_->ctx, root_.url(rel).c_str());
+  return note(smbc_getFunctionUnlink(impl_->ctx)(impl_->ctx, root_.url(rel).c_str()));
 }
 
 int SmbContext::rename(const std::string& from_rel, const std::string& to_rel) {
-  return smbc_getFunctionRename(impl_->ctx)(impl_->ctx, root_.url(from_rel).c_str(), impl_->ctx,
-                                            root_.url(to_rel).c_str());
+  return note(smbc_getFunctionRename(impl_->ctx)(impl_->ctx, root_.url(from_rel).c_str(),
+                                                 impl_->ctx, root_.url(to_rel).c_str()));
 }
 
 int SmbContext::utimes(const std::string& rel, std::int64_t mtime_ns) {
   struct timeval tv[2];
   tv[0].tv_sec = tv[1].tv_sec = static_cast<time_t>(mtime_ns / 1'000'000'000);
   tv[0].tv_usec = tv[1].tv_usec = static_cast<suseconds_t>((mtime_ns % 1'000'000'000) / 1000);
-  return smbc_getFunctionUtimes(impl_->ctx)(impl_->ctx, root_.url(rel).c_str(), tv);
+  return note(smbc_getFunctionUtimes(impl_->ctx)(impl_->ctx, root_.url(rel).c_str(), tv));
 }
 
 int SmbContext::free_bytes(const std::string& rel, std::uint64_t* bytes) {
   struct statvfs vfs {};
   std::string url = root_.url(rel);
-  if (smbc_getFunctionStatVFS(impl_->ctx)(impl_->ctx, url.data(), &vfs) != 0) return -1;
+  if (note(smbc_getFunctionStatVFS(impl_->ctx)(impl_->ctx, url.data(), &vfs)) != 0) return -1;
   // libsmbclient fills statvfs from FS_FULL_SIZE_INFORMATION its own way: f_bavail counts
   // allocation units, f_frsize is sectors per unit (a count, not bytes) and f_bsize bytes per
   // sector. Reading f_frsize as bytes (the POSIX meaning) undercounts by the sector size.
@@ -159,7 +171,7 @@ int SmbContext::free_bytes(const std::string& rel, std::uint64_t* bytes) {
 int SmbContext::list_dir(const std::string& rel, std::vector<SmbDirEntry>* out) {
   SMBCCTX* c = impl_->ctx;
   SMBCFILE* dir = smbc_getFunctionOpendir(c)(c, root_.url(rel).c_str());
-  if (dir == nullptr) return -1;
+  if (dir == nullptr) return note(-1);
   auto readdir = smbc_getFunctionReaddirPlus2(c);
   struct stat st {};
   while (const libsmb_file_info* info = readdir(c, dir, &st)) {
@@ -179,7 +191,10 @@ int SmbContext::list_dir(const std::string& rel, std::vector<SmbDirEntry>* out) 
 
 std::unique_ptr<SmbContext::File> SmbContext::open(const std::string& rel, int flags) {
   SMBCFILE* f = smbc_getFunctionOpen(impl_->ctx)(impl_->ctx, root_.url(rel).c_str(), flags, 0644);
-  if (f == nullptr) return nullptr;
+  if (f == nullptr) {
+    (void)note(-1);
+    return nullptr;
+  }
   return std::unique_ptr<File>(new File(this, f));
 }
 
@@ -192,19 +207,19 @@ SmbContext::File::~File() {
 
 ssize_t SmbContext::File::read(void* buf, std::size_t n) {
   SMBCCTX* c = owner_->impl_->ctx;
-  return smbc_getFunctionRead(c)(c, static_cast<SMBCFILE*>(handle_), buf, n);
+  return owner_->note(smbc_getFunctionRead(c)(c, static_cast<SMBCFILE*>(handle_), buf, n));
 }
 
 ssize_t SmbContext::File::write(const void* buf, std::size_t n) {
   SMBCCTX* c = owner_->impl_->ctx;
-  return smbc_getFunctionWrite(c)(c, static_cast<SMBCFILE*>(handle_), buf, n);
+  return owner_->note(smbc_getFunctionWrite(c)(c, static_cast<SMBCFILE*>(handle_), buf, n));
 }
 
 int SmbContext::File::close() {
   SMBCCTX* c = owner_->impl_->ctx;
   void* h = handle_;
   handle_ = nullptr;
-  return smbc_getFunctionClose(c)(c, static_cast<SMBCFILE*>(h));
+  return owner_->note(smbc_getFunctionClose(c)(c, static_cast<SMBCFILE*>(h)));
 }
 
 std::string SmbContext::explain(int err, const std::string& what, const std::string& rel) const {

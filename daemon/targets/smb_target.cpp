@@ -9,7 +9,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <set>
+#include <map>
 #include <vector>
 
 #include <openssl/evp.h>
@@ -17,11 +17,15 @@
 #include "daemon/content/durable_file.h"
 #include "daemon/content/safe_path.h"
 #include "daemon/targets/smb_context.h"
+#include "daemon/targets/smb_library.h"
 
 namespace distsync {
 namespace {
 
-constexpr std::size_t kChunk = 1 << 20;  // libsmbclient splits larger writes anyway
+// Reads and writes: up to Samba's default SMB2 max write (8 MiB); libsmbclient splits a
+// larger one into what the server negotiated. Fewer, larger requests for big files.
+constexpr std::size_t kMinChunk = 64 << 10;
+constexpr std::size_t kMaxChunk = 8 << 20;
 
 std::string parent(const std::string& rel) {
   auto slash = rel.rfind('/');
@@ -76,8 +80,6 @@ PreflightReport refused(PreflightFailure f, std::string message) {
 
 }  // namespace
 
-Mutex SmbTarget::mu_;
-
 SmbTarget::SmbTarget(std::string root, std::string credential,
                      const CredentialStore* credentials, SmbTargetOptions options)
     : root_(std::move(root)),
@@ -86,14 +88,15 @@ SmbTarget::SmbTarget(std::string root, std::string credential,
       options_(options) {}
 
 SmbTarget::~SmbTarget() {
-  // smbc_free_context tears down the connection (tree disconnect, logoff): a libsmbclient
-  // call like any other, so it too must hold the process-wide lock. Unlocked, copy workers
-  // stopping together crashed the daemon inside talloc.
+  // smbc_free_context tears down the connection (tree disconnect, logoff): a call on the
+  // context like any other (smb_context.h).
   MutexLock lock(&mu_);
+  SmbSerialLock serial;
   context_.reset();
 }
 
-Result<SmbContext*> SmbTarget::context() {
+Result<SmbContext*> SmbTarget::context(int* connect_errno) {
+  if (context_ && context_->broken()) context_.reset();
   if (context_) return context_.get();
   Result<SmbPath> path = SmbPath::parse(root_, "server path");
   if (!path.ok()) return path.status();
@@ -120,26 +123,30 @@ Result<SmbContext*> SmbTarget::context() {
   Result<std::unique_ptr<SmbContext>> made =
       SmbContext::create(*path, std::move(auth), options_.timeout);
   if (!made.ok()) return made.status();
+  // Session setup and tree connect: where credentials, share names and dead hosts fail.
+  if ((*made)->connect() != 0) {
+    int err = errno;
+    if (connect_errno != nullptr) *connect_errno = err;
+    return Status::unavailable((*made)->explain(err, "connect", ""));
+  }
   context_ = std::move(made).value();
   return context_.get();
 }
 
 PreflightReport SmbTarget::preflight(const std::string& dir, std::uint64_t min_free_bytes) {
   MutexLock lock(&mu_);
-  Result<SmbContext*> got = context();
-  if (!got.ok()) return refused(PreflightFailure::kUnreachable, got.status().message());
-  SmbContext& c = **got;
-  struct stat st {};
-  // The share's root: session setup and tree connect, where credentials and share names fail.
-  if (c.stat_share(&st) != 0) {
-    int err = errno;
-    std::string why = c.explain(err, "connect", "");
-    context_.reset();  // connect afresh next time (the password may have been fixed)
+  SmbSerialLock serial;
+  int err = 0;
+  // A failed connect keeps no context: the next call connects afresh (the password may
+  // have been fixed).
+  Result<SmbContext*> got = context(&err);
+  if (!got.ok()) {
     PreflightFailure f = (err == EACCES || err == EPERM) ? PreflightFailure::kNotReadable
                                                          : PreflightFailure::kUnreachable;
-    return refused(f, why);
+    return refused(f, got.status().message());
   }
-  SmbContext& ctx = c;
+  SmbContext& ctx = **got;
+  struct stat st {};
   if (ctx.make_root() != 0) {
     return refused(PreflightFailure::kNotWritable, ctx.explain(errno, "creating the folder", ""));
   }
@@ -224,6 +231,7 @@ Status SmbTarget::walk(SmbContext& c, const std::string& dir, const std::string&
 
 Result<Manifest> SmbTarget::list(const std::string& dir, const std::atomic<bool>* cancel) {
   MutexLock lock(&mu_);
+  SmbSerialLock serial;
   Result<SmbContext*> c = context();
   if (!c.ok()) return c.status();
   Manifest m;
@@ -236,7 +244,7 @@ Result<Manifest> SmbTarget::list(const std::string& dir, const std::atomic<bool>
 }
 
 CopyResult SmbTarget::write_temp(SmbContext& c, const TargetFile& f, const BatchCopyOptions& o,
-                                 std::string* temp) {
+                                 const std::string& staging, std::string* temp) {
   int fd = ::open(f.source.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0) {
     int err = errno;
@@ -247,7 +255,8 @@ CopyResult SmbTarget::write_temp(SmbContext& c, const TargetFile& f, const Batch
   ::fstat(fd, &before);
   std::unique_ptr<SmbContext::File> out;
   for (int attempt = 0; attempt < 8 && !out; ++attempt) {
-    *temp = sibling(f.path, random_temp_name());
+    *temp = staging.empty() ? sibling(f.path, random_temp_name())
+                            : staging + "/" + random_temp_name();
     out = c.open(*temp, O_WRONLY | O_CREAT | O_EXCL);
     if (!out && errno != EEXIST) break;
   }
@@ -258,7 +267,7 @@ CopyResult SmbTarget::write_temp(SmbContext& c, const TargetFile& f, const Batch
     return failed(classify_target_errno(err), c.explain(err, "creating a temp for", f.path));
   }
   Hasher hash;
-  std::vector<char> buf(std::min<std::size_t>(std::max<std::size_t>(o.chunk_bytes, 64 << 10), kChunk));
+  std::vector<char> buf(std::clamp<std::size_t>(o.chunk_bytes, kMinChunk, kMaxChunk));
   std::uint64_t bytes = 0;
   CopyResult r;
   for (;;) {
@@ -333,6 +342,7 @@ CopyResult SmbTarget::write_temp(SmbContext& c, const TargetFile& f, const Batch
 std::vector<CopyResult> SmbTarget::write_batch(const std::vector<TargetFile>& files,
                                                const BatchCopyOptions& options) {
   MutexLock lock(&mu_);
+  SmbSerialLock serial;
   std::vector<CopyResult> results(files.size());
   Result<SmbContext*> got = context();
   if (!got.ok()) {
@@ -340,25 +350,56 @@ std::vector<CopyResult> SmbTarget::write_batch(const std::vector<TargetFile>& fi
     return results;
   }
   SmbContext& c = **got;
+  // Once the server is gone or stops answering, every further request would wait out the
+  // timeout too: the rest of the batch fails at once with the line of the first failure,
+  // and its temps are left for remove_stale_temps.
   std::vector<std::string> temps(files.size());
-  std::set<std::string> made;
+  std::string broken_why;
+  // Fails every file from `from` on, and those before it whose temp is not renamed (all
+  // but the ones that failed on their own, unless `renamed_before`).
+  auto give_up = [&](std::size_t from, bool renamed_before) {
+    for (std::size_t j = 0; j < files.size(); ++j) {
+      if (j < from && (renamed_before || temps[j].empty())) continue;
+      std::uint64_t b = results[j].bytes;
+      results[j] = failed(CopyFailure::kIOError, broken_why);
+      results[j].bytes = b;
+    }
+  };
+  std::map<std::string, std::string> staging;  // folder -> its staging folder ("": none)
   for (std::size_t i = 0; i < files.size(); ++i) {
     std::string dir = parent(files[i].path);
-    if (made.insert(dir).second) {
+    if (!staging.count(dir)) {
       if (Status s = make_dirs(c, dir); !s.is_ok()) {
         results[i] = failed(CopyFailure::kIOError, s.message());
-        made.erase(dir);
+        if (c.broken()) {
+          broken_why = s.message();
+          give_up(i, false);
+          break;
+        }
         continue;
       }
+      std::string folder = sibling(files[i].path, random_temp_name());
+      staging[dir] = c.mkdir(folder) == 0 ? folder : "";
+      if (c.broken()) {
+        broken_why = c.explain(errno, "creating a staging folder in", dir);
+        give_up(i, false);
+        break;
+      }
     }
-    results[i] = write_temp(c, files[i], options, &temps[i]);
+    results[i] = write_temp(c, files[i], options, staging[dir], &temps[i]);
+    if (c.broken()) {
+      broken_why = results[i].ok() ? c.explain(ETIMEDOUT, "writing", files[i].path)
+                                   : results[i].status.message();
+      give_up(i, false);
+      break;
+    }
     if (!results[i].ok() && !temps[i].empty()) {
       (void)c.unlink(temps[i]);
       temps[i].clear();
     }
   }
   bool cancelled = options.cancel != nullptr && options.cancel->load();
-  for (std::size_t i = 0; i < files.size(); ++i) {
+  for (std::size_t i = 0; i < files.size() && broken_why.empty(); ++i) {
     if (temps[i].empty()) continue;
     if (cancelled) {
       (void)c.unlink(temps[i]);
@@ -367,17 +408,30 @@ std::vector<CopyResult> SmbTarget::write_batch(const std::vector<TargetFile>& fi
     }
     if (c.rename(temps[i], files[i].path) != 0) {
       int err = errno;
-      (void)c.unlink(temps[i]);
       std::uint64_t b = results[i].bytes;
       results[i] = failed(classify_target_errno(err), c.explain(err, "renaming the temp over", files[i].path));
       results[i].bytes = b;
+      if (c.broken()) {
+        broken_why = results[i].status.message();
+        give_up(i + 1, true);
+        break;
+      }
+      (void)c.unlink(temps[i]);
     }
+  }
+  if (c.broken()) {
+    context_.reset();  // the next batch connects afresh; remove_stale_temps sweeps the rest
+    return results;
+  }
+  for (const auto& [dir, folder] : staging) {
+    if (!folder.empty()) (void)c.rmdir(folder);  // empty now, unless a cancel left temps
   }
   return results;
 }
 
 PruneReport SmbTarget::remove(const std::string& dir, const std::vector<std::string>& paths) {
   MutexLock lock(&mu_);
+  SmbSerialLock serial;
   PruneReport report;
   Result<SmbContext*> got = context();
   for (const std::string& p : paths) {
@@ -401,11 +455,13 @@ PruneReport SmbTarget::remove(const std::string& dir, const std::vector<std::str
 
 Result<std::size_t> SmbTarget::remove_stale_temps(const std::string& dir) {
   MutexLock lock(&mu_);
+  SmbSerialLock serial;
   Result<SmbContext*> got = context();
   if (!got.ok()) return got.status();
   SmbContext& c = **got;
   std::size_t removed = 0;
   std::vector<std::string> todo = {dir};
+  std::vector<std::string> staging;  // staging folders of interrupted batches, parents first
   while (!todo.empty()) {
     std::string here = std::move(todo.back());
     todo.pop_back();
@@ -418,16 +474,19 @@ Result<std::size_t> SmbTarget::remove_stale_temps(const std::string& dir) {
       std::string rel = here.empty() ? e.name : here + "/" + e.name;
       if (e.is_dir) {
         todo.push_back(rel);
+        if (e.name.ends_with(kTempSuffix)) staging.push_back(rel);
       } else if (e.name.ends_with(kTempSuffix) && c.unlink(rel) == 0) {
         ++removed;
       }
     }
   }
+  for (auto it = staging.rbegin(); it != staging.rend(); ++it) (void)c.rmdir(*it);
   return removed;
 }
 
 Result<std::string> SmbTarget::read_sha256(const std::string& path) {
   MutexLock lock(&mu_);
+  SmbSerialLock serial;
   Result<SmbContext*> got = context();
   if (!got.ok()) return got.status();
   std::unique_ptr<SmbContext::File> in = (*got)->open(path, O_RDONLY);
@@ -437,7 +496,7 @@ Result<std::string> SmbTarget::read_sha256(const std::string& path) {
     return Status::io_error((*got)->explain(err, "reading", path));
   }
   Hasher h;
-  std::vector<char> buf(kChunk);
+  std::vector<char> buf(kMaxChunk);
   for (;;) {
     ssize_t n = in->read(buf.data(), buf.size());
     if (n < 0) return Status::io_error((*got)->explain(errno, "reading", path));

@@ -7,22 +7,36 @@
 //                named here, before anything is copied), creates the folder, lists it,
 //                writes and removes a probe, and reads the share's free space;
 //   list         a recursive listing (size and mtime; no hash), temps left out;
-//   write_batch  every file to a temp ".distsync-<random>.distsync-tmp" beside its final
-//                name, written, closed and stamped with the source's mtime (and re-read and
-//                hashed when verifying); then every temp is renamed over its final name.
+//   write_batch  every file to a temp ".distsync-<random>.distsync-tmp" in a staging folder
+//                of the batch, named the same way, inside the final name's folder (beside
+//                the final name when that folder cannot be made), written, closed and stamped
+//                with the source's mtime (and re-read and hashed when verifying); then every
+//                temp is renamed over its final name and the staging folder removed. Why a
+//                folder: on a case-insensitive share Samba looks up a name that does not
+//                exist yet by reading the whole folder, so a temp beside the final name costs
+//                a second such scan of a big folder per file (create the temp, then the
+//                rename's destination); in the small staging folder only the rename's is.
 //                libsmbclient has no flush call: a temp counts as written when the server
-//                acknowledged every write and the close. Over an existing file the rename
-//                is libsmbclient's (unlink then rename when the server refuses to replace),
-//                so for an instant the old name may be missing, but a partial file is never
-//                visible under a final name;
-//   remove, remove_stale_temps, read_sha256 as for a local folder.
+//                acknowledged every write and the close (SMB2 CLOSE answers after the server
+//                has the data; whether it is on the server's disk then is the server's
+//                write-through policy, as for any SMB client). Over an existing file the
+//                rename is libsmbclient's (unlink then rename when the server refuses to
+//                replace), so for an instant the old name may be missing, but a partial file
+//                is never visible under a final name. Once a request meets a dead or
+//                unanswering server (timeout, reset) the rest of the batch fails at once with
+//                that line, its temps are left to remove_stale_temps, and the next call
+//                connects afresh;
+//   remove, remove_stale_temps, read_sha256 as for a local folder; remove_stale_temps also
+//                removes staging folders an interrupted batch left.
 //
-// Threading: libsmbclient is not thread-safe (even separate contexts on separate threads
-// crashed the daemon in testing), so each SmbTarget owns one SMBCCTX and every call into
-// libsmbclient holds one process-wide mutex (construction and destruction of the context
-// included): SMB calls are serialized across all targets.
-// Every copy worker still opens its own SmbTarget (target_factory.h) and connection, so
-// the workers' local reads and hashing overlap, but SMB round trips do not.
+// Threading: each SmbTarget owns one SMBCCTX, and its own mutex (mu_) is held around every
+// use of it. libsmbclient's process-wide state is set up once (smb_library.h: per-thread
+// talloc frames, an anchor context, the protocol range), so different targets, i.e. the
+// copy workers' (every worker opens its own SmbTarget through target_factory.h), run their
+// SMB requests at once: the max_parallel batches of a server are parallel SMB sessions.
+// Creating and connecting a context holds the process-wide SmbSetupLock. Where the library
+// cannot be made thread-ready (smb_library_threaded() false) every call also holds the
+// process-wide SmbSerialLock, and SMB requests are serialized as before.
 // The password is looked up in the CredentialStore at the first connect and never leaves
 // this object.
 #pragma once
@@ -68,19 +82,21 @@ class SmbTarget : public Target {
   Result<std::string> read_sha256(const std::string& path) override;
 
  private:
-  // The context, connected on first use. REQUIRES: mu_ held.
-  Result<SmbContext*> context() REQUIRES(mu_);
+  // The context, created and connected on first use (and after a broken connection). A
+  // failed connect sets *connect_errno (when given). REQUIRES: mu_ held.
+  Result<SmbContext*> context(int* connect_errno = nullptr) REQUIRES(mu_);
   Status walk(SmbContext& c, const std::string& dir, const std::string& prefix,
               const std::atomic<bool>* cancel, Manifest* out) REQUIRES(mu_);
   Status make_dirs(SmbContext& c, const std::string& dir) REQUIRES(mu_);
+  // The temp goes into `staging` (a folder of the batch, "" = beside the final name).
   CopyResult write_temp(SmbContext& c, const TargetFile& f, const BatchCopyOptions& o,
-                        std::string* temp) REQUIRES(mu_);
+                        const std::string& staging, std::string* temp) REQUIRES(mu_);
 
   const std::string root_;
   const std::string credential_;
   const CredentialStore* const credentials_;
   const SmbTargetOptions options_;
-  static Mutex mu_;  // process-wide: libsmbclient is not thread-safe
+  Mutex mu_;  // this target's context: one thread at a time
   std::unique_ptr<SmbContext> context_ GUARDED_BY(mu_);
 };
 

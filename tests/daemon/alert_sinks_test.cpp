@@ -12,6 +12,7 @@
 #include "daemon/alerts/alert_policy.h"
 #include "daemon/alerts/alert_sinks.h"
 #include "daemon/alerts/header_file.h"
+#include "tests/support/free_port.h"
 #include "tests/support/temp_dir.h"
 
 namespace distsync {
@@ -95,15 +96,9 @@ TEST(CommandHookTest, StdinExitCodeAndTimeout) {
 
 TEST(WebhookTest, ARefusedConnectionIsAFailedAttempt) {
   // A port that was free a moment ago: bound, then closed, so nothing listens on it.
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  const std::string url = "http://127.0.0.1:" + std::to_string(ntohs(a.sin_port)) + "/x";
+  const int port = testing::free_port();
+  ASSERT_NE(port, 0);
+  const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/x";
   AttemptOutcome r = post_webhook(url, {}, "{}", 2000, nullptr);
   EXPECT_FALSE(r.ok);
   EXPECT_FALSE(r.status.empty());

@@ -15,6 +15,7 @@
 #include <stdexcept>
 
 #include "daemon/fetch/sha256.h"
+#include "tests/support/free_port.h"
 
 extern char** environ;
 
@@ -125,17 +126,6 @@ std::vector<std::string> FixtureServer::requests() const {
   return out;
 }
 
-int closed_loopback_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
+int closed_loopback_port() { return free_port(); }
 
 }  // namespace distsync::testing

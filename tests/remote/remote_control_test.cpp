@@ -13,6 +13,7 @@
 #include <zmq_addon.hpp>
 
 #include "tests/support/daemon_harness.h"
+#include "tests/support/free_port.h"
 #include "tests/support/temp_dir.h"
 #include "tools/client/control_client.h"
 #include "tools/client/event_stream.h"
@@ -22,18 +23,6 @@ namespace {
 
 using namespace std::chrono_literals;
 using nlohmann::json;
-
-int free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
 
 // "public=" of a key file, as the file holds it.
 std::string public_key_of(const std::string& key_file) {

@@ -9,6 +9,7 @@
 //   SambaServer smb(dir.sub("smb"), "s3cret", {{"dist", false}, {"ro", true}});
 //   ASSERT_TRUE(smb.ready()) << smb.log();
 //   smb.smbclient("dist", "ls")                 // a separate SMB client, as the user
+//   smb.pause(); ... smb.resume();              // a server that stops answering, then goes on
 //
 // Waits poll with a deadline; nothing sleeps a fixed time. Not thread-safe.
 #pragma once
@@ -30,6 +31,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/free_port.h"
 #include "tests/support/test_user.h"
 
 namespace distsync::testing {
@@ -102,8 +104,18 @@ class SambaServer {
     return {WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, s.str()};
   }
 
+  // SIGSTOP / SIGCONT to smbd and every connection child of it: a server that stops
+  // answering mid-request (the TCP connections stay open), and that later goes on.
+  void pause() const {
+    if (pid_ > 0) ::kill(-pid_, SIGSTOP);
+  }
+  void resume() const {
+    if (pid_ > 0) ::kill(-pid_, SIGCONT);
+  }
+
   void stop() {
     if (pid_ <= 0) return;
+    resume();  // a stopped smbd would not act on SIGTERM
     ::kill(-pid_, SIGTERM);
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     int status = 0;
@@ -122,19 +134,6 @@ class SambaServer {
 
  private:
   std::string conf() const { return dir_ + "/smb.conf"; }
-
-  static int free_port() {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = 0;
-    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    ::close(fd);
-    return ntohs(a.sin_port);
-  }
 
   bool accepts() const {
     int fd = ::socket(AF_INET, SOCK_STREAM, 0);

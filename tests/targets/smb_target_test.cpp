@@ -1,15 +1,22 @@
 // SmbTarget against a real Samba smbd on loopback (tests/support/samba_server.h): the Target
 // contract (preflight, batch, list, re-hash, prune, stale temps) and the failures an operator
 // meets (a refused credential, an unknown share, a read-only share, an unreachable host),
-// each named in one line before anything is written.
+// each named in one line before anything is written; and that targets on separate threads
+// run their SMB requests at once (one stalled share does not hold up another).
 #include "daemon/targets/smb_target.h"
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
+#include "daemon/content/bandwidth_limiter.h"
+#include "daemon/content/safe_path.h"
 #include "daemon/content/sha256_file.h"
+#include "daemon/targets/smb_library.h"
+#include "tests/support/free_port.h"
 #include "tests/support/samba_server.h"
 #include "tests/support/temp_dir.h"
 
@@ -106,14 +113,19 @@ TEST_F(SmbTargetTest, StaleTempsAreRemovedAndNeverListed) {
   std::string dir = smb_.share_path("dist") + "/x/Patches/deep";
   fs::create_directories(dir);
   std::ofstream(dir + "/.distsync-0123456789abcdef.distsync-tmp") << "partial";
+  // The staging folder of an interrupted batch, with its temp.
+  const std::string staging = dir + "/.distsync-fedcba9876543210.distsync-tmp";
+  fs::create_directories(staging);
+  std::ofstream(staging + "/.distsync-00112233445566ff.distsync-tmp") << "partial too";
   std::ofstream(dir + "/kept.msu") << "kept";
   testing::give_to_test_user(smb_.share_path("dist"));
   Result<Manifest> m = t->list("Patches", nullptr);
   ASSERT_TRUE(m.ok());
   ASSERT_EQ(m->files.size(), 1u);
   EXPECT_EQ(m->files[0].path, "deep/kept.msu");
-  EXPECT_EQ(t->remove_stale_temps("Patches").value(), 1u);
+  EXPECT_EQ(t->remove_stale_temps("Patches").value(), 2u);
   EXPECT_FALSE(fs::exists(dir + "/.distsync-0123456789abcdef.distsync-tmp"));
+  EXPECT_FALSE(fs::exists(staging));
   EXPECT_TRUE(fs::exists(dir + "/kept.msu"));
   // A folder that does not exist lists as empty.
   EXPECT_TRUE(t->list("DataFiles", nullptr)->files.empty());
@@ -150,15 +162,7 @@ TEST_F(SmbTargetTest, ReadOnlyShareFailsPreflight) {
 
 TEST_F(SmbTargetTest, UnreachableHostIsNamed) {
   // A port nobody listens on: bound and closed, so refused at once.
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  auto t = target("\\\\127.0.0.1:" + std::to_string(ntohs(a.sin_port)) + "\\dist", "berlin");
+  auto t = target("\\\\127.0.0.1:" + std::to_string(testing::free_port()) + "\\dist", "berlin");
   PreflightReport p = t->preflight("Patches", 0);
   ASSERT_FALSE(p.ok());
   EXPECT_EQ(p.failure, PreflightFailure::kUnreachable);
@@ -172,6 +176,85 @@ TEST_F(SmbTargetTest, UnknownCredentialIsNamed) {
   ASSERT_FALSE(p.ok());
   EXPECT_NE(p.status.message().find("the credential 'paris'"), std::string::npos);
   EXPECT_NE(p.status.message().find("distsync credential add paris"), std::string::npos);
+}
+
+TEST_F(SmbTargetTest, AStalledShareDoesNotHoldUpATargetOnAnotherThread) {
+  // Debian's libsmbclient, the one CI installs, can be made thread-ready (smb_library.h).
+  ASSERT_TRUE(smb_library_threaded());
+  SambaServer other{dir_.sub("smb2"), kPassword, {{"dist", false}}};
+  ASSERT_TRUE(other.ready()) << other.log();
+
+  // A writes a large file slowly (4 MiB/s, 256 KiB requests) to the first smbd ...
+  SmbTargetOptions slow;
+  slow.timeout = std::chrono::milliseconds(3000);
+  SmbTarget a(smb_.unc("dist") + "\\stalled", "berlin", &store_, slow);
+  ASSERT_TRUE(a.preflight("", 0).ok());
+  std::string big(16 << 20, 'b');
+  for (std::size_t i = 0; i < big.size(); i += 4096) big[i] = static_cast<char>(i >> 12);
+  const std::string big_source = source("big.msu", big);
+  BandwidthLimiter limiter(4 << 20);
+  std::atomic<bool> a_done{false};
+  std::vector<CopyResult> a_results;
+  std::thread writer([&] {
+    BatchCopyOptions o;
+    o.limiter = &limiter;
+    o.chunk_bytes = 256 << 10;
+    a_results = a.write_batch({{big_source, "big.msu", ""}}, o);
+    a_done = true;
+  });
+  // ... and that smbd stops answering once A is in the middle of it.
+  const std::string backing = smb_.share_path("dist") + "/stalled";
+  auto temp_size = [&] {
+    std::uintmax_t n = 0;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(backing, ec)) {
+      if (e.path().filename().string().ends_with(kTempSuffix)) n = std::max(n, e.file_size(ec));
+    }
+    return n;
+  };
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (temp_size() < (2u << 20) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_GE(temp_size(), 2u << 20);
+  smb_.pause();
+
+  // B, on this thread, connects to the other smbd and lands a batch while A waits on its
+  // request: with one process-wide lock B would wait for A's timeout.
+  SmbTarget b(other.unc("dist") + "\\free", "berlin", &store_);
+  PreflightReport p = b.preflight("Patches", 1);
+  ASSERT_TRUE(p.ok()) << p.status.message();
+  std::vector<TargetFile> files;
+  for (int i = 0; i < 20; ++i) {
+    std::string body = "patch " + std::to_string(i);
+    files.push_back({source("p" + std::to_string(i), body), "Patches/p" + std::to_string(i) + ".msu",
+                     sha256_hex(body)});
+  }
+  std::vector<CopyResult> b_results = b.write_batch(files, {});
+  const bool a_was_waiting = !a_done.load();
+  writer.join();  // A gives up after its timeout, while smbd is still stopped
+  smb_.resume();
+  EXPECT_TRUE(a_was_waiting) << "B finished only after A's stalled request gave up";
+  for (const CopyResult& r : b_results) EXPECT_TRUE(r.ok()) << r.status.message();
+  Result<Manifest> listed = b.list("Patches", nullptr);
+  ASSERT_TRUE(listed.ok()) << listed.status().message();
+  EXPECT_EQ(listed->files.size(), files.size());
+
+  // A's batch failed with the line naming its share, and left nothing under the final name.
+  ASSERT_EQ(a_results.size(), 1u);
+  EXPECT_FALSE(a_results[0].ok());
+  EXPECT_NE(a_results[0].status.message().find("cannot reach the SMB server"), std::string::npos)
+      << a_results[0].status.message();
+  EXPECT_NE(a_results[0].status.message().find(smb_.unc("dist")), std::string::npos)
+      << a_results[0].status.message();
+  EXPECT_FALSE(fs::exists(backing + "/big.msu"));
+  // A connects afresh and lands the file once the server answers again.
+  std::vector<CopyResult> again = a.write_batch({{big_source, "big.msu", sha256_hex(big)}}, {});
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_TRUE(again[0].ok()) << again[0].status.message();
+  Result<std::string> sha = a.read_sha256("big.msu");
+  ASSERT_TRUE(sha.ok()) << sha.status().message();
+  EXPECT_EQ(*sha, sha256_hex(big));
 }
 
 }  // namespace
