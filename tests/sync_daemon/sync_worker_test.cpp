@@ -3,37 +3,14 @@
 // no per-worker copy counts, so the test reads the worker's own write counter
 // (/proc/PID/io wchar, with --no-copy-file-range so copies go through write()) to see that it
 // copied file data. A worker SIGKILLed mid-task: the job still completes.
-#include "tests/sync_daemon/sync_daemon_fixture.h"
+#include "tests/sync_daemon/worker_process_fixture.h"
 
 namespace distsync::testing {
 namespace {
 
 using nlohmann::json;
 
-// Bytes the process wrote through write() and friends (/proc/PID/io "wchar"); 0 if unreadable.
-std::uint64_t written_bytes(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/io");
-  std::string key;
-  std::uint64_t value = 0;
-  while (in >> key >> value) {
-    if (key == "wchar:") return value;
-  }
-  return 0;
-}
-
-class SyncWorkerTest : public SyncDaemonFixture {
- protected:
-  std::string extra_toml() override {
-    return "copy_workers = 1\ncopy_endpoint = \"ipc://" + dir_.sub("copy.sock") + "\"\n";
-  }
-  std::unique_ptr<ChildProcess> start_worker(const std::string& name) {
-    return std::make_unique<ChildProcess>(
-        DISTSYNC_WORKER_PATH,
-        std::vector<std::string>{"--connect", "ipc://" + dir_.sub("copy.sock"), "--name", name,
-                                 "--heartbeat-ms", "100", "--no-copy-file-range"},
-        dir_.sub(name + ".err"));
-  }
-};
+class SyncWorkerTest : public WorkerProcessFixture {};
 
 TEST_F(SyncWorkerTest, ExternalWorkerCopiesAndAKilledWorkerDoesNotStopTheJob) {
   auto worker = start_worker("w1");

@@ -8,7 +8,7 @@
 // each worker process had its own full-rate bucket keyed on the server): the same sync took
 // 1.03 s there, three buckets of 4 MiB/s at once, and this test failed its lower bound
 // (2.16 s); with the limit divided it took 3.04 s.
-#include "tests/sync_daemon/sync_daemon_fixture.h"
+#include "tests/sync_daemon/worker_process_fixture.h"
 
 namespace distsync::testing {
 namespace {
@@ -19,32 +19,7 @@ constexpr std::uint64_t kRate = 4ull << 20;      // --bandwidth 4194304
 constexpr std::uint64_t kFileBytes = 2ull << 20;  // six files of 2 MiB
 constexpr int kFiles = 6;
 
-// Bytes the process wrote through write() and friends (/proc/PID/io "wchar"); 0 if unreadable.
-std::uint64_t written_bytes(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/io");
-  std::string key;
-  std::uint64_t value = 0;
-  while (in >> key >> value) {
-    if (key == "wchar:") return value;
-  }
-  return 0;
-}
-
-class WorkerBandwidthTest : public SyncDaemonFixture {
- protected:
-  std::string extra_toml() override {
-    // copy_workers = 0 is refused, so one in-daemon worker runs beside the processes; it
-    // copies under its share like they do.
-    return "copy_workers = 1\ncopy_endpoint = \"ipc://" + dir_.sub("copy.sock") + "\"\n";
-  }
-  std::unique_ptr<ChildProcess> start_worker(const std::string& name) {
-    return std::make_unique<ChildProcess>(
-        DISTSYNC_WORKER_PATH,
-        std::vector<std::string>{"--connect", "ipc://" + dir_.sub("copy.sock"), "--name", name,
-                                 "--heartbeat-ms", "100", "--no-copy-file-range"},
-        dir_.sub(name + ".err"));
-  }
-};
+class WorkerBandwidthTest : public WorkerProcessFixture {};
 
 TEST_F(WorkerBandwidthTest, ThreeWorkerProcessesShareOneServersLimit) {
   std::vector<std::unique_ptr<ChildProcess>> workers;
