@@ -179,10 +179,16 @@ class Copier {
   }
 
   bool open_source() {
-    src_.reset(::open(source_.c_str(), O_RDONLY | O_CLOEXEC));
+    // O_NOFOLLOW: sources never follow symlinks (the manifest walk skips them), so a
+    // symlink here was swapped in after the sync was planned and is refused, not copied.
+    src_.reset(::open(source_.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
     if (src_.get() < 0) {
       int err = errno;
       if (err == ENOENT) return fail(CopyFailure::kSourceVanished, "source does not exist");
+      if (err == ELOOP) {
+        return fail(CopyFailure::kIOError,
+                    "source is now a symbolic link (sources never follow symlinks); not copied");
+      }
       return fail(
           err == EACCES || err == EPERM ? CopyFailure::kPermissionDenied : CopyFailure::kIOError,
           std::string("cannot open source: ") + std::strerror(err));

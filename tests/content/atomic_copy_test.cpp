@@ -84,6 +84,17 @@ TEST(AtomicCopyFailureTest, SourceVanished) {
   EXPECT_TRUE(testing::list_tree(dst.path()).empty());
 }
 
+// A symlink swapped in for a console file after planning: nothing outside the source is read.
+TEST(AtomicCopyFailureTest, ASourceThatIsASymlinkIsRefusedAndNothingLands) {
+  TempDir src, dst, outside;
+  testing::write_file(outside.sub("secret"), "not for the share");
+  fs::create_symlink(outside.sub("secret"), src.sub("KB1.msu"));
+  CopyResult r = copy_file_atomic(src.sub("KB1.msu"), dst.sub("KB1.msu"));
+  EXPECT_FALSE(r.status.is_ok());
+  EXPECT_NE(r.status.message().find("symbolic link"), std::string::npos) << r.status.message();
+  EXPECT_TRUE(testing::list_tree(dst.path()).empty());
+}
+
 // As root (CI) the copy runs as the test user, since root writes through permission bits.
 TEST(AtomicCopyFailureTest, ReadOnlyDirectoryIsPermissionDenied) {
   TempDir src, dst;
