@@ -3,8 +3,9 @@
 #   asan  clang, AddressSanitizer + UndefinedBehaviorSanitizer (+ LeakSanitizer), every target,
 #         the whole ctest suite. Clang also proves the GUARDED_BY/REQUIRES annotations
 #         (-Wthread-safety, an error), so this step is CI's thread-safety check too.
-#   tsan  clang, ThreadSanitizer, only the log, sync and download unit tests (the threaded
-#         cores; the surface tests would rebuild everything for little more).
+#   tsan  clang, ThreadSanitizer, only the log, sync, download and SMB target tests (the
+#         threaded cores, and libsmbclient's per-target contexts against a real smbd; the
+#         surface tests would rebuild everything for little more).
 # Usage: scripts/sanitize.sh [asan] [tsan]   (default: both, asan first). Extra ctest arguments
 # go in CTEST_ARGS, e.g. CTEST_ARGS="-R JobRunner" scripts/sanitize.sh asan.
 set -euo pipefail
@@ -38,7 +39,7 @@ run_asan() {
   (cd build-asan && ctest --output-on-failure -j"$jobs" --timeout 300 ${CTEST_ARGS:-})
 }
 
-tsan_targets=(log_test sync_test download_unit_test download_service_test)
+tsan_targets=(log_test sync_test download_unit_test download_service_test smb_target_test)
 run_tsan() {
   echo "sanitize: tsan build of ${tsan_targets[*]} (build-tsan)"
   configure build-tsan thread
