@@ -100,7 +100,8 @@ void write_man_page(const CLI::App& app, std::string_view program, std::string_v
   out << ".SH DESCRIPTION\n"
       << "\\fB" << prog << "\\fR: " << roff_escape(summary_of(app, program)) << ".\n"
       << "Configuration comes from embedded defaults, then an optional TOML file\n"
-      << "(\\fB\\-\\-config\\fR or \\fBDISTSYNC_CONFIG\\fR), then flags.\n";
+      << "(\\fB\\-\\-config\\fR or \\fBDISTSYNC_CONFIG\\fR; an installed client without\n"
+      << "\\fB\\-\\-data\\-dir\\fR reads the installed one), then flags.\n";
   std::string footer = app.get_footer();
   if (!footer.empty()) out << ".PP\n" << roff_escape(footer) << "\n";
   out << ".SH OPTIONS\n";
@@ -116,7 +117,9 @@ void write_man_page(const CLI::App& app, std::string_view program, std::string_v
       << "\\fB\\-\\-config\\fR is not given\n"
       << ".TP\n.B JOURNAL_STREAM\nset by systemd: \\fBdistsyncd\\fR then logs without its own "
       << "timestamps\n";
-  out << ".SH FILES\n.TP\n.I /etc/distsync/distsync.toml\nthe service's config file\n"
+  out << ".SH FILES\n.TP\n.I /etc/distsync/distsync.toml\nthe service's config file, read by "
+      << "the installed clients when neither \\fB\\-\\-config\\fR nor \\fBDISTSYNC_CONFIG\\fR "
+      << "names one\n"
       << ".TP\n.I /var/lib/distsync\nthe service's data dir (event log, caches)\n"
       << ".TP\n.I /run/distsync\nthe service's lock files and control and bus sockets\n";
   out << ".SH SEE ALSO\n";

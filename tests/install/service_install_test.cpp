@@ -66,6 +66,16 @@ TEST(ServiceInstallTest, InstallsIntoAPrefixAndRunsLikeAService) {
       prefix + "/bin/distsync", {"--config", config, "--timeout", "1", "status"}, tmp.path());
   EXPECT_EQ(via_config.exit_code, 1) << via_config.err;
   EXPECT_NE(via_config.err.find("/run/distsync"), std::string::npos) << via_config.err;
+  // Installed, the CLI finds that file by itself (daemon/cli/installed_config.h); the build
+  // tree's CLI never does, so a package installed on this machine cannot steer the suite.
+  CommandResult by_itself =
+      run_command(prefix + "/bin/distsync", {"--timeout", "1", "status"}, tmp.path());
+  EXPECT_EQ(by_itself.exit_code, 1) << by_itself.err;
+  EXPECT_NE(by_itself.err.find("/run/distsync"), std::string::npos) << by_itself.err;
+  CommandResult build_tree = run_command(DISTSYNC_CLI_PATH, {"--timeout", "1", "status"},
+                                         tmp.path());
+  EXPECT_EQ(build_tree.exit_code, 1) << build_tree.err;
+  EXPECT_EQ(build_tree.err.find("/run/distsync"), std::string::npos) << build_tree.err;
   { std::ofstream(config, std::ios::app) << "# edited by the admin\n"; }
   CommandResult again = install_into(prefix, tmp.path());
   ASSERT_EQ(again.exit_code, 0) << again.err;

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "daemon/cli/installed_config.h"
 #include "daemon/cli/program_flags.h"
 #include "tools/admin/admin_commands.h"
 
@@ -12,7 +13,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.fallthrough();
   ConfigFlags flags;
-  app.add_option("--config", flags.config_file, "TOML config file (default: $DISTSYNC_CONFIG)");
+  app.add_option("--config", flags.config_file, "TOML config file (default: $DISTSYNC_CONFIG, else the installed one)");
   app.add_option("--data-dir", flags.data_dir, "the data dir (default ./var)");
   app.add_option("--console", flags.console_id, "console id (default: the hostname)");
   int exit_code = 0;
@@ -21,7 +22,7 @@ int main(int argc, char** argv) {
     CLI::App* sub = app.add_subcommand(command.name, command.description);
     command.add_options(*sub);
     sub->callback([&flags, &command, &exit_code] {
-      auto config = load_config(flags);
+      auto config = load_client_config(flags);
       if (!config.ok()) {
         std::cerr << "distsync-admin: " << config.status().message() << "\n";
         exit_code = 2;

@@ -5,6 +5,7 @@
 #include <ctime>
 #include <iostream>
 
+#include "daemon/cli/installed_config.h"
 #include "daemon/content/normal_path.h"
 #include "events/codec.h"
 #include "daemon/security/curve_keys.h"
@@ -14,7 +15,7 @@ namespace distsync {
 
 void CliContext::add_global_options(CLI::App& app) {
   app.add_option("--config", options_.flags.config_file,
-                 "TOML config file (default: $DISTSYNC_CONFIG)");
+                 "TOML config file (default: $DISTSYNC_CONFIG, else the installed one)");
   app.add_option("--data-dir", options_.flags.data_dir, "the daemon's data dir (default ./var)");
   app.add_option("--console", options_.flags.console_id,
                  "console id (default: the one running on the data dir)");
@@ -37,7 +38,7 @@ void CliContext::add_global_options(CLI::App& app) {
           "SECONDS");
 }
 
-Result<DaemonConfig> CliContext::config() const { return load_config(options_.flags); }
+Result<DaemonConfig> CliContext::config() const { return load_client_config(options_.flags); }
 
 std::chrono::milliseconds CliContext::timeout() const {
   return std::chrono::milliseconds(static_cast<std::int64_t>(options_.timeout_s * 1000));

@@ -8,6 +8,7 @@
 #include <iostream>
 #include <thread>
 
+#include "daemon/cli/installed_config.h"
 #include "daemon/cli/program_flags.h"
 #include "daemon/config.h"
 #include "daemon/stop_signal.h"
@@ -27,7 +28,7 @@ int main(int argc, char** argv) {
   double timeout_s = 5.0;
   const char* user = std::getenv("USER");
   options.operator_name = user ? user : "operator";
-  app.add_option("--config", flags.config_file, "TOML config file (default: $DISTSYNC_CONFIG)");
+  app.add_option("--config", flags.config_file, "TOML config file (default: $DISTSYNC_CONFIG, else the installed one)");
   app.add_option("--data-dir", flags.data_dir, "the daemon's data dir (default ./var)");
   app.add_option("--console", flags.console_id, "console id (default: the one running)");
   app.add_option("--endpoint", endpoint, "control endpoint, overriding the config");
@@ -57,7 +58,7 @@ int main(int argc, char** argv) {
   auto assets_dir = find_assets_dir(assets);
   if (!assets_dir.ok()) return fail(assets_dir.status(), 1);
   options.assets_dir = *assets_dir;
-  auto config = load_config(flags);
+  auto config = load_client_config(flags);
   if (!config.ok()) return fail(config.status(), 1);
   auto control = resolve_control_endpoint(*config, endpoint);
   if (!control.ok()) return fail(control.status(), 1);
