@@ -5,9 +5,11 @@
 #include <sys/wait.h>
 
 #include <set>
+#include <thread>
 
 #include "daemon/sync/copy_dispatcher.h"
 #include "daemon/sync/copy_worker.h"
+#include "tests/support/proc_io.h"
 #include "tests/sync/sync_fixture.h"
 
 extern char** environ;
@@ -18,8 +20,9 @@ namespace {
 class WorkerProcess {
  public:
   explicit WorkerProcess(const std::string& endpoint) {
+    // --no-copy-file-range: copies go through write(), so written_bytes() sees them.
     std::vector<std::string> args = {DISTSYNC_WORKER_BIN, "--connect", endpoint, "--heartbeat-ms",
-                                     "100"};
+                                     "100", "--no-copy-file-range"};
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -70,7 +73,9 @@ TEST_F(CopyWorkerProcessTest, NeitherWorkerNorDispatcherUsesTcp) {
 TEST_F(CopyWorkerProcessTest, ExternalWorkersCopyAndAKilledWorkersTaskIsDispatchedAgain) {
   make_bench_tree();
   std::string server = dir_.sub("server");
-  add_server("s1", server, 6 << 20, 2);
+  // 3 MiB/s for the ~10 MB of "small": the job runs for seconds, so the second worker is
+  // surely connected and copying before it is killed, even on a loaded machine.
+  add_server("s1", server, 3 << 20, 2);
   SyncServiceOptions o = options();
   o.dispatcher.inproc_workers = 0;
   o.dispatcher.external_endpoint = "ipc://" + dir_.sub("copy.ipc");
@@ -85,8 +90,16 @@ TEST_F(CopyWorkerProcessTest, ExternalWorkersCopyAndAKilledWorkersTaskIsDispatch
   ASSERT_GT(w2->pid(), 0);
 
   queue("job-1", "s1", "all");
-  ASSERT_TRUE(wait_for("job-1", "FileCopied", std::chrono::seconds(60), 2));
-  // Both workers are busy now (tasks remain and each takes its next one at once).
+  // Kill the second worker once it has copied something (more than its protocol chatter)
+  // while tasks are still queued: it is then holding a task (each worker takes its next one
+  // at once). Waiting for two FileCopied instead let a worker that connected late be killed
+  // before it held anything, and nothing was lost or dispatched again.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (written_bytes(w2->pid()) < 64 * 1024 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_GE(written_bytes(w2->pid()), 64u * 1024) << "the second worker never copied";
+  ASSERT_GT(service->copy_stats().pending, 0u) << "the job ran out of tasks before the kill";
   w2->kill_hard();
   auto done = wait_for("job-1", "SyncCompleted", std::chrono::seconds(120));
   ASSERT_TRUE(done);

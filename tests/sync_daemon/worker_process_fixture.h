@@ -1,29 +1,18 @@
 // A SyncDaemonFixture whose daemon also listens on a copy endpoint, for tests that run real
 // distsync-worker processes beside it (the config refuses copy_workers = 0, so one in-daemon
-// worker runs too). The daemon reports no per-worker copy counts, so `written_bytes` reads a
-// worker's own write counter (/proc/PID/io wchar); workers start with --no-copy-file-range so
+// worker runs too). The daemon reports no per-worker copy counts, so tests read a worker's own
+// write counter (tests/support/proc_io.h); workers start with --no-copy-file-range so
 // their copies go through write() and show there.
 #pragma once
 
-#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "tests/support/proc_io.h"
 #include "tests/sync_daemon/sync_daemon_fixture.h"
 
 namespace distsync::testing {
-
-// Bytes the process wrote through write() and friends (/proc/PID/io "wchar"); 0 if unreadable.
-inline std::uint64_t written_bytes(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/io");
-  std::string key;
-  std::uint64_t value = 0;
-  while (in >> key >> value) {
-    if (key == "wchar:") return value;
-  }
-  return 0;
-}
 
 class WorkerProcessFixture : public SyncDaemonFixture {
  protected:
