@@ -16,14 +16,17 @@
 #   noop     a re-sync with nothing to do        vs rsync -a with nothing to do
 #   inc      a re-sync after 1% of the files got new content and mtime  vs rsync -a
 # Before every timed run the page cache's dirty pages are written back (sync), and nothing
-# is dropped from caches: every contender reads a warm source.
+# is dropped from caches: every contender reads a warm source. On "many" the trees a round
+# writes are renamed aside, not deleted, until the profile ends: deleting 20,000 files makes
+# the next contender's inode allocation pay ext4's scan for recently deleted inodes, which
+# swung a contender's time by 2-4x depending on what ran before it.
 # "log" runs distsync_log_bench (8 durable appenders vs raw batched LMDB), "bus" runs
 # distsync_bus_bench (bus vs raw ZeroMQ PUB/SUB), N times each.
 #
 # Each row prints the median of each side and of the N pairwise ratios, with min-max beside
 # each, and the target from issue 13. The load average is printed with every profile. A tree
 # profile is skipped, with a message, when the temp dir has too little free space (full:
-# 6 GB, many: 3 GB). Not a test. Exit: 0 ok, 1 failure, 2 usage.
+# 6 GB, many: 3 GB plus 0.5 GB per contender and round). Not a test. Exit: 0 ok, 1 failure, 2 usage.
 set -euo pipefail
 
 ROUNDS=3
@@ -67,11 +70,25 @@ stop_daemon() {
   DAEMON_PID=
 }
 # fresh_daemon PROFILE SRC: a daemon on a new data dir with server dist1 -> $TARGET.
+# Removes a tree that a contender wrote: deleted at once, or (DEFER_DELETES=1, "many") renamed
+# into $WORK/trash, which run_tree deletes when the profile ends.
+DEFER_DELETES=0
+discard() {
+  [[ -e $1 ]] || return 0
+  if [[ $DEFER_DELETES == 1 ]]; then
+    mkdir -p "$WORK/trash"
+    mv "$1" "$(mktemp -u -p "$WORK/trash")"
+  else
+    rm -rf "$1"
+  fi
+}
+
 fresh_daemon() {
   [[ -n $DAEMON_PID ]] && stop_daemon
   DATA=$WORK/data-$1
   TARGET=$WORK/dist-$1
-  rm -rf "$DATA" "$TARGET"
+  discard "$DATA"
+  discard "$TARGET"
   mkdir -p "$DATA" "$TARGET"
   cat >"$DATA/distsync.toml" <<EOF
 console_id = "bench"
@@ -86,13 +103,18 @@ EOF
 }
 sync_once() { "${CLI[@]}" sync dist1 --wait; }
 # fresh_dir DIR: removes DIR and writes back what its removal and earlier runs left dirty.
-fresh_dir() { rm -rf "$1"; settle; }
+fresh_dir() { discard "$1"; settle; }
 
 echo "sync_bench: $ROUNDS rounds; profiles ${PROFILES[*]}; $(nproc) cores; $(uname -r)"
 
 run_tree() {  # PROFILE
   local profile=$1 need=3
   [[ $profile == full ]] && need=6
+  DEFER_DELETES=0
+  if [[ $profile == many ]]; then
+    DEFER_DELETES=1
+    need=$((3 + (5 * ROUNDS + 1) / 2))
+  fi
   if (( $(free_gb) < need )); then
     echo "sync_bench: skipping '$profile': $(free_gb) GB free under $WORK, needs $need GB"
     return
@@ -118,9 +140,12 @@ run_tree() {  # PROFILE
     sample "$p.cp" "$(elapsed cp -a "$src" "$dst")"
     fresh_dir "$dst"
     sample "$p.rsync" "$(elapsed rsync -a "$src/" "$dst/")"
-    find "$TARGET" -mindepth 1 -delete
+    discard "$TARGET"
+    mkdir -p "$TARGET"
     settle
     sample "$p.warm" "$(elapsed sync_once)"
+    copied=$(find "$TARGET" -type f | wc -l)
+    [[ $copied == "$files" ]] || echo "  (WARNING: warm target holds $copied files, source $files)"
     # The cold and warm samples of this round against the durable one between them.
     echo "  round $r: cold $(tail -1 "$WORK/$p.cold") s, durable $(tail -1 "$WORK/$p.durable") s," \
       "cp $(tail -1 "$WORK/$p.cp") s, rsync $(tail -1 "$WORK/$p.rsync") s," \
@@ -156,7 +181,7 @@ run_tree() {  # PROFILE
   row "${p}_noop_vs_rsync_a_noop" "$p.noop" "$p.rsync_noop" "$([[ $profile == many ]] && echo 0.5)"
   row "${p}_inc_1pct_vs_rsync_a" "$p.inc" "$p.rsync_inc" 1.0
   stop_daemon
-  rm -rf "$src" "$TARGET" "$dst" "$DATA"
+  rm -rf "$src" "$TARGET" "$dst" "$DATA" "$WORK/trash"
 }
 
 # figure_of NAME FILE: "value baseline" of the bench program's line NAME.
