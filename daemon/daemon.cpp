@@ -35,10 +35,11 @@ Result<std::optional<CurveServerAuth>> curve_server_auth(const DaemonConfig& c,
   if (!is_tcp(c.control_endpoint) && !is_tcp(c.bus_endpoint)) {
     return std::optional<CurveServerAuth>();
   }
-  auto clients = ClientAllowlist::load(c.control_clients_file);
+  auto clients = ClientRegistry::open(c.control_clients_file);
   if (!clients.ok()) return clients.status();
-  return std::optional<CurveServerAuth>(CurveServerAuth{
-      console_keys.secret_key, std::make_shared<const ClientAllowlist>(std::move(clients).value())});
+  install_client_reload_signal();  // SIGHUP re-reads the file (client_registry.h)
+  return std::optional<CurveServerAuth>(
+      CurveServerAuth{console_keys.secret_key, std::move(clients).value()});
 }
 
 }  // namespace
