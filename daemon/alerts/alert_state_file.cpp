@@ -1,6 +1,7 @@
 #include "daemon/alerts/alert_state_file.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -128,11 +129,18 @@ Status save_alert_state(const std::string& path, const AlertState& state) {
                                 {"deliveries", list}}
                                .dump() +
                            "\n";
-  // write_file_atomic creates 0644; this file names rules and events, so it is 0600.
+  // Not write_file_atomic: that creates 0644, and this file names rules and events. One
+  // fixed temp name (one writer per console, under the console lock), so a crash during a
+  // save leaves at most one temp file, replaced by the next save.
   const std::string dir = parent_dir(path);
-  const std::string temp = dir + "/" + random_temp_name();
-  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  const std::string temp = path + ".tmp";
+  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0) return Status::io_error("cannot create " + temp + ": " + errno_text(errno));
+  if (::fchmod(fd, 0600) != 0) {  // a temp left by a crash keeps its mode otherwise
+    const int e = errno;
+    ::close(fd);
+    return Status::io_error("cannot chmod " + temp + ": " + errno_text(e));
+  }
   const char* p = data.data();
   std::size_t left = data.size();
   int err = 0;

@@ -1,8 +1,7 @@
 // The alerter's state file: where alerting resumes after a restart, and the deliveries that
 // were still waiting. One small JSON document under the data dir, one per console
-// (`<data_dir>/alerts-<console>.json`), mode 0600, replaced atomically (temp file in the same
-// directory, fsync, rename, fsync of the directory), so a crash leaves the old or the new
-// file, never a mix. docs/alerts.md says why this is not in the event log.
+// (`<data_dir>/alerts-<console>.json`), mode 0600, replaced atomically (`<file>.tmp`, fsync,
+// rename, fsync of the directory), so a crash leaves the old or the new file, never a mix. docs/alerts.md says why this is not in the event log.
 //
 //   {"format": 1, "console": "east",
 //    "cursor": 812,          // the last seq whose deliveries were queued (or found none)
@@ -47,6 +46,7 @@ struct AlertState {
 Result<AlertState> load_alert_state(const std::string& path, const std::string& console);
 
 // Replaces the file atomically with `state` (mode 0600). io_error names the path and errno.
+// REQUIRES: one writer of `path` at a time.
 Status save_alert_state(const std::string& path, const AlertState& state);
 
 }  // namespace distsync

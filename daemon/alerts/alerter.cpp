@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <climits>
+#include <filesystem>
 
 #include "daemon/alerts/alert_policy.h"
 #include "daemon/alerts/alert_sinks.h"
@@ -51,8 +52,16 @@ Result<std::unique_ptr<Alerter>> Alerter::create(EventLog& log, AlerterOptions o
 Alerter::~Alerter() { stop(); }
 
 void Alerter::start() {
-  if (options_.rules.empty() || thread_.joinable()) return;
+  if (thread_.joinable()) return;
   cursor_ = log_.last_seq();
+  if (options_.rules.empty()) {
+    // Nothing to alert: the file says so, so rules added later start from here, not from
+    // the day they were removed.
+    if (!options_.state_path.empty() && std::filesystem::exists(options_.state_path)) {
+      save_state();
+    }
+    return;
+  }
   saved_cursor_ = cursor_;
   if (!options_.state_path.empty()) {
     resume();

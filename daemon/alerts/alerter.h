@@ -75,7 +75,8 @@ class Alerter {
   Alerter(const Alerter&) = delete;
   Alerter& operator=(const Alerter&) = delete;
 
-  void start();  // no-op without rules
+  // Without rules no thread runs; an existing state file is set to the head.
+  void start();
   void stop();
 
   const std::vector<AlertRule>& rules() const { return options_.rules; }
