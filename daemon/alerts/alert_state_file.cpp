@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <type_traits>
@@ -31,9 +32,15 @@ bool take(const json& obj, const char* key, T* out, std::string* why) {
     if constexpr (std::is_same_v<T, std::string>) {
       ok = it->is_string();
     } else if constexpr (std::is_unsigned_v<T>) {
-      ok = it->is_number_unsigned();
+      ok = it->is_number_unsigned() &&
+           it->template get<std::uint64_t>() <= std::numeric_limits<T>::max();
+    } else if (it->is_number_unsigned()) {
+      ok = it->template get<std::uint64_t>() <=
+           static_cast<std::uint64_t>(std::numeric_limits<T>::max());
     } else {
-      ok = it->is_number_integer();
+      ok = it->is_number_integer() &&
+           it->template get<std::int64_t>() >= std::numeric_limits<T>::min() &&
+           it->template get<std::int64_t>() <= std::numeric_limits<T>::max();
     }
   }
   if (!ok) {
