@@ -109,6 +109,7 @@ TEST_F(WorkerProgressTest, WrittenBytesOfAWorkerProcessMoveAheadOfDurable) {
 
   std::set<std::uint64_t> ahead;  // bytes_written - bytes_done, while running
   std::uint64_t most_ahead = 0;
+  std::string seen;  // status written/durable of each look, for a failure message
   const auto deadline = std::chrono::steady_clock::now() + 60s;
   for (bool done = false; !done && std::chrono::steady_clock::now() < deadline;
        std::this_thread::sleep_for(100ms)) {
@@ -117,15 +118,21 @@ TEST_F(WorkerProgressTest, WrittenBytesOfAWorkerProcessMoveAheadOfDurable) {
     const std::uint64_t written = r.value("bytes_written", std::uint64_t{0});
     EXPECT_GE(written, durable) << r.dump();
     EXPECT_LE(written, r.value("bytes_total", std::uint64_t{0})) << r.dump();
+    if (seen.size() < 4000) {
+      seen += r.value("status", "") + " " + std::to_string(written) + "/" +
+              std::to_string(durable) + "; ";
+    }
     if (r.value("status", "") == "running" && written > durable) {
       ahead.insert(written - durable);
       most_ahead = std::max(most_ahead, written - durable);
     }
-    done = job_events(job, "FileCopied").size() >= 2 || r.value("status", "") != "running";
+    const std::string status = r.value("status", "");
+    done = job_events(job, "FileCopied").size() >= 2 || status == "completed" ||
+           status == "failed" || status == "cancelled";
   }
-  EXPECT_GE(ahead.size(), 2u) << "written bytes did not move ahead of durable bytes";
+  EXPECT_GE(ahead.size(), 2u) << "written bytes did not move ahead of durable bytes: " << seen;
   EXPECT_GT(most_ahead, size) << "never more than one file's bytes in flight: the worker "
-                                 "process's PROGRESS did not reach sync.job";
+                                 "process's PROGRESS did not reach sync.job: " << seen;
   json end = wait_job(job);
   EXPECT_EQ(end.value("status", ""), "completed") << job_reason(job);
   EXPECT_EQ(end.value("bytes_done", std::uint64_t{0}), 2 * size);
