@@ -147,12 +147,14 @@ class ControlServer::Impl {
 
  private:
   // ipc and inproc peers are operators (the socket's file mode decides who they are); a
-  // CURVE peer has the role its key was listed with, and an unnamed one the least.
+  // CURVE peer has the role its key (the ZAP User-Id) has in the clients file in force now,
+  // and none when the key was removed since its handshake.
   ClientRole role_of(zmq::message_t& frame) const {
     if (!zap_) return ClientRole::kOperator;
-    const char* user = zmq_msg_gets(frame.handle(), "User-Id");
-    if (user == nullptr) return ClientRole::kAuditor;
-    return options_.curve->clients->role_of(user).value_or(ClientRole::kAuditor);
+    const char* key = zmq_msg_gets(frame.handle(), "User-Id");
+    if (key == nullptr) return ClientRole::kRevoked;
+    auto client = options_.curve->clients->current()->find_key(key);
+    return client ? client->role : ClientRole::kRevoked;
   }
 
   ControlServerOptions options_;

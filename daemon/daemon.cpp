@@ -10,6 +10,7 @@
 #include "daemon/bus_publisher.h"
 #include "daemon/console_lock.h"
 #include "daemon/control_server.h"
+#include "daemon/security/client_registry.h"
 #include "daemon/security/curve_keys.h"
 #include "events/codec.h"
 #include "events/log/lmdb_event_log.h"
@@ -35,10 +36,10 @@ Result<std::optional<CurveServerAuth>> curve_server_auth(const DaemonConfig& c,
   if (!is_tcp(c.control_endpoint) && !is_tcp(c.bus_endpoint)) {
     return std::optional<CurveServerAuth>();
   }
-  auto clients = ClientAllowlist::load(c.control_clients_file);
+  auto clients = ClientRegistry::open(c.control_clients_file);
   if (!clients.ok()) return clients.status();
-  return std::optional<CurveServerAuth>(CurveServerAuth{
-      console_keys.secret_key, std::make_shared<const ClientAllowlist>(std::move(clients).value())});
+  return std::optional<CurveServerAuth>(
+      CurveServerAuth{console_keys.secret_key, std::move(clients).value()});
 }
 
 }  // namespace
@@ -116,6 +117,9 @@ Result<std::unique_ptr<Daemon>> Daemon::open(DaemonConfig config, DaemonHooks ho
   impl->console_public_key = keys->public_key;
   auto curve = curve_server_auth(c, *keys);
   if (!curve.ok()) return curve.status();
+  // SIGHUP re-reads the clients file (client_registry.h); with local endpoints only it is
+  // a no-op, never the end of the daemon (the unit's ExecReload sends it).
+  install_client_reload_signal();
 
   // The bus starts at the head, ConsoleStarted included, so a subscriber that reads the
   // head over control first and then follows the bus misses nothing.

@@ -81,6 +81,11 @@ std::string RequestRouter::handle(const std::vector<std::string_view>& frames,
     args = *a;
   }
   const std::string name = op->get<std::string>();
+  if (role == ClientRole::kRevoked) {
+    return reply_error(Status::permission_denied("forbidden: this client's key is no longer in "
+                                                 "the control clients file"),
+                       id);
+  }
   if (role == ClientRole::kAuditor && !op_is_read_only(name)) {
     return reply_error(Status::permission_denied("forbidden: auditor role; '" + name +
                                                  "' changes state and needs an operator key"),

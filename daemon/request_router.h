@@ -39,7 +39,8 @@ class RequestRouter {
   // The reply body (JSON text) for the frames that followed the peer identity. Never throws:
   // a malformed envelope, an oversized or non-JSON body, a missing op and a handler that
   // throws all become error replies. An auditor's call of an op that is not a read
-  // (daemon/security/op_access.h) is refused, permission_denied, before its handler runs.
+  // (daemon/security/op_access.h) is refused, permission_denied, before its handler runs;
+  // so is every op of a kRevoked peer.
   std::string handle(const std::vector<std::string_view>& frames, std::size_t max_request_bytes,
                      ClientRole role = ClientRole::kOperator) const;
 

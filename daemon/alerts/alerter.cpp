@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <chrono>
 #include <climits>
+#include <filesystem>
 
 #include "daemon/alerts/alert_policy.h"
 #include "daemon/alerts/alert_sinks.h"
+#include "daemon/alerts/alert_state_file.h"
 #include "daemon/alerts/header_file.h"
 
 namespace distsync {
@@ -17,6 +19,9 @@ namespace {
 // stop() waits when no attempt is running).
 constexpr std::int64_t kMaxWaitMs = 250;
 constexpr std::size_t kReadBatch = 500;
+// A cursor that moved past events no rule wanted is saved at most this often: losing it
+// only means looking at those events again after a crash.
+constexpr std::int64_t kLazySaveUs = 1'000'000;
 
 bool finished(const AlertDelivery& d) { return d.state == "delivered" || d.state == "failed"; }
 
@@ -47,9 +52,121 @@ Result<std::unique_ptr<Alerter>> Alerter::create(EventLog& log, AlerterOptions o
 Alerter::~Alerter() { stop(); }
 
 void Alerter::start() {
-  if (options_.rules.empty() || thread_.joinable()) return;
+  if (thread_.joinable()) return;
   cursor_ = log_.last_seq();
+  if (options_.rules.empty()) {
+    // Nothing to alert: the file says so, so rules added later start from here, not from
+    // the day they were removed.
+    if (!options_.state_path.empty() && std::filesystem::exists(options_.state_path)) {
+      save_state();
+    }
+    return;
+  }
+  saved_cursor_ = cursor_;
+  if (!options_.state_path.empty()) {
+    resume();
+    // Written before anything else is appended: an event after this cursor survives a crash
+    // even if the thread never got to look at it.
+    save_state();
+  }
   thread_ = std::thread([this] { loop(); });
+}
+
+void Alerter::resume() {
+  auto loaded = load_alert_state(options_.state_path, options_.console);
+  if (!loaded.ok()) {
+    if (loaded.status().code() != Status::Code::kNotFound) {
+      spdlog::warn("alerts: {}; alerting starts at the log head (seq {})",
+                   loaded.status().message(), cursor_);
+    }
+    return;
+  }
+  const AlertState& state = *loaded;
+  const std::uint64_t head = cursor_;
+  if (state.cursor > head) {
+    spdlog::warn("alerts: {} resumes after seq {}, past the log head (seq {}); alerting starts "
+                 "at the head",
+                 options_.state_path, state.cursor, head);
+    return;
+  }
+  // The catch-up is bounded by count and by age: events older than that are history, which
+  // `distsync history` shows, not news for a pager.
+  std::uint64_t from = state.cursor;
+  if (head > kMaxCatchUpEvents) from = std::max(from, head - kMaxCatchUpEvents);
+  if (auto young = log_.seq_at_time(options_.clock_us() - kMaxCatchUpAge); young.ok()) {
+    from = std::max(from, *young - 1);
+  }
+  if (from > state.cursor) {
+    spdlog::warn("alerts: {} events after seq {} are not alerted: more than {} behind the head "
+                 "or older than 24 h",
+                 from - state.cursor, state.cursor, kMaxCatchUpEvents);
+  }
+  cursor_ = from;
+  saved_cursor_ = state.cursor;
+  std::size_t requeued = 0;
+  MutexLock lock(&mu_);
+  next_id_ = std::max(next_id_, state.next_id);
+  for (const SavedDelivery& saved : state.deliveries) {
+    std::size_t rule = 0;
+    while (rule < options_.rules.size() && options_.rules[rule].name != saved.rule) ++rule;
+    auto events = log_.read(saved.event_seq, saved.event_seq, 1);
+    if (rule == options_.rules.size() || !events.ok() || events->size() != 1) {
+      spdlog::warn("alerts: {} of seq {} is not re-queued: {}", saved.id, saved.event_seq,
+                   rule == options_.rules.size() ? "rule '" + saved.rule + "' is gone"
+                                                 : "the event cannot be read");
+      continue;
+    }
+    const Event& event = events->front();
+    const AlertRule& r = options_.rules[rule];
+    Entry e;
+    e.rule = rule;
+    e.body = alert_body(r, options_.console, event);
+    AlertDelivery& d = e.delivery;
+    d.id = saved.id;
+    d.rule = r.name;
+    d.kind = r.is_webhook() ? "webhook" : "command";
+    d.event_seq = event.seq;
+    d.event_type = std::string(event.type());
+    d.correlation = event.correlation;
+    d.state = saved.state;
+    d.attempts = saved.attempts;
+    d.max_attempts = std::max(r.max_attempts, saved.attempts + 1);  // a lowered budget: one more
+    d.last_status = saved.last_status;
+    d.queued_us = saved.queued_us;
+    d.last_attempt_us = saved.last_attempt_us;
+    d.next_attempt_us = saved.next_attempt_us;
+    entries_.push_back(std::move(e));
+    ++requeued;
+  }
+  spdlog::info("alerts: resuming after seq {} (log head {}); {} unfinished deliveries re-queued",
+               cursor_, head, requeued);
+}
+
+void Alerter::save_state() {
+  if (options_.state_path.empty()) return;
+  AlertState state;
+  state.console = options_.console;
+  state.cursor = cursor_;
+  {
+    MutexLock lock(&mu_);
+    state.next_id = next_id_;
+    for (const Entry& e : entries_) {
+      const AlertDelivery& d = e.delivery;
+      if (finished(d)) continue;
+      state.deliveries.push_back({d.id, d.rule, d.event_seq, d.state, d.attempts, d.last_status,
+                                  d.queued_us, d.last_attempt_us, d.next_attempt_us});
+    }
+  }
+  Status s = save_alert_state(options_.state_path, state);
+  if (!s.is_ok()) {
+    if (!save_failing_) spdlog::warn("alerts: state not saved: {}", s.message());
+    save_failing_ = true;
+    return;
+  }
+  if (save_failing_) spdlog::info("alerts: state saved again to {}", options_.state_path);
+  save_failing_ = false;
+  saved_cursor_ = cursor_;
+  saved_us_ = options_.clock_us();
 }
 
 void Alerter::stop() {
@@ -73,6 +190,7 @@ std::uint64_t Alerter::dropped() const {
 void Alerter::loop() {
   while (!stop_) {
     const std::uint64_t head = log_.last_seq();
+    std::size_t queued = 0;
     while (cursor_ < head && !stop_) {
       auto events = log_.read(cursor_ + 1, head, kReadBatch);
       if (!events.ok() || events->empty()) {
@@ -82,22 +200,29 @@ void Alerter::loop() {
         break;
       }
       for (const Event& e : *events) {
-        enqueue(e);
+        queued += enqueue(e);
         cursor_ = e.seq;
       }
     }
     const std::int64_t now = options_.clock_us();
-    if (attempt_due(now)) continue;
+    // Saved before the first attempt: a delivery is never tried before it would survive.
+    if (queued > 0 || (cursor_ != saved_cursor_ && now - saved_us_ >= kLazySaveUs)) save_state();
+    if (attempt_due(now)) {
+      save_state();
+      continue;
+    }
     const std::int64_t due = next_due_us();
     const std::int64_t wait_ms =
         due == INT64_MAX ? kMaxWaitMs : std::clamp<std::int64_t>((due - now) / 1000, 0, kMaxWaitMs);
     if (wait_ms > 0) log_.wait_for_append(cursor_, std::chrono::milliseconds(wait_ms));
   }
+  save_state();
 }
 
-void Alerter::enqueue(const Event& event) {
+std::size_t Alerter::enqueue(const Event& event) {
   // Another console sharing the data dir alerts on its own events.
-  if (event.console != options_.console) return;
+  if (event.console != options_.console) return 0;
+  std::size_t queued = 0;
   for (std::size_t i = 0; i < options_.rules.size(); ++i) {
     const AlertRule& rule = options_.rules[i];
     if (!alert_wanted(rule, event)) continue;
@@ -128,7 +253,9 @@ void Alerter::enqueue(const Event& event) {
     d.queued_us = options_.clock_us();
     d.next_attempt_us = d.queued_us;
     entries_.push_back(std::move(e));
+    ++queued;
   }
+  return queued;
 }
 
 std::int64_t Alerter::next_due_us() const {

@@ -209,7 +209,8 @@ Status ConsoleServices::attach(Daemon& daemon) {
   register_history_handlers(router, log, d.config.time_zone);
   register_audit_handlers(router, log, d.config.data_dir, d.config.console_id);
   auto alerter = Alerter::create(
-      log, AlerterOptions{d.config.console_id, d.config.alerts, [&d] { return d.clock.now_us(); }});
+      log, AlerterOptions{d.config.console_id, d.config.alerts, [&d] { return d.clock.now_us(); },
+                          d.config.data_dir + "/alerts-" + d.config.console_id + ".json"});
   if (!alerter.ok()) return Status::invalid_argument("config: " + alerter.status().message());
   d.alerter = std::move(alerter).value();
   register_alert_handlers(router, *d.alerter);

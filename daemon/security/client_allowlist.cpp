@@ -11,7 +11,15 @@
 namespace distsync {
 
 std::string_view role_name(ClientRole role) {
-  return role == ClientRole::kOperator ? "operator" : "auditor";
+  switch (role) {
+    case ClientRole::kOperator:
+      return "operator";
+    case ClientRole::kAuditor:
+      return "auditor";
+    case ClientRole::kRevoked:
+      break;
+  }
+  return "revoked";
 }
 
 Result<ClientAllowlist> ClientAllowlist::load(const std::string& path) {

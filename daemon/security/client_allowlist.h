@@ -18,7 +18,9 @@
 
 namespace distsync {
 
-enum class ClientRole { kOperator, kAuditor };
+// kRevoked is no role a file can give: it is a CURVE peer whose key left the clients file
+// after its handshake (client_registry.h), refused every op.
+enum class ClientRole { kOperator, kAuditor, kRevoked };
 
 std::string_view role_name(ClientRole role);
 

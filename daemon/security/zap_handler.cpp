@@ -31,7 +31,7 @@ std::vector<std::string> receive_all(void* socket) {
 }  // namespace
 
 Result<std::unique_ptr<ZapHandler>> ZapHandler::start(
-    void* zmq_context, std::shared_ptr<const ClientAllowlist> clients) {
+    void* zmq_context, std::shared_ptr<ClientRegistry> clients) {
   void* socket = zmq_socket(zmq_context, ZMQ_REP);
   if (socket == nullptr) {
     return Status::unavailable(std::string("ZAP handler: ") + zmq_strerror(zmq_errno()));
@@ -49,7 +49,7 @@ Result<std::unique_ptr<ZapHandler>> ZapHandler::start(
   return handler;
 }
 
-ZapHandler::ZapHandler(void* socket, std::shared_ptr<const ClientAllowlist> clients)
+ZapHandler::ZapHandler(void* socket, std::shared_ptr<ClientRegistry> clients)
     : socket_(socket), clients_(std::move(clients)) {}
 
 ZapHandler::~ZapHandler() {
@@ -68,7 +68,11 @@ void ZapHandler::loop() {
       spdlog::error("ZAP handler: poll failed: {}", zmq_strerror(zmq_errno()));
       return;
     }
-    if (item.revents & ZMQ_POLLIN) answer_one();
+    if (item.revents & ZMQ_POLLIN) {
+      answer_one();
+    } else {
+      (void)clients_->current();  // takes a SIGHUP or a changed file while nobody connects
+    }
   }
 }
 
@@ -84,10 +88,10 @@ void ZapHandler::answer_one() {
   if (f[5] == "CURVE" && f.size() >= 7 && f[6].size() == 32) {
     char z85[41] = {};
     zmq_z85_encode(z85, reinterpret_cast<const std::uint8_t*>(f[6].data()), 32);
-    if (auto client = clients_->find_key(z85)) {
+    if (clients_->current()->find_key(z85)) {
       status = "200";
       text = "OK";
-      user = client->name;
+      user = z85;  // the key, not the name: looked up again at each request
     }
   }
   if (status != "200") ++refused_;

@@ -1,9 +1,11 @@
 // ZapHandler: the ZAP/1.0 handler (ZeroMQ RFC 27) of one ZeroMQ context, on a thread of its
 // own, for the CURVE servers of the control endpoint and the bus.
 //
-// A CURVE client is admitted only when its public key is in the ClientAllowlist; its
-// connection is then named by the client's name (the ZAP User-Id, which every message it
-// sends carries as the "User-Id" property), so the control server can look up its role.
+// A CURVE client is admitted only when its public key is in the ClientAllowlist in force
+// (client_registry.h: re-read on SIGHUP or a change of the file); its connection is then
+// named by its public key in Z85 (the ZAP User-Id, which every message it sends carries as
+// the "User-Id" property), so the control server can look the key up again at each request:
+// a key removed since the handshake is refused, and a role changed since applies.
 // Every other request (another mechanism, an unknown key) is refused with 400 and counted.
 // libzmq admits every CURVE client of a context that has no ZAP handler, so a server socket
 // must be bound only after start() returned. The context must outlive the handler; the
@@ -17,7 +19,7 @@
 #include <string>
 #include <thread>
 
-#include "daemon/security/client_allowlist.h"
+#include "daemon/security/client_registry.h"
 #include "events/result.h"
 
 namespace distsync {
@@ -25,7 +27,7 @@ namespace distsync {
 // What a CURVE server socket of the daemon needs: the console's secret key and who may connect.
 struct CurveServerAuth {
   std::string secret_key;  // Z85
-  std::shared_ptr<const ClientAllowlist> clients;
+  std::shared_ptr<ClientRegistry> clients;
 };
 
 class ZapHandler {
@@ -33,7 +35,7 @@ class ZapHandler {
   // `zmq_context` is a zmq_ctx_new() handle (zmq::context_t::handle()). unavailable when the
   // handler endpoint cannot be bound (a second handler in the same context).
   static Result<std::unique_ptr<ZapHandler>> start(void* zmq_context,
-                                                   std::shared_ptr<const ClientAllowlist> clients);
+                                                   std::shared_ptr<ClientRegistry> clients);
   ~ZapHandler();
   ZapHandler(const ZapHandler&) = delete;
   ZapHandler& operator=(const ZapHandler&) = delete;
@@ -41,12 +43,12 @@ class ZapHandler {
   std::uint64_t refused() const { return refused_.load(); }
 
  private:
-  ZapHandler(void* socket, std::shared_ptr<const ClientAllowlist> clients);
+  ZapHandler(void* socket, std::shared_ptr<ClientRegistry> clients);
   void loop();
   void answer_one();
 
   void* socket_;
-  std::shared_ptr<const ClientAllowlist> clients_;
+  std::shared_ptr<ClientRegistry> clients_;
   std::atomic<bool> stop_{false};
   std::atomic<std::uint64_t> refused_{0};
   std::thread thread_;

@@ -3,7 +3,8 @@
 // Authorization header of its headers_file, and `distsync alerts status` shows the attempts;
 // a command hook reads the alert on stdin, and one that hangs is killed at its timeout and
 // retried while the daemon keeps syncing; a webhook URL with credentials in it stops the
-// daemon at config load with one line. Waits poll with deadlines; nothing is timed.
+// daemon at config load with one line; a delivery queued before a SIGTERM or a SIGKILL is
+// delivered after the restart, once. Waits poll with deadlines; nothing is timed.
 #include <fstream>
 
 #include "tests/sync_daemon/sync_daemon_fixture.h"
@@ -220,6 +221,158 @@ TEST_F(CommandHookAlertTest, EventJsonOnStdinAndAHangingHookTimesOut) {
   EXPECT_EQ(got["event"].value("type", ""), "SyncFailed");
   EXPECT_EQ(got["event"].value("correlation", ""), job);
   EXPECT_EQ(read_tree(share), expected_server_tree());
+}
+
+// Alerts across a restart: a receiver that fails every POST, then one that accepts. The
+// delivery queued before the stop (SIGTERM) or the crash (SIGKILL) is delivered after the
+// restart, attempts continuing, exactly once to the accepting receiver.
+class AlertRestartTest : public AlertsTest {
+ protected:
+  void SetUp() override {
+    start_receiver(/*fail=*/1000000);
+    SyncDaemonFixture::SetUp();
+  }
+
+  // A new receiver (the old one is killed) and a config pointing the rule at it.
+  void start_receiver(int fail) {
+    receiver_.reset();
+    receiver_log_ = dir_.sub("receiver-" + std::to_string(++receivers_) + ".jsonl");
+    receiver_ = std::make_unique<ChildProcess>(
+        "/usr/bin/env",
+        std::vector<std::string>{"python3",
+                                 std::string(DISTSYNC_SOURCE_DIR) + "/tests/features/alert_receiver.py",
+                                 "--log", receiver_log_, "--fail", std::to_string(fail)},
+        dir_.sub("receiver.err"));
+    auto port = receiver_->read_line(20s);
+    ASSERT_TRUE(port.has_value()) << receiver_->stderr_text();
+    port_ = *port;
+    if (!console_.empty()) {  // after SetUp: rewrite the config SyncDaemonFixture wrote
+      std::ofstream cfg(config_path(), std::ios::trunc);
+      cfg << "patches_dir = \"" << console_ << "/Patches\"\n"
+          << "datafiles_dir = \"" << console_ << "/DataFiles\"\n"
+          << extra_toml();
+    }
+  }
+
+  std::string extra_toml() override {
+    return "[[alerts]]\n"
+           "name = \"ops-webhook\"\n"
+           "events = [\"SyncFailed\"]\n"
+           "webhook = \"http://127.0.0.1:" + port_ + "/distsync\"\n"
+           "timeout_ms = 5000\n"
+           "max_attempts = 30\n"
+           "backoff_ms = 100\n";
+  }
+
+  std::string state_path() { return dir_.sub("data/alerts-east.json"); }
+
+  std::string receiver_log_;
+  std::string port_;
+  int receivers_ = 0;
+  std::unique_ptr<ChildProcess> receiver_;
+};
+
+TEST_F(AlertRestartTest, RetryingDeliverySurvivesSigtermAndIsDeliveredOnce) {
+  const std::string job = fail_a_sync();
+  json before = await_alerts([](const json& s) {
+    const json* d = delivery_of(s, "ops-webhook");
+    return d != nullptr && d->value("attempts", 0) >= 2;
+  });
+  const json* d = delivery_of(before, "ops-webhook");
+  ASSERT_NE(d, nullptr);
+  ASSERT_EQ(d->value("state", ""), "retrying") << before.dump();
+  const std::string id = d->value("id", "");
+  const std::uint64_t seq = d->value("event_seq", std::uint64_t{0});
+  ASSERT_EQ(daemon_->terminate(), 0);
+
+  // The state file: 0600, the unfinished delivery in it.
+  struct stat st {};
+  ASSERT_EQ(::stat(state_path().c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  std::ifstream file(state_path());
+  json saved = json::parse(file, nullptr, /*allow_exceptions=*/false);
+  ASSERT_TRUE(saved.is_object());
+  ASSERT_EQ(saved["deliveries"].size(), 1u) << saved.dump();
+  EXPECT_EQ(saved["deliveries"][0].value("id", ""), id);
+  const int attempts_before = saved["deliveries"][0].value("attempts", 0);
+  EXPECT_GE(attempts_before, 2);
+  std::vector<json> failed_posts = read_json_lines(receiver_log_);
+  ASSERT_GE(failed_posts.size(), 2u);
+  for (const json& p : failed_posts) EXPECT_EQ(p.value("status", 0), 503);
+
+  start_receiver(/*fail=*/0);
+  start_daemon();
+  json after = await_alerts([](const json& s) { return finished(s, "ops-webhook"); });
+  d = delivery_of(after, "ops-webhook");
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->value("state", ""), "delivered") << after.dump();
+  EXPECT_EQ(d->value("id", ""), id);
+  EXPECT_EQ(d->value("event_seq", std::uint64_t{0}), seq);
+  EXPECT_EQ(d->value("correlation", ""), job);
+  EXPECT_EQ(d->value("attempts", 0), attempts_before + 1) << after.dump();
+  EXPECT_EQ(d->value("last_status", ""), "HTTP 200");
+  std::vector<json> posts = read_json_lines(receiver_log_);
+  ASSERT_EQ(posts.size(), 1u);
+  EXPECT_EQ(posts[0]["body"]["event"].value("seq", std::uint64_t{0}), seq);
+
+  // Once delivered it is not sent again: after another restart a new failure is delivered,
+  // and the receiver has seen the old one once only (due first, it would have come first).
+  ASSERT_EQ(daemon_->terminate(), 0);
+  start_daemon();
+  EXPECT_TRUE(call("alerts.status")["deliveries"].empty());
+  const std::string job2 = fail_a_sync();
+  after = await_alerts([](const json& s) { return finished(s, "ops-webhook"); });
+  d = delivery_of(after, "ops-webhook");
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->value("state", ""), "delivered") << after.dump();
+  EXPECT_EQ(d->value("correlation", ""), job2);
+  EXPECT_NE(d->value("id", ""), id);  // ids go on across restarts
+  posts = read_json_lines(receiver_log_);
+  ASSERT_EQ(posts.size(), 2u);
+  EXPECT_EQ(posts[0]["body"]["event"].value("seq", std::uint64_t{0}), seq);
+  EXPECT_EQ(posts[1]["body"]["event"].value("correlation", ""), job2);
+}
+
+TEST_F(AlertRestartTest, FailureAppendedJustBeforeSigkillIsDeliveredAfterRestart) {
+  const std::string job = fail_a_sync();
+  kill_daemon();  // the alerter may or may not have looked at the SyncFailed yet
+  start_receiver(/*fail=*/0);
+  start_daemon();
+  const std::vector<json> failed = job_events(job, "SyncFailed");
+  ASSERT_EQ(failed.size(), 1u);
+  const std::uint64_t seq = failed[0].value("seq", std::uint64_t{0});
+  json after = await_alerts([](const json& s) { return finished(s, "ops-webhook"); });
+  const json* d = delivery_of(after, "ops-webhook");
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->value("state", ""), "delivered") << after.dump();
+  EXPECT_EQ(d->value("event_seq", std::uint64_t{0}), seq);
+  std::vector<json> posts = read_json_lines(receiver_log_);
+  ASSERT_EQ(posts.size(), 1u);
+  EXPECT_EQ(posts[0].value("status", 0), 200);
+  EXPECT_EQ(posts[0]["body"]["event"].value("correlation", ""), job);
+}
+
+TEST_F(AlertRestartTest, CorruptStateFileIsOneWarnLineAndAlertingStartsAtTheHead) {
+  const std::string job = fail_a_sync();
+  await_alerts([](const json& s) { return delivery_of(s, "ops-webhook") != nullptr; });
+  ASSERT_EQ(daemon_->terminate(), 0);
+  std::ofstream(state_path(), std::ios::trunc) << "{\"format\": 1, \"cursor\": ";
+  start_receiver(/*fail=*/0);
+  start_daemon();
+  const std::string err = daemon_->process().stderr_text();
+  const std::string line = "alerts: " + state_path() + " is not a JSON object; alerting starts at";
+  EXPECT_NE(err.find(line), std::string::npos) << err;
+  EXPECT_EQ(err.find(line), err.rfind(line)) << err;  // one line
+  // The daemon serves, the old delivery is not re-queued, and the file is sound again.
+  EXPECT_TRUE(call("alerts.status")["deliveries"].empty());
+  std::ifstream file(state_path());
+  json saved = json::parse(file, nullptr, /*allow_exceptions=*/false);
+  ASSERT_TRUE(saved.is_object());
+  const std::vector<json> failed = job_events(job, "SyncFailed");
+  ASSERT_EQ(failed.size(), 1u);
+  EXPECT_GE(saved.value("cursor", std::uint64_t{0}), failed[0].value("seq", std::uint64_t{0}));
+  EXPECT_TRUE(saved["deliveries"].empty());
+  EXPECT_TRUE(read_json_lines(receiver_log_).empty());
 }
 
 // Config refusals need no running daemon: distsyncd stops at load with one line.

@@ -2,12 +2,13 @@
 // server, `distsync sync job` shows bytes written that move before the file's FileCopied is
 // in the log (the workers' PROGRESS messages), beside the durable count, which stays at 0
 // until the batch is durable. The assertions are on the values seen, not on timing: the
-// 2 MiB/s limit only makes the copy last long enough to be watched.
+// 2 MiB/s limit only makes the copy last long enough to be watched. The same holds for a
+// distsync-worker process, whose PROGRESS travels over the copy protocol.
 #include <fstream>
 #include <random>
 #include <set>
 
-#include "tests/sync_daemon/sync_daemon_fixture.h"
+#include "tests/sync_daemon/worker_process_fixture.h"
 
 namespace distsync::testing {
 namespace {
@@ -66,6 +67,78 @@ TEST_F(LiveProgressTest, WrittenBytesMoveDuringOneLargeFile) {
   EXPECT_EQ(end.value("bytes_done", std::uint64_t{0}), size);
   EXPECT_EQ(end.value("bytes_written", std::uint64_t{0}), size);
   EXPECT_EQ(read_tree(share + "/Patches")["large-rollup.msu"].bytes.size(), size);
+}
+
+// The same over the copy protocol: a distsync-worker process beside the daemon's one worker
+// thread. Two large files and two ready workers: the dispatcher splits the short queue, one
+// file each, so both copy at once at half the server's limit. Bytes not yet durable then
+// exceed what one worker can have in flight (one file), which only the worker process's
+// PROGRESS messages can explain; its own write counter shows it copied a file.
+class WorkerProgressTest : public WorkerProcessFixture {};
+
+TEST_F(WorkerProgressTest, WrittenBytesOfAWorkerProcessMoveAheadOfDurable) {
+  auto worker = start_worker("w0");
+  // Warm-up syncs until the worker process has copied file data: then it is connected and
+  // takes batches.
+  const std::uint64_t idle = written_bytes(worker->pid());
+  for (int i = 0; i < 10 && written_bytes(worker->pid()) <= idle + 16 * 1024; ++i) {
+    const std::string name = "warm" + std::to_string(i);
+    ASSERT_EQ(cli({"server", "add", name, "--path", dir_.sub(name)}).exit_code, 0);
+    const std::string job = start_sync(name, {"--component", "patches"});
+    ASSERT_FALSE(job.empty());
+    ASSERT_EQ(wait_job(job).value("status", ""), "completed") << job_reason(job);
+  }
+  ASSERT_GT(written_bytes(worker->pid()), idle + 16 * 1024) << "the worker process took no batch";
+
+  const std::string share = dir_.sub("alpha");
+  ASSERT_EQ(cli({"server", "add", "alpha", "--path", share}).exit_code, 0);
+  ASSERT_EQ(cli({"sync", "alpha", "--wait"}).exit_code, 0);
+  // Two new 3 MiB patches; at 2 MiB/s shared by two batches each takes about three seconds.
+  const std::uint64_t size = 3u << 20;
+  for (int f = 0; f < 2; ++f) {
+    std::mt19937_64 rng(15 + f);
+    std::string bytes(size, '\0');
+    for (auto& c : bytes) c = static_cast<char>(rng());
+    std::ofstream(console_ + "/Patches/large-" + std::to_string(f) + ".msu", std::ios::binary)
+        << bytes;
+  }
+  ASSERT_EQ(cli({"server", "edit", "alpha", "--bandwidth", "2M"}).exit_code, 0);
+  const std::uint64_t worker_before = written_bytes(worker->pid());
+  const std::string job = start_sync("alpha", {"--component", "patches"});
+  ASSERT_FALSE(job.empty());
+
+  std::set<std::uint64_t> ahead;  // bytes_written - bytes_done, while running
+  std::uint64_t most_ahead = 0;
+  std::string seen;  // status written/durable of each look, for a failure message
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  for (bool done = false; !done && std::chrono::steady_clock::now() < deadline;
+       std::this_thread::sleep_for(100ms)) {
+    auto r = call("sync.job", {{"job", job}});
+    const std::uint64_t durable = r.value("bytes_done", std::uint64_t{0});
+    const std::uint64_t written = r.value("bytes_written", std::uint64_t{0});
+    EXPECT_GE(written, durable) << r.dump();
+    EXPECT_LE(written, r.value("bytes_total", std::uint64_t{0})) << r.dump();
+    if (seen.size() < 4000) {
+      seen += r.value("status", "") + " " + std::to_string(written) + "/" +
+              std::to_string(durable) + "; ";
+    }
+    if (r.value("status", "") == "running" && written > durable) {
+      ahead.insert(written - durable);
+      most_ahead = std::max(most_ahead, written - durable);
+    }
+    const std::string status = r.value("status", "");
+    done = job_events(job, "FileCopied").size() >= 2 || status == "completed" ||
+           status == "failed" || status == "cancelled";
+  }
+  EXPECT_GE(ahead.size(), 2u) << "written bytes did not move ahead of durable bytes: " << seen;
+  EXPECT_GT(most_ahead, size) << "never more than one file's bytes in flight: the worker "
+                                 "process's PROGRESS did not reach sync.job: " << seen;
+  json end = wait_job(job);
+  EXPECT_EQ(end.value("status", ""), "completed") << job_reason(job);
+  EXPECT_EQ(end.value("bytes_done", std::uint64_t{0}), 2 * size);
+  EXPECT_EQ(end.value("bytes_written", std::uint64_t{0}), 2 * size);
+  EXPECT_GE(written_bytes(worker->pid()), worker_before + size) << "the worker process copied no file";
+  EXPECT_EQ(read_tree(share + "/Patches")["large-1.msu"].bytes.size(), size);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <thread>
 #include <zmq_addon.hpp>
 
 #include "tests/support/daemon_harness.h"
@@ -220,6 +221,79 @@ TEST_F(RemoteControlTest, TheBusReachesAnAllowedSubscriberOverCurve) {
   ASSERT_TRUE(first.ok()) << first.status().to_string();
   ASSERT_TRUE(first->has_value());
   EXPECT_EQ((*first)->type(), "ConsoleStarted");
+}
+
+// The clients file is re-read on SIGHUP (and when it changes): a removed key is refused
+// from its next request on its open connection, a new key is admitted, a malformed file keeps
+// the list in force with one warn line naming the line.
+TEST_F(RemoteControlTest, TheClientsFileIsReReadOnSighup) {
+  auto ops = client_as("operator.key");
+  auto audit = client_as("auditor.key");
+  ASSERT_TRUE(ops.ok() && audit.ok());
+  ASSERT_TRUE((*ops)->call("status").ok());
+  ASSERT_TRUE((*audit)->call("status").ok());
+  EXPECT_EQ(cli_as("stranger.key", {"status"}, "1.5").exit_code, 1);  // not listed yet
+
+  // The auditor's key is removed and the stranger's added under a new name.
+  const std::string stranger_key = public_key_of(dir_.sub("stranger.key"));
+  const auto write_clients = [&](const std::string& text) {
+    std::ofstream(dir_.sub("clients.new")) << text;
+    ::chmod(dir_.sub("clients.new").c_str(), 0644);
+    ASSERT_EQ(::rename(dir_.sub("clients.new").c_str(), dir_.sub("clients").c_str()), 0);
+  };
+  write_clients("ops operator " + operator_key_ + "\nnewbie auditor " + stranger_key + "\n");
+  daemon_->process().signal(SIGHUP);
+
+  // The auditor's open connection: its next request is refused, and every one after it.
+  auto refused = (*audit)->call("status");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), Status::Code::kPermissionDenied) << refused.status().to_string();
+  EXPECT_NE(refused.status().message().find("no longer in the control clients file"),
+            std::string::npos)
+      << refused.status().to_string();
+  EXPECT_FALSE((*audit)->call("server.list").ok());
+  // A new connection with the removed key gets nothing; the new key is in, as an auditor.
+  auto gone = cli_as("auditor.key", {"status"}, "1.5");
+  EXPECT_EQ(gone.exit_code, 1);
+  EXPECT_NE(gone.err.find("no reply from distsyncd"), std::string::npos) << gone.err;
+  auto newbie = cli_as("stranger.key", {"--json", "server", "list"});
+  EXPECT_EQ(newbie.exit_code, 0) << newbie.err;
+  auto newbie_write = cli_as("stranger.key", {"server", "add", "x", "--path", dir_.sub("x")});
+  EXPECT_NE(newbie_write.err.find("forbidden: auditor role"), std::string::npos) << newbie_write.err;
+  ASSERT_TRUE((*ops)->call("status").ok());  // the operator's connection is untouched
+
+  // A malformed file: one warn line naming the line, the list in force stays.
+  write_clients("ops operator " + operator_key_ + "\nnewbie auditor short\n");
+  daemon_->process().signal(SIGHUP);
+  const std::string line = "; not reloaded, the 2 clients in force stay";
+  std::string err;
+  for (auto deadline = std::chrono::steady_clock::now() + 10s;
+       std::chrono::steady_clock::now() < deadline;
+       std::this_thread::sleep_for(20ms)) {
+    err = daemon_->process().stderr_text();
+    if (err.find(line) != std::string::npos) break;
+  }
+  const auto at = err.find(line);
+  ASSERT_NE(at, std::string::npos) << err;
+  const auto start = err.rfind('\n', at);
+  const std::size_t begin = start == std::string::npos ? 0 : start + 1;
+  const std::string logged = err.substr(begin, at - begin);
+  EXPECT_NE(logged.find(dir_.sub("clients") + " line 2"), std::string::npos) << logged;
+  EXPECT_EQ(cli_as("stranger.key", {"--json", "server", "list"}).exit_code, 0);
+  EXPECT_FALSE((*audit)->call("status").ok());
+  ASSERT_TRUE((*ops)->call("status").ok());
+  EXPECT_EQ(err.find(line), err.rfind(line)) << err;  // one line, not one per look
+
+  // Fixed without a signal: the changed file is picked up by itself within a second or so.
+  write_clients("ops operator " + operator_key_ + "\naudit auditor " + auditor_key_ + "\n");
+  bool back = false;
+  for (auto deadline = std::chrono::steady_clock::now() + 10s;
+       !back && std::chrono::steady_clock::now() < deadline;
+       std::this_thread::sleep_for(50ms)) {
+    back = (*audit)->call("status").ok();
+  }
+  EXPECT_TRUE(back) << "the auditor's key was not admitted again";
+  EXPECT_EQ(cli_as("stranger.key", {"status"}, "1.5").exit_code, 1);
 }
 
 }  // namespace
