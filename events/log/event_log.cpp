@@ -2,8 +2,6 @@
 
 #include "events/log/plain_append.h"
 
-#include <iterator>
-
 namespace distsync {
 
 Status PlainAppend::operator()(std::uint64_t head, std::vector<EventDraft>* out) {
@@ -11,11 +9,10 @@ Status PlainAppend::operator()(std::uint64_t head, std::vector<EventDraft>* out)
     return Status::conflict("expected the log to end at seq " + std::to_string(*expected_) +
                             ", it ends at " + std::to_string(head));
   }
-  // The drafts are moved one by one into the log's own vector: the batch's storage stays
-  // here, so it is freed with the command rather than by the log's writer.
-  out->insert(out->end(), std::make_move_iterator(batch_.begin()),
-              std::make_move_iterator(batch_.end()));
-  batch_.clear();
+  // A swap, not a move: `out` is the log's reused (emptied) vector, whose storage stays here
+  // and is freed with the command, so the log's writer frees no storage of the caller's.
+  out->clear();
+  out->swap(batch_);
   return Status::ok();
 }
 
