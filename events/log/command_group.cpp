@@ -14,7 +14,8 @@ constexpr std::size_t kRecordReserve = 320;
 }  // namespace
 
 Result<AppendResult> CommandGroup::run(const Command& command, std::int64_t now_us, LogHead* head) {
-  std::vector<EventDraft> drafts;
+  std::vector<EventDraft>& drafts = drafts_;  // reused: no allocation per command
+  drafts.clear();
   Status decided;
   try {
     decided = command(head->seq, &drafts);

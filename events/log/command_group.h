@@ -39,17 +39,29 @@ class CommandGroup {
   // `out`: what a command that moved its drafts in (PlainAppend) needs before it runs again.
   void return_drafts(std::size_t begin, std::size_t end, std::vector<EventDraft>* out);
   void reserve(std::size_t events) { stamped_.reserve(events); }
+  // Hands the stamped events over (the group is left empty), so that another thread can
+  // free them; adopt() takes such a vector back, emptied, to reuse its capacity.
+  std::vector<StampedEvent> release() {
+    std::vector<StampedEvent> out;
+    out.swap(stamped_);
+    return out;
+  }
+  void adopt(std::vector<StampedEvent> storage) {
+    if (stamped_.empty() && storage.empty()) stamped_ = std::move(storage);
+  }
   void set_console(std::string console) { console_ = std::move(console); }
   // Keeps the capacity of a usual group; a huge one (a bulk import) is not held on to.
   void clear() {
     stamped_.clear();
     if (stamped_.capacity() > 65536) stamped_.shrink_to_fit();
+    if (drafts_.capacity() > 65536) std::vector<EventDraft>().swap(drafts_);
   }
 
  private:
   std::string console_;
   Folder* folder_;
   std::vector<StampedEvent> stamped_;
+  std::vector<EventDraft> drafts_;  // what the running command decided
 };
 
 }  // namespace distsync

@@ -9,8 +9,10 @@ Status PlainAppend::operator()(std::uint64_t head, std::vector<EventDraft>* out)
     return Status::conflict("expected the log to end at seq " + std::to_string(*expected_) +
                             ", it ends at " + std::to_string(head));
   }
-  *out = std::move(batch_);
-  batch_.clear();
+  // A swap, not a move: `out` is the log's reused (emptied) vector, whose storage stays here
+  // and is freed with the command, so the log's writer frees no storage of the caller's.
+  out->clear();
+  out->swap(batch_);
   return Status::ok();
 }
 

@@ -5,6 +5,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -173,6 +174,17 @@ struct Pending {
   std::shared_ptr<Ticket> ticket;
 };
 
+// A group the writer is done with, on its way to its callers: the flusher makes it durable,
+// answers it and frees it, all off the writer's thread.
+struct Outcome {
+  std::deque<Pending> batch;
+  std::vector<Result<AppendResult>> results;  // one per command when committed
+  Status failure = Status::ok();              // not ok: nothing of the group was appended
+  std::vector<StampedEvent> stamped;          // the group's events, freed by the flusher
+  std::uint64_t last_seq = 0;                 // the group's last seq; 0 when it appended none
+  bool committed = false;
+};
+
 // Opens `dir` read-only and decides whether it holds a distsync log we may open.
 // Leaves the data file untouched.
 Status inspect(const std::string& dir) {
@@ -238,6 +250,8 @@ class LmdbEventLog::Impl {
   Status open();
   void writer_loop();
   void commit_group(std::deque<Pending>& batch);
+  void flusher_loop();
+  void answer(std::vector<Outcome>& outcomes, const Status& flushed);
   void answer_all();
   void give_back_drafts(std::deque<Pending>& batch,
                         const std::vector<std::pair<std::size_t, std::size_t>>& spans);
@@ -245,6 +259,7 @@ class LmdbEventLog::Impl {
   int catch_up(MDB_txn* txn, std::uint64_t after, std::uint64_t head);
   Result<LogHead> read_head(MDB_txn* txn);
   void resync_folder_after_abort();
+  std::uint64_t durable_head();
   void stop();
 
   // A read transaction, held shared against map resizes.
@@ -281,9 +296,22 @@ class LmdbEventLog::Impl {
   bool stopping GUARDED_BY(mu) = false;
   std::atomic<std::uint64_t> commit_count{0};
   CondVar appended;
-  std::uint64_t local_head GUARDED_BY(mu) = 0;  // last seq this process committed
+  std::uint64_t local_head GUARDED_BY(mu) = 0;  // last seq this process made durable
+  // Last seq this process committed; while it is past durable_through, the group(s) between
+  // are in LMDB (readable) but not yet flushed, and wait_for_append() does not report them.
+  std::uint64_t committed_through GUARDED_BY(mu) = 0;
+  std::uint64_t durable_through GUARDED_BY(mu) = 0;
   std::thread writer;
   CommandGroup group;  // writer thread only
+
+  // Writer -> flusher hand-over. The flusher fsyncs once for every group committed before it
+  // looked, then answers them; the writer meanwhile runs the next group.
+  Mutex flush_mu;
+  CondVar flush_cv;
+  std::vector<Outcome> to_flush GUARDED_BY(flush_mu);
+  bool flush_stopping GUARDED_BY(flush_mu) = false;
+  std::vector<StampedEvent> spare_stamped GUARDED_BY(flush_mu);  // emptied, for the writer
+  std::thread flusher;
   std::shared_ptr<Answers> answers = std::make_shared<Answers>();
 };
 
@@ -298,7 +326,10 @@ Status LmdbEventLog::Impl::open() {
   if (rc == 0) rc = mdb_env_set_maxdbs(env, 8);
   if (rc == 0) rc = mdb_env_set_maxreaders(env, 256);
   if (rc == 0) rc = mdb_env_set_mapsize(env, opt.initial_map_bytes);
-  if (rc == 0) rc = mdb_env_open(env, opt.dir.c_str(), MDB_NOTLS, 0640);
+  // MDB_NOMETASYNC: a commit fsyncs its data pages, then writes the meta page without a
+  // flush; the flusher's mdb_env_sync() makes the group durable before anyone is answered
+  // (see "Overlapping a group's flush with the next group" in ARCHITECTURE.md).
+  if (rc == 0) rc = mdb_env_open(env, opt.dir.c_str(), MDB_NOTLS | MDB_NOMETASYNC, 0640);
   if (rc != 0) return Status::io_error("cannot open event log " + opt.dir + ": " + mdb_error(rc));
   int dead = 0;
   mdb_reader_check(env, &dead);  // clears slots of readers that died
@@ -324,6 +355,10 @@ Status LmdbEventLog::Impl::open() {
     mdb_txn_abort(txn);
   }
   if (rc != 0) return write_error(opt.dir, rc, "cannot initialise event log " + opt.dir);
+  // The format keys must be durable before the log says it opened.
+  rc = mdb_env_sync(env, 1);
+  if (rc != 0) return write_error(opt.dir, rc, "cannot initialise event log " + opt.dir);
+  flusher = std::thread([this] { flusher_loop(); });
   writer = std::thread([this] { writer_loop(); });
   return Status::ok();
 }
@@ -409,6 +444,16 @@ void LmdbEventLog::Impl::writer_loop() {
 }
 
 void LmdbEventLog::Impl::commit_group(std::deque<Pending>& batch) {
+  {
+    // Reuse the storage of a group the flusher has freed.
+    std::vector<StampedEvent> storage;
+    {
+      MutexLock lock(&flush_mu);
+      storage.swap(spare_stamped);
+    }
+    group.clear();
+    group.adopt(std::move(storage));
+  }
   std::vector<Result<AppendResult>> results;
   results.reserve(batch.size());
   // stamped()[spans[i].first, spans[i].second) are the events of batch[i].
@@ -477,18 +522,24 @@ void LmdbEventLog::Impl::commit_group(std::deque<Pending>& batch) {
       }
     }
     if (rc == 0) {
+      // Set before the commit: readers see the group as soon as LMDB writes its meta page.
+      std::uint64_t before = 0;
+      if (!group.stamped().empty()) {
+        MutexLock lock(&mu);
+        before = committed_through;
+        committed_through = group.stamped().back().event.seq;
+      }
       rc = mdb_txn_commit(txn);
+      if (rc != 0 && !group.stamped().empty()) {
+        MutexLock lock(&mu);
+        committed_through = before;
+      }
     } else {
       mdb_txn_abort(txn);
     }
     guard.unlock();
     if (rc == 0) {
       ++commit_count;
-      {
-        MutexLock lock(&mu);
-        if (!group.stamped().empty()) local_head = group.stamped().back().event.seq;
-      }
-      appended.notify_all();
       if (opt.folder) opt.folder->committed();
       break;
     }
@@ -505,14 +556,86 @@ void LmdbEventLog::Impl::commit_group(std::deque<Pending>& batch) {
     }
     break;
   }
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    Ticket& t = *batch[i].ticket;
-    if (!failure.is_ok()) {
-      t.result.emplace(failure);
-    } else {
-      t.result.emplace(std::move(results[i]));
+  Outcome out;
+  out.committed = failure.is_ok();
+  out.failure = failure;
+  out.results = std::move(results);
+  if (out.committed) {
+    out.stamped = group.release();
+    if (!out.stamped.empty()) out.last_seq = out.stamped.back().event.seq;
+  }
+  out.batch = std::move(batch);
+  {
+    MutexLock lock(&flush_mu);
+    to_flush.push_back(std::move(out));
+  }
+  flush_cv.notify_one();
+}
+
+// Every group in the hand-over was committed before this thread took it, so one fsync
+// started afterwards makes all of them durable: LMDB wrote their data pages and flushed them
+// in the commit, and their meta page before the commit returned; mdb_env_sync() flushes that
+// page. Only then are their callers answered.
+void LmdbEventLog::Impl::flusher_loop() {
+  for (;;) {
+    std::vector<Outcome> outcomes;
+    {
+      MutexLock lock(&flush_mu);
+      while (!flush_stopping && to_flush.empty()) flush_cv.wait(&flush_mu);
+      if (to_flush.empty()) return;  // stopping, and every group is answered
+      outcomes.swap(to_flush);
     }
-    t.done.store(true, std::memory_order_release);
+    bool any_committed = false;
+    for (const Outcome& o : outcomes) any_committed = any_committed || o.committed;
+    Status flushed = Status::ok();
+    if (any_committed) {
+      // Shared against a map resize: mdb_env_sync() reads the meta page through the map.
+      std::shared_lock<std::shared_mutex> guard(resize_mu);
+      const int rc = mdb_env_sync(env, 1);
+      if (rc != 0) {
+        flushed = Status::io_error("event log " + opt.dir + ": flushing to disk failed (" +
+                                   mdb_error(rc) +
+                                   "); the last appends are in the log but may not be durable");
+      }
+    }
+    answer(outcomes, flushed);
+    // The commands and events of these groups are freed here, not on the writer.
+    std::vector<StampedEvent> storage;
+    for (Outcome& o : outcomes) {
+      o.stamped.clear();
+      if (storage.capacity() == 0 && o.stamped.capacity() <= 65536) storage.swap(o.stamped);
+    }
+    outcomes.clear();
+    if (storage.capacity() > 0) {
+      MutexLock lock(&flush_mu);
+      if (spare_stamped.capacity() == 0) spare_stamped.swap(storage);
+    }
+  }
+}
+
+void LmdbEventLog::Impl::answer(std::vector<Outcome>& outcomes, const Status& flushed) {
+  std::uint64_t durable = 0;
+  for (Outcome& o : outcomes) {
+    for (std::size_t i = 0; i < o.batch.size(); ++i) {
+      Ticket& t = *o.batch[i].ticket;
+      if (!o.committed) {
+        t.result.emplace(o.failure);
+      } else if (!flushed.is_ok()) {
+        t.result.emplace(flushed);
+      } else {
+        t.result.emplace(std::move(o.results[i]));
+      }
+      t.done.store(true, std::memory_order_release);
+    }
+    if (o.committed && o.last_seq != 0) durable = o.last_seq;
+  }
+  if (durable != 0 && flushed.is_ok()) {
+    {
+      MutexLock lock(&mu);
+      if (durable > durable_through) durable_through = durable;
+      if (durable > local_head) local_head = durable;
+    }
+    appended.notify_all();
   }
   answer_all();
 }
@@ -544,6 +667,12 @@ void LmdbEventLog::Impl::stop() {
   }
   cv.notify_all();
   if (writer.joinable()) writer.join();
+  {
+    MutexLock lock(&flush_mu);
+    flush_stopping = true;
+  }
+  flush_cv.notify_all();
+  if (flusher.joinable()) flusher.join();
 }
 
 Result<std::unique_ptr<LmdbEventLog>> LmdbEventLog::open(LmdbLogOptions options) {
@@ -655,9 +784,23 @@ Status LmdbEventLog::read_state(const std::function<void(std::uint64_t, StateTab
   });
 }
 
+std::uint64_t LmdbEventLog::Impl::durable_head() {
+  std::uint64_t head = 0;
+  (void)with_read([&](MDB_txn* txn) {
+    auto h = read_head(txn);
+    if (h.ok()) head = h->seq;
+    return Status::ok();
+  });
+  // A group this process committed but has not flushed yet is not reported: a reader woken
+  // here (the bus) must not publish what a power cut could still take back.
+  MutexLock lock(&mu);
+  if (committed_through > durable_through) head = std::min(head, durable_through);
+  return head;
+}
+
 std::uint64_t LmdbEventLog::wait_for_append(std::uint64_t after_seq,
                                             std::chrono::milliseconds timeout) {
-  std::uint64_t head = last_seq();
+  std::uint64_t head = impl_->durable_head();
   if (head > after_seq) return head;
   {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -666,7 +809,7 @@ std::uint64_t LmdbEventLog::wait_for_append(std::uint64_t after_seq,
            impl_->appended.wait_until(&impl_->mu, deadline)) {
     }
   }
-  return last_seq();
+  return impl_->durable_head();
 }
 
 void LmdbEventLog::close() { impl_->stop(); }

@@ -8,8 +8,14 @@
 //   state   projection state (StateTable keys, owned by the Folder)
 //
 // One writer thread per process takes every waiting command into one write transaction
-// (group commit) and fsyncs once. LMDB's own lock serializes writers across processes, so two
-// daemons may share a directory. The map grows (doubling) when full, and adopts a size grown
+// (group commit). The environment is opened MDB_NOMETASYNC: the commit fsyncs the group's
+// data pages and writes its meta page unflushed; a flusher thread then fsyncs once for every
+// group committed so far and only then answers their commands, while the writer already runs
+// the next group. So a future still resolves only once its events are durable;
+// wait_for_append() does not report a group of this process before that either, but last_seq(),
+// read() and the Folder's readers may see it one flush earlier (a power cut in that window
+// takes it back; a killed process does not). LMDB's own lock serializes writers across
+// processes, so two daemons may share a directory. The map grows (doubling) when full, and adopts a size grown
 // by another process. Stale reader slots are cleared on open. An environment that is corrupt,
 // foreign (no distsync meta) or of a newer schema is refused and left as it was.
 // A write that fails because the file system is full answers IOError "event log <dir>: the
