@@ -11,6 +11,7 @@
 
 #include <spdlog/spdlog.h>
 #include <zmq_addon.hpp>
+#include "daemon/security/zap_responder.h"
 #include "events/mutex.h"
 
 namespace distsync {
@@ -185,7 +186,9 @@ class AgentHub::Impl {
   }
   AgentHubStats stats() const {
     MutexLock lock(&mu_);
-    return stats_;
+    AgentHubStats stats = stats_;
+    stats.refused_frames += zap_responder_.refused();  // refused handshakes
+    return stats;
   }
   std::string endpoint() const { return endpoint_; }
 
@@ -207,7 +210,7 @@ class AgentHub::Impl {
         std::uint64_t v = 0;
         [[maybe_unused]] ssize_t n = ::read(wake_fd_, &v, sizeof v);
       }
-      if (items[1].revents & ZMQ_POLLIN) handle_zap();
+      if (items[1].revents & ZMQ_POLLIN) (void)zap_responder_.serve_one(zap_.handle());
       if (items[0].revents & ZMQ_POLLIN) receive();
       flush();
       if (SteadyClock::now() >= next_refresh) {
@@ -217,32 +220,6 @@ class AgentHub::Impl {
         next_refresh = SteadyClock::now() + options_.refresh;
       }
     }
-  }
-
-  // ZAP/1.0 (RFC 27): admit a CURVE client whose key is allowed, named by its agent.
-  void handle_zap() {
-    std::vector<zmq::message_t> f;
-    auto got = zmq::recv_multipart(zap_, std::back_inserter(f), zmq::recv_flags::dontwait);
-    if (!got || f.size() < 6) return;
-    std::string status = "400", text = "key not allowed", user;
-    if (f[5].to_string_view() == "CURVE" && f.size() >= 7 && f[6].size() == 32) {
-      char z85[41] = {};
-      zmq_z85_encode(z85, static_cast<const std::uint8_t*>(f[6].data()), 32);
-      auto it = allow_.find(z85);
-      if (it != allow_.end()) {
-        status = "200";
-        text = "OK";
-        user = it->second;
-      } else {
-        MutexLock lock(&mu_);
-        ++stats_.refused_frames;
-      }
-    }
-    std::vector<zmq::const_buffer> reply = {zmq::buffer(std::string_view("1.0")),
-                                            zmq::buffer(f[1].data(), f[1].size()),
-                                            zmq::buffer(status), zmq::buffer(text),
-                                            zmq::buffer(user), zmq::buffer(std::string_view())};
-    (void)zmq::send_multipart(zap_, reply, zmq::send_flags::dontwait);
   }
 
   void receive() {
@@ -452,6 +429,13 @@ class AgentHub::Impl {
   std::atomic<bool> stopping_{false};
   std::thread thread_;
   std::map<std::string, std::string> allow_;  // key -> name; the hub thread's only
+  // ZAP/1.0 (RFC 27) on zap_, from the hub thread: admits a CURVE client whose key is
+  // allowed now, named by its agent.
+  ZapResponder zap_responder_{[this](const std::string& z85) -> std::optional<std::string> {
+    auto it = allow_.find(z85);
+    if (it == allow_.end()) return std::nullopt;
+    return it->second;
+  }};
 
   mutable Mutex mu_;
   CondVar presence_cv_;  // an agent connected

@@ -4,11 +4,13 @@
 //
 // Admission: a ZAP handler on inproc://zeromq.zap.01 (in the hub's own context, bound before
 // the ROUTER) admits a CURVE client only when its public key is in the allowlist, and names
-// the connection with the agent's name (ZAP User-Id). The allowlist comes from `allowlist`
-// (the projection of AgentAllowed/AgentRevoked), re-read every `refresh`. A key that leaves
-// the list has its connection shut down at once, and every frame is checked against the list
-// again before it reaches a handler, so nothing from a revoked key is handled. Malformed
-// frames are dropped and counted.
+// the connection with the agent's name (ZAP User-Id). The hub thread polls that socket and
+// answers it with the daemon's one ZAP implementation (daemon/security/zap_responder.h), the
+// same the control endpoint and the bus use; refused handshakes count as refused_frames.
+// The allowlist comes from `allowlist` (the projection of AgentAllowed/AgentRevoked), re-read
+// every `refresh`. A key that leaves the list has its connection shut down at once, and every
+// frame is checked against the list again before it reaches a handler, so nothing from a
+// revoked key is handled. Malformed frames are dropped and counted.
 //
 // Exchanges: a caller opens an Exchange with one agent, sends frames and waits for the
 // frames the agent addresses to it (by "req"). An exchange breaks (wait returns unavailable)

@@ -4,29 +4,11 @@
 #include <zmq.h>
 
 #include <cstring>
-#include <string_view>
-#include <vector>
 
 namespace distsync {
 namespace {
 
 constexpr const char* kZapEndpoint = "inproc://zeromq.zap.01";
-
-std::vector<std::string> receive_all(void* socket) {
-  std::vector<std::string> frames;
-  for (;;) {
-    zmq_msg_t msg;
-    zmq_msg_init(&msg);
-    if (zmq_msg_recv(&msg, socket, ZMQ_DONTWAIT) < 0) {
-      zmq_msg_close(&msg);
-      return frames;
-    }
-    frames.emplace_back(static_cast<const char*>(zmq_msg_data(&msg)), zmq_msg_size(&msg));
-    bool more = zmq_msg_more(&msg);
-    zmq_msg_close(&msg);
-    if (!more) return frames;
-  }
-}
 
 }  // namespace
 
@@ -50,7 +32,14 @@ Result<std::unique_ptr<ZapHandler>> ZapHandler::start(
 }
 
 ZapHandler::ZapHandler(void* socket, std::shared_ptr<ClientRegistry> clients)
-    : socket_(socket), clients_(std::move(clients)) {}
+    : socket_(socket),
+      clients_(std::move(clients)),
+      // The key, not the name, is the User-Id: the control server looks it up again at each
+      // request.
+      responder_([c = clients_](const std::string& z85) -> std::optional<std::string> {
+        if (c->current()->find_key(z85)) return z85;
+        return std::nullopt;
+      }) {}
 
 ZapHandler::~ZapHandler() {
   stop_ = true;
@@ -69,36 +58,10 @@ void ZapHandler::loop() {
       return;
     }
     if (item.revents & ZMQ_POLLIN) {
-      answer_one();
+      (void)responder_.serve_one(socket_);
     } else {
       (void)clients_->current();  // takes a SIGHUP or a changed file while nobody connects
     }
-  }
-}
-
-// Request: version, request id, domain, address, identity, mechanism, credentials...
-// Reply: version, request id, status code, status text, user id, metadata.
-void ZapHandler::answer_one() {
-  std::vector<std::string> f = receive_all(socket_);
-  if (f.size() < 6) {
-    // A REP socket must answer before it can receive again; a short request is answered 400.
-    f.resize(6);
-  }
-  std::string status = "400", text = "key not allowed", user;
-  if (f[5] == "CURVE" && f.size() >= 7 && f[6].size() == 32) {
-    char z85[41] = {};
-    zmq_z85_encode(z85, reinterpret_cast<const std::uint8_t*>(f[6].data()), 32);
-    if (clients_->current()->find_key(z85)) {
-      status = "200";
-      text = "OK";
-      user = z85;  // the key, not the name: looked up again at each request
-    }
-  }
-  if (status != "200") ++refused_;
-  const std::string_view reply[] = {"1.0", f[1], status, text, user, ""};
-  for (std::size_t i = 0; i < 6; ++i) {
-    int flags = i + 1 < 6 ? ZMQ_SNDMORE : 0;
-    if (zmq_send(socket_, reply[i].data(), reply[i].size(), flags) < 0) return;
   }
 }
 

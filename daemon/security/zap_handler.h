@@ -7,6 +7,8 @@
 // the "User-Id" property), so the control server can look the key up again at each request:
 // a key removed since the handshake is refused, and a role changed since applies.
 // Every other request (another mechanism, an unknown key) is refused with 400 and counted.
+// The requests are parsed and answered by a ZapResponder (zap_responder.h), the same one the
+// agent hub uses; this class owns the ZAP socket and its thread.
 // libzmq admits every CURVE client of a context that has no ZAP handler, so a server socket
 // must be bound only after start() returned. The context must outlive the handler; the
 // handler is stopped (and its socket closed) by its destructor. Thread-safe.
@@ -20,6 +22,7 @@
 #include <thread>
 
 #include "daemon/security/client_registry.h"
+#include "daemon/security/zap_responder.h"
 #include "events/result.h"
 
 namespace distsync {
@@ -40,17 +43,16 @@ class ZapHandler {
   ZapHandler(const ZapHandler&) = delete;
   ZapHandler& operator=(const ZapHandler&) = delete;
 
-  std::uint64_t refused() const { return refused_.load(); }
+  std::uint64_t refused() const { return responder_.refused(); }
 
  private:
   ZapHandler(void* socket, std::shared_ptr<ClientRegistry> clients);
   void loop();
-  void answer_one();
 
   void* socket_;
   std::shared_ptr<ClientRegistry> clients_;
   std::atomic<bool> stop_{false};
-  std::atomic<std::uint64_t> refused_{0};
+  ZapResponder responder_;  // used by the thread only; refused() from any
   std::thread thread_;
 };
 
