@@ -114,7 +114,6 @@ class Walker {
       reject(rel, safe.message());
       return Status::ok();
     }
-    std::string abs = join_path(root_, rel);
     struct stat st;
     if (::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
       if (errno == ENOENT) return Status::ok();  // removed while we walked
@@ -122,6 +121,7 @@ class Walker {
       return Status::ok();
     }
     if (S_ISLNK(st.st_mode)) {
+      const std::string abs = join_path(root_, rel);
       std::optional<std::string> target = real_path(abs);
       if (!target) {
         reject(rel, "dangling symlink");
@@ -142,7 +142,7 @@ class Walker {
       reject(rel, "not a regular file");
       return Status::ok();
     }
-    return add_file(rel, abs, st);
+    return add_file(rel, st);
   }
 
   bool settling(std::int64_t mtime_ns) const {
@@ -150,7 +150,9 @@ class Walker {
     return q > 0 && mtime_ns > now_ns_ - q && mtime_ns < now_ns_ + q;
   }
 
-  Status add_file(const std::string& rel, const std::string& abs, const struct stat& st) {
+  // The full path is built only for a file that is hashed here: a quick walk allocates no
+  // path per file beyond its relative name.
+  Status add_file(const std::string& rel, const struct stat& st) {
     FileEntry e{rel, static_cast<std::uint64_t>(st.st_size), mtime_ns_of(st),
                 static_cast<std::uint64_t>(st.st_ino), ""};
     if (settling(e.mtime_ns)) {
@@ -164,7 +166,7 @@ class Walker {
       }
     }
     if (e.sha256.empty() && options_.hash) {
-      Status s = hash_stable(abs, &e);
+      Status s = hash_stable(join_path(root_, rel), &e);
       if (s.code() == Status::Code::kUnavailable) return s;          // cancelled
       if (s.code() == Status::Code::kNotFound) return Status::ok();  // vanished
       if (s.code() == Status::Code::kConflict) {
@@ -269,8 +271,13 @@ Result<Manifest> build_manifest(const std::string& root, const ManifestOptions& 
     return Status::io_error("cannot resolve content root " + root + ": " + std::strerror(errno));
   }
   std::optional<HashCache> old_cache, new_cache;
+  std::string cache_problem;
   if (!options.cache_path.empty()) {
     old_cache = HashCache::load(options.cache_path, *real_root);
+    if (Status why = old_cache->load_status();
+        !why.is_ok() && why.code() != Status::Code::kNotFound) {
+      cache_problem = why.message();
+    }
     if (options.hash) new_cache.emplace(options.cache_path, *real_root);
   }
   Walker walker(root, *real_root, options, old_cache ? &*old_cache : nullptr,
@@ -278,12 +285,14 @@ Result<Manifest> build_manifest(const std::string& root, const ManifestOptions& 
   Status s = walker.walk("", st);
   if (!s.is_ok()) return s;
   Manifest m = walker.take();
+  m.cache_problem = std::move(cache_problem);
   sort_by(m.files, [](const FileEntry& e) -> const std::string& { return e.path; });
   sort_by(m.rejected, [](const RejectedEntry& e) -> const std::string& { return e.path; });
   std::sort(m.settling.begin(), m.settling.end());
-  // Rewrite the cache only when it would change: hashes were computed or entries dropped.
+  // Rewrite the cache only when it would change: hashes were computed or entries dropped,
+  // or it was unreadable or in the old text format.
   if (new_cache && (m.hashed > 0 || new_cache->size() != old_cache->size() ||
-                    !old_cache->load_status().is_ok())) {
+                    !old_cache->load_status().is_ok() || old_cache->loaded_old_format())) {
     Status saved = new_cache->save();
     if (!saved.is_ok()) return saved;
   }

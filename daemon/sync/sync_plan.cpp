@@ -54,8 +54,16 @@ void fill_cached_hashes(const std::string& cache_path, const std::string& source
   if (!real_root) return;  // the copies hash every file, as without a cache
   HashCache cache = [&] {
     std::lock_guard<std::mutex> lock(locks.for_path(cache_path));
-    return HashCache::load(cache_path, *real_root);
+    HashCache c = HashCache::load(cache_path, *real_root);
+    // An old (text) cache is read once and rewritten in the binary format.
+    if (c.loaded_old_format()) {
+      if (Status s = c.save(); !s.is_ok()) spdlog::warn("cannot upgrade the hash cache: {}", s.message());
+    }
+    return c;
   }();
+  if (Status why = cache.load_status(); !why.is_ok() && why.code() != Status::Code::kNotFound) {
+    spdlog::warn("hash cache ignored, its files are hashed by their copies: {}", why.message());
+  }
   if (cache.size() == 0) return;
   auto fill = [&](const std::string& path) {
     auto it = std::lower_bound(
@@ -106,6 +114,9 @@ Result<SyncPlan> build_sync_plan(const std::vector<ComponentRoot>& roots, Target
       return build_manifest(root.source_root, mo);
     }();
     const auto manifest_at = Clock::now();
+    if (manifest.ok() && !manifest->cache_problem.empty()) {
+      spdlog::warn("hash cache ignored, its files are hashed again: {}", manifest->cache_problem);
+    }
     Result<Manifest> on_target = listed.get();
     if (manifest.ok() && on_target.ok()) {
       auto ms = [&](Clock::time_point t) {
