@@ -99,6 +99,7 @@ Result<SyncPlan> build_sync_plan(const std::vector<ComponentRoot>& roots, Target
     DiffOptions d;
     d.verify = options.verify;
     d.mtime_tolerance_ns = options.mtime_tolerance_ns;
+    d.list_up_to_date = false;  // the plan needs their number only
     // The target is listed on a second thread while the console side is walked: both are
     // stat-bound, and a no-op re-sync is nothing but these two walks.
     using Clock = std::chrono::steady_clock;
@@ -163,7 +164,7 @@ Result<SyncPlan> build_sync_plan(const std::vector<ComponentRoot>& roots, Target
     };
     for (const auto& p : diff.missing) add(p);
     for (const auto& p : diff.out_of_date) add(p);
-    plan.up_to_date += diff.up_to_date.size();
+    plan.up_to_date += diff.up_to_date_count;
     plan.extras_total += diff.extra.size();
     plan.listed[root.target_dir] = on_target->files.size();
     if (!diff.extra.empty()) plan.extras[root.target_dir] = diff.extra;
@@ -174,6 +175,7 @@ Result<SyncPlan> build_sync_plan(const std::vector<ComponentRoot>& roots, Target
 Status remember_copied_hashes(const std::vector<ComponentRoot>& roots, const std::string& cache_dir,
                               const std::vector<PlannedFile>& copied, ManifestLocks& locks) {
   if (cache_dir.empty() || copied.empty()) return Status::ok();
+  const auto t0 = std::chrono::steady_clock::now();
   for (const auto& root : roots) {
     const std::string prefix = root.target_dir + "/";
     std::vector<FileEntry> entries;
@@ -188,6 +190,9 @@ Status remember_copied_hashes(const std::vector<ComponentRoot>& roots, const std
     Status s = remember_hashes(root.source_root, cache_path, entries);
     if (!s.is_ok()) return with_context(s, "cannot update the hash cache: ");
   }
+  spdlog::debug("hash cache: {} hashes from copies remembered in {:.1f} ms", copied.size(),
+                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                    .count());
   return Status::ok();
 }
 
