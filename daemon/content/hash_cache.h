@@ -11,8 +11,9 @@
 // Records are sorted by path and each path is a content path (safe_path.h). `root` is the
 // content root the cache belongs to; a cache for another root is ignored. `checksum` is the
 // SHA-256 of every byte before the trailer, and `count` the number of records. The file is
-// read with one read(2) and decoded without a text parse; it is replaced atomically (temp +
-// fsync + rename + fsync dir).
+// read with one read(2) and decoded without a text parse; it is replaced atomically for
+// readers (temp + rename) but not fsynced (durable_file.h, write_file_replace): a crash may
+// leave it torn, and a torn cache fails its checksum and is ignored.
 //
 // Format 1 (text, "distsync-hash-cache 1 ROOT\n", then "sha256 size mtime_ns inode path\n"
 // lines and "end COUNT CHECKSUM\n") is still read, so a cache an older distsync wrote keeps
@@ -55,7 +56,7 @@ class HashCache {
   void put(const std::string& rel, CachedHash entry);
   std::size_t size() const { return entries_.size(); }
 
-  // Writes the cache atomically to its path, in format 2.
+  // Replaces the cache at its path (temp + rename, no fsync), in format 2.
   Status save() const;
 
   // Ok when the last load() read a valid cache; otherwise not_found (no file), corruption
