@@ -55,7 +55,7 @@ int hex_digit(char c) {
 // 64 lower-case hex digits (is_hex64) to 32 bytes.
 void append_raw(std::string* out, std::string_view hex) {
   for (std::size_t i = 0; i < 64; i += 2) {
-    out->push_back(static_cast<char>(hex_digit(hex[i]) << 4 | hex_digit(hex[i + 1])));
+    out->push_back(static_cast<char>((hex_digit(hex[i]) << 4) | hex_digit(hex[i + 1])));
   }
 }
 
@@ -71,7 +71,9 @@ std::string to_hex(const unsigned char* raw) {
 template <typename T>
 void append_le(std::string* out, T v) {
   auto u = static_cast<std::make_unsigned_t<T>>(v);
-  for (std::size_t i = 0; i < sizeof(T); ++i) out->push_back(static_cast<char>(u >> (8 * i) & 0xff));
+  for (std::size_t i = 0; i < sizeof(T); ++i) {
+    out->push_back(static_cast<char>((u >> (8 * i)) & 0xff));
+  }
 }
 
 // Reads little-endian integers and byte runs from a buffer; any read past its end sets

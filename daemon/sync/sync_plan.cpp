@@ -57,7 +57,9 @@ void fill_cached_hashes(const std::string& cache_path, const std::string& source
     HashCache c = HashCache::load(cache_path, *real_root);
     // An old (text) cache is read once and rewritten in the binary format.
     if (c.loaded_old_format()) {
-      if (Status s = c.save(); !s.is_ok()) spdlog::warn("cannot upgrade the hash cache: {}", s.message());
+      if (Status s = c.save(); !s.is_ok()) {
+        spdlog::warn("cannot upgrade the hash cache: {}", s.message());
+      }
     }
     return c;
   }();
