@@ -51,7 +51,8 @@ TargetDiff diff_manifests(const Manifest& source, const Manifest& target,
         current = !s->sha256.empty() && s->sha256 == t->sha256;
       }
       if (current) {
-        d.up_to_date.push_back(s->path);
+        ++d.up_to_date_count;
+        if (options.list_up_to_date) d.up_to_date.push_back(s->path);
       } else {
         d.out_of_date.push_back(s->path);
         d.bytes_to_copy += s->size;

@@ -24,12 +24,16 @@ struct DiffOptions {
   // coarser timestamps than the console. 0 = exact.
   std::int64_t mtime_tolerance_ns = 0;
   const std::atomic<bool>* cancel = nullptr;
+  // false: only count the up-to-date files (up_to_date_count), and leave `up_to_date` empty,
+  // which saves a string per file on a re-sync that has nothing to do.
+  bool list_up_to_date = true;
 };
 
 struct TargetDiff {
   std::vector<std::string> missing;  // sorted by path, as are all lists here
   std::vector<std::string> out_of_date;
-  std::vector<std::string> up_to_date;
+  std::vector<std::string> up_to_date;  // empty unless DiffOptions::list_up_to_date
+  std::size_t up_to_date_count = 0;
   std::vector<std::string> extra;              // on the target only
   std::vector<RejectedEntry> target_rejected;  // target entries that could not be judged
   std::uint64_t bytes_to_copy = 0;             // source size of missing + out_of_date

@@ -78,7 +78,9 @@ Status make_dirs_durable(const std::string& dir, int* first_errno) {
   return fsync_dir(parent);
 }
 
-Status write_file_atomic(const std::string& path, std::string_view data) {
+namespace {
+
+Status write_replace(const std::string& path, std::string_view data, bool durable) {
   std::string dir = parent_dir(path);
   std::string temp = join_path(dir, random_temp_name());
   int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
@@ -97,7 +99,7 @@ Status write_file_atomic(const std::string& path, std::string_view data) {
     p += n;
     left -= static_cast<std::size_t>(n);
   }
-  if (::fsync(fd) != 0) {
+  if (durable && ::fsync(fd) != 0) {
     int err = errno;
     ::close(fd);
     ::unlink(temp.c_str());
@@ -109,7 +111,17 @@ Status write_file_atomic(const std::string& path, std::string_view data) {
     ::unlink(temp.c_str());
     return Status::io_error("cannot rename " + temp + " to " + path + ": " + errno_text(err));
   }
-  return fsync_dir(dir);
+  return durable ? fsync_dir(dir) : Status::ok();
+}
+
+}  // namespace
+
+Status write_file_atomic(const std::string& path, std::string_view data) {
+  return write_replace(path, data, true);
+}
+
+Status write_file_replace(const std::string& path, std::string_view data) {
+  return write_replace(path, data, false);
 }
 
 }  // namespace distsync

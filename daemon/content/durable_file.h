@@ -31,4 +31,10 @@ Status make_dirs_durable(const std::string& dir, int* first_errno = nullptr);
 // never a mix, even across a crash.
 Status write_file_atomic(const std::string& path, std::string_view data);
 
+// Replaces the file at `path` with `data` atomically for readers (temp + rename), without
+// fsync: after a crash the file may be the old one, the new one, or torn. Only for files that
+// check themselves and are safe to lose (the hash cache: a torn one fails its checksum and
+// is ignored, which costs a re-hash, never a wrong skip).
+Status write_file_replace(const std::string& path, std::string_view data);
+
 }  // namespace distsync

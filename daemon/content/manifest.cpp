@@ -52,7 +52,12 @@ class Walker {
         new_cache_(new_cache),
         now_ns_(options.now_ns != 0 ? options.now_ns : system_now_ns()) {}
 
-  Status walk(const std::string& rel_dir, const struct stat& dir_st) {
+  // Walks the folder `rel_dir`, which is `name` in the open folder `parent_fd` (the root
+  // itself when parent_fd is AT_FDCWD and name is the root's path): the folder is opened
+  // relative to its parent and its entries stat'ed relative to it, so the kernel resolves
+  // no full path per entry.
+  Status walk(const std::string& rel_dir, int parent_fd, const char* name,
+              const struct stat& dir_st) {
     // Only a directory that contains itself loops; one reached twice by different paths
     // (a symlink to a sibling) is listed under both, as the file it names would be.
     std::pair<dev_t, ino_t> id{dir_st.st_dev, dir_st.st_ino};
@@ -61,14 +66,13 @@ class Walker {
       return Status::ok();
     }
     ancestors_.push_back(id);
-    Status s = walk_entries(rel_dir);
+    Status s = walk_entries(rel_dir, parent_fd, name);
     ancestors_.pop_back();
     return s;
   }
 
-  Status walk_entries(const std::string& rel_dir) {
-    std::string abs_dir = rel_dir.empty() ? root_ : join_path(root_, rel_dir);
-    int fd = ::open(abs_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  Status walk_entries(const std::string& rel_dir, int parent_fd, const char* dir_name) {
+    int fd = ::openat(parent_fd, dir_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     DIR* dir = fd < 0 ? nullptr : ::fdopendir(fd);
     if (dir == nullptr) {
       int err = errno;
@@ -76,21 +80,32 @@ class Walker {
       reject(rel_dir, std::string("cannot read directory: ") + std::strerror(err));
       return Status::ok();
     }
-    std::vector<std::string> names;
+    // The names go into one buffer per folder (NUL-terminated, for fstatat), not one heap
+    // string each.
+    std::string arena;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> spans;  // offset, length
     while (struct dirent* de = ::readdir(dir)) {
       std::string_view name = de->d_name;
       if (name == "." || name == "..") continue;
-      names.emplace_back(name);
+      spans.emplace_back(static_cast<std::uint32_t>(arena.size()),
+                         static_cast<std::uint32_t>(name.size()));
+      arena.append(name).push_back('\0');
     }
+    std::vector<std::string_view> names;
+    names.reserve(spans.size());
+    for (auto [off, len] : spans) names.emplace_back(arena.data() + off, len);
     std::sort(names.begin(), names.end());
-    // Entries are stat'ed relative to the open folder: no path walk per file.
     Status out = Status::ok();
-    for (const std::string& name : names) {
+    for (std::string_view name : names) {
       if (cancelled()) {
         out = Status::unavailable("manifest of " + root_ + " cancelled");
         break;
       }
-      out = visit(rel_dir.empty() ? name : rel_dir + "/" + name, name, ::dirfd(dir));
+      std::string rel;
+      rel.reserve(rel_dir.size() + 1 + name.size());
+      if (!rel_dir.empty()) rel.append(rel_dir).push_back('/');
+      rel.append(name);
+      out = visit(std::move(rel), name, ::dirfd(dir));
       if (!out.is_ok()) break;
     }
     ::closedir(dir);
@@ -108,20 +123,21 @@ class Walker {
     manifest_.rejected.push_back({rel.empty() ? "." : rel, std::move(reason)});
   }
 
-  Status visit(const std::string& rel, const std::string& name, int dir_fd) {
+  // `name` is NUL-terminated (it points into walk_entries' buffer).
+  Status visit(std::string rel, std::string_view name, int dir_fd) {
     if (is_temp_name(name)) return Status::ok();
     if (Status safe = check_content_path(rel); !safe.is_ok()) {
       reject(rel, safe.message());
       return Status::ok();
     }
-    std::string abs = join_path(root_, rel);
     struct stat st;
-    if (::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+    if (::fstatat(dir_fd, name.data(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
       if (errno == ENOENT) return Status::ok();  // removed while we walked
       reject(rel, std::string("cannot stat: ") + std::strerror(errno));
       return Status::ok();
     }
     if (S_ISLNK(st.st_mode)) {
+      const std::string abs = join_path(root_, rel);
       std::optional<std::string> target = real_path(abs);
       if (!target) {
         reject(rel, "dangling symlink");
@@ -137,12 +153,12 @@ class Walker {
         return Status::ok();
       }
     }
-    if (S_ISDIR(st.st_mode)) return walk(rel, st);
+    if (S_ISDIR(st.st_mode)) return walk(rel, dir_fd, name.data(), st);
     if (!S_ISREG(st.st_mode)) {
       reject(rel, "not a regular file");
       return Status::ok();
     }
-    return add_file(rel, abs, st);
+    return add_file(std::move(rel), st);
   }
 
   bool settling(std::int64_t mtime_ns) const {
@@ -150,9 +166,12 @@ class Walker {
     return q > 0 && mtime_ns > now_ns_ - q && mtime_ns < now_ns_ + q;
   }
 
-  Status add_file(const std::string& rel, const std::string& abs, const struct stat& st) {
-    FileEntry e{rel, static_cast<std::uint64_t>(st.st_size), mtime_ns_of(st),
+  // The full path is built only for a file that is hashed here: a quick walk allocates no
+  // path per file beyond its relative name.
+  Status add_file(std::string rel_path, const struct stat& st) {
+    FileEntry e{std::move(rel_path), static_cast<std::uint64_t>(st.st_size), mtime_ns_of(st),
                 static_cast<std::uint64_t>(st.st_ino), ""};
+    const std::string& rel = e.path;
     if (settling(e.mtime_ns)) {
       manifest_.settling.push_back(rel);
       return Status::ok();
@@ -164,7 +183,7 @@ class Walker {
       }
     }
     if (e.sha256.empty() && options_.hash) {
-      Status s = hash_stable(abs, &e);
+      Status s = hash_stable(join_path(root_, rel), &e);
       if (s.code() == Status::Code::kUnavailable) return s;          // cancelled
       if (s.code() == Status::Code::kNotFound) return Status::ok();  // vanished
       if (s.code() == Status::Code::kConflict) {
@@ -269,21 +288,28 @@ Result<Manifest> build_manifest(const std::string& root, const ManifestOptions& 
     return Status::io_error("cannot resolve content root " + root + ": " + std::strerror(errno));
   }
   std::optional<HashCache> old_cache, new_cache;
+  std::string cache_problem;
   if (!options.cache_path.empty()) {
     old_cache = HashCache::load(options.cache_path, *real_root);
+    if (Status why = old_cache->load_status();
+        !why.is_ok() && why.code() != Status::Code::kNotFound) {
+      cache_problem = why.message();
+    }
     if (options.hash) new_cache.emplace(options.cache_path, *real_root);
   }
   Walker walker(root, *real_root, options, old_cache ? &*old_cache : nullptr,
                 new_cache ? &*new_cache : nullptr);
-  Status s = walker.walk("", st);
+  Status s = walker.walk("", AT_FDCWD, root.c_str(), st);
   if (!s.is_ok()) return s;
   Manifest m = walker.take();
+  m.cache_problem = std::move(cache_problem);
   sort_by(m.files, [](const FileEntry& e) -> const std::string& { return e.path; });
   sort_by(m.rejected, [](const RejectedEntry& e) -> const std::string& { return e.path; });
   std::sort(m.settling.begin(), m.settling.end());
-  // Rewrite the cache only when it would change: hashes were computed or entries dropped.
+  // Rewrite the cache only when it would change: hashes were computed or entries dropped,
+  // or it was unreadable or in the old text format.
   if (new_cache && (m.hashed > 0 || new_cache->size() != old_cache->size() ||
-                    !old_cache->load_status().is_ok())) {
+                    !old_cache->load_status().is_ok() || old_cache->loaded_old_format())) {
     Status saved = new_cache->save();
     if (!saved.is_ok()) return saved;
   }

@@ -44,6 +44,9 @@ struct Manifest {
   std::size_t hashed = 0;               // files hashed by this build (cache misses)
   std::size_t cache_hits = 0;           // hashes taken from the cache
   std::uint64_t total_bytes = 0;        // sum of files[].size
+  // Why the hash cache was ignored (corrupt, truncated, another root's); empty when it was
+  // read or did not exist. The build still succeeds: every file it misses is re-hashed.
+  std::string cache_problem;
 
   // The entry for `path`, or nullptr.
   const FileEntry* find(std::string_view path) const;

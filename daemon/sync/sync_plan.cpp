@@ -54,8 +54,18 @@ void fill_cached_hashes(const std::string& cache_path, const std::string& source
   if (!real_root) return;  // the copies hash every file, as without a cache
   HashCache cache = [&] {
     std::lock_guard<std::mutex> lock(locks.for_path(cache_path));
-    return HashCache::load(cache_path, *real_root);
+    HashCache c = HashCache::load(cache_path, *real_root);
+    // An old (text) cache is read once and rewritten in the binary format.
+    if (c.loaded_old_format()) {
+      if (Status s = c.save(); !s.is_ok()) {
+        spdlog::warn("cannot upgrade the hash cache: {}", s.message());
+      }
+    }
+    return c;
   }();
+  if (Status why = cache.load_status(); !why.is_ok() && why.code() != Status::Code::kNotFound) {
+    spdlog::warn("hash cache ignored, its files are hashed by their copies: {}", why.message());
+  }
   if (cache.size() == 0) return;
   auto fill = [&](const std::string& path) {
     auto it = std::lower_bound(
@@ -91,6 +101,7 @@ Result<SyncPlan> build_sync_plan(const std::vector<ComponentRoot>& roots, Target
     DiffOptions d;
     d.verify = options.verify;
     d.mtime_tolerance_ns = options.mtime_tolerance_ns;
+    d.list_up_to_date = false;  // the plan needs their number only
     // The target is listed on a second thread while the console side is walked: both are
     // stat-bound, and a no-op re-sync is nothing but these two walks.
     using Clock = std::chrono::steady_clock;
@@ -106,6 +117,9 @@ Result<SyncPlan> build_sync_plan(const std::vector<ComponentRoot>& roots, Target
       return build_manifest(root.source_root, mo);
     }();
     const auto manifest_at = Clock::now();
+    if (manifest.ok() && !manifest->cache_problem.empty()) {
+      spdlog::warn("hash cache ignored, its files are hashed again: {}", manifest->cache_problem);
+    }
     Result<Manifest> on_target = listed.get();
     if (manifest.ok() && on_target.ok()) {
       auto ms = [&](Clock::time_point t) {
@@ -152,7 +166,7 @@ Result<SyncPlan> build_sync_plan(const std::vector<ComponentRoot>& roots, Target
     };
     for (const auto& p : diff.missing) add(p);
     for (const auto& p : diff.out_of_date) add(p);
-    plan.up_to_date += diff.up_to_date.size();
+    plan.up_to_date += diff.up_to_date_count;
     plan.extras_total += diff.extra.size();
     plan.listed[root.target_dir] = on_target->files.size();
     if (!diff.extra.empty()) plan.extras[root.target_dir] = diff.extra;
@@ -163,6 +177,7 @@ Result<SyncPlan> build_sync_plan(const std::vector<ComponentRoot>& roots, Target
 Status remember_copied_hashes(const std::vector<ComponentRoot>& roots, const std::string& cache_dir,
                               const std::vector<PlannedFile>& copied, ManifestLocks& locks) {
   if (cache_dir.empty() || copied.empty()) return Status::ok();
+  const auto t0 = std::chrono::steady_clock::now();
   for (const auto& root : roots) {
     const std::string prefix = root.target_dir + "/";
     std::vector<FileEntry> entries;
@@ -177,6 +192,9 @@ Status remember_copied_hashes(const std::vector<ComponentRoot>& roots, const std
     Status s = remember_hashes(root.source_root, cache_path, entries);
     if (!s.is_ok()) return with_context(s, "cannot update the hash cache: ");
   }
+  spdlog::debug("hash cache: {} hashes from copies remembered in {:.1f} ms", copied.size(),
+                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                    .count());
   return Status::ok();
 }
 

@@ -32,6 +32,15 @@ TEST(DiffTest, ClassifiesEveryPath) {
   DiffOptions lenient;
   lenient.mtime_tolerance_ns = 1;
   EXPECT_EQ(diff_manifests(source, target, lenient).up_to_date, (Paths{"b", "d"}));
+  EXPECT_EQ(diff_manifests(source, target, lenient).up_to_date_count, 2u);
+
+  // Counted only: the same classification, no list of the up-to-date paths.
+  lenient.list_up_to_date = false;
+  TargetDiff counted = diff_manifests(source, target, lenient);
+  EXPECT_TRUE(counted.up_to_date.empty());
+  EXPECT_EQ(counted.up_to_date_count, 2u);
+  EXPECT_EQ(counted.missing, (Paths{"a", "e"}));
+  EXPECT_EQ(counted.out_of_date, (Paths{"c"}));
 }
 
 TEST(DiffTest, VerifyComparesHashesWhenStampsMatch) {

@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "daemon/content/hash_cache.h"
 #include "daemon/content/sha256_file.h"
 #include "tests/content/test_util.h"
 
@@ -169,6 +170,44 @@ TEST(ManifestTest, CorruptCacheIsRebuiltNotFatal) {
   Result<Manifest> after = build_manifest(dir.sub("root"), opts);
   ASSERT_TRUE(after.ok());
   EXPECT_EQ(after->hashed, 0u);  // the rewritten cache is valid again
+}
+
+TEST(ManifestTest, TruncatedCacheIsReportedAndRebuilt) {
+  TempDir dir;
+  auto files = make_console(dir.sub("root"));
+  ManifestOptions opts;
+  opts.cache_path = dir.sub("hash-cache");
+  ASSERT_TRUE(build_manifest(dir.sub("root"), opts).ok());
+  std::string bytes = testing::read_file(opts.cache_path);
+  testing::write_file(opts.cache_path, bytes.substr(0, bytes.size() - 10));
+
+  Result<Manifest> rebuilt = build_manifest(dir.sub("root"), opts);
+  ASSERT_TRUE(rebuilt.ok()) << rebuilt.status().to_string();
+  EXPECT_EQ(rebuilt->hashed, files.size());  // a miss is a re-hash, never a wrong skip
+  EXPECT_NE(rebuilt->cache_problem.find("hash-cache"), std::string::npos) << rebuilt->cache_problem;
+  Result<Manifest> after = build_manifest(dir.sub("root"), opts);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->hashed, 0u);
+  EXPECT_TRUE(after->cache_problem.empty()) << after->cache_problem;
+}
+
+TEST(ManifestTest, OldTextCacheKeepsItsHashesAndIsRewritten) {
+  TempDir dir;
+  auto files = make_console(dir.sub("root"));
+  ManifestOptions opts;
+  opts.cache_path = dir.sub("hash-cache");
+  ASSERT_TRUE(build_manifest(dir.sub("root"), opts).ok());
+  const std::string real_root = fs::canonical(dir.sub("root")).string();
+  HashCache v2 = HashCache::load(opts.cache_path, real_root);
+  ASSERT_TRUE(v2.load_status().is_ok()) << v2.load_status().to_string();
+  testing::write_file(opts.cache_path, v2.serialize_v1());  // what an older distsync wrote
+
+  Result<Manifest> m = build_manifest(dir.sub("root"), opts);
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m->hashed, 0u);
+  EXPECT_EQ(m->cache_hits, files.size());
+  EXPECT_TRUE(testing::read_file(opts.cache_path).starts_with("distsync-hash-cache 2\n"));
+  EXPECT_EQ(testing::read_file(opts.cache_path), v2.serialize());
 }
 
 TEST(ManifestTest, QuickManifestAndLazyHash) {
