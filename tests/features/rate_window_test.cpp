@@ -6,6 +6,7 @@
 // and resumes when it opens (SyncPaused / SyncResumed); bad plans and zones are refused with
 // one line and nothing recorded.
 #include <algorithm>
+#include <cctype>
 #include <ctime>
 #include <thread>
 
@@ -145,6 +146,7 @@ TEST_F(RateWindowPauseTest, ARunningJobPausesInAClosedWindowAndResumesWhenItOpen
   char from[32], to[16];
   std::strftime(from, sizeof from, "closed %a %H:%M-", &a);
   std::strftime(to, sizeof to, "%H:%M", &b);
+  for (char& c : from) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));  // as the plan shows it
   const std::uint64_t rate = std::max<std::uint64_t>(total / static_cast<std::uint64_t>(closes - now + 15), 1);
   const std::string plan = std::string(from) + to + "; * " + std::to_string(rate);
   auto r = cli({"server", "add", "alpha", "--path", share, "--bandwidth-plan", plan, "--plan-zone", "UTC"});
