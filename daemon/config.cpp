@@ -223,6 +223,9 @@ Result<DaemonConfig> apply_toml(const DaemonConfig& base, std::string_view toml_
     } else if (key == "copy_workers" || key == "max_concurrent_copies") {
       s = want_positive(1024, &n);
       (key == "copy_workers" ? c.copy_workers : c.max_concurrent_copies) = static_cast<int>(n);
+    } else if (key == "copy_batch_files") {
+      s = want_positive(65536, &n);
+      c.copy_batch_files = static_cast<int>(n);
     } else if (key == "prune_guard_percent") {
       s = want_positive(100, &n);
       c.prune_guard_percent = static_cast<int>(n);

@@ -30,7 +30,7 @@ using EventPayload =
                  FileCopied, FileCopyFailed, SyncCompleted, SyncFailed, SyncCancelled,
                  PruneRefused, FilesPruned, GroupAdded, GroupRemoved, GroupMemberAdded,
                  GroupMemberRemoved, ValidationCompleted, AgentAllowed, AgentRevoked,
-                 EventAcknowledged, AgentLost, AgentReconnected>;
+                 EventAcknowledged, AgentLost, AgentReconnected, SyncPaused, SyncResumed>;
 
 // "ServerAdded", ... : the payload's type name, also its bus topic.
 std::string_view type_name(const EventPayload& payload);

@@ -1,6 +1,8 @@
 // Events of a sync job's lifecycle:
 //   SyncQueued -> SyncDeferred* -> SyncStarted -> (FileCopied | FileCopyFailed)* ->
 //   SyncCompleted | SyncFailed | SyncCancelled
+// While it copies, a closed window of its server's bandwidth plan may pause it:
+//   SyncPaused -> SyncResumed, one pair per window.
 // The correlation id of the envelope is the job id. component is "core", "patches" or "all".
 #pragma once
 
@@ -138,6 +140,36 @@ struct SyncCancelled {
   }
 };
 
+// A running job's queued batches are held by a closed window of its server's bandwidth plan
+// (its batches in flight finish): the job pauses at a batch boundary. Recorded once per window.
+struct SyncPaused {
+  static constexpr const char* kType = "SyncPaused";
+  std::string job;
+  std::string server;
+  std::string reason;         // "server 'X' is in the closed window '...' until <local time>"
+  std::int64_t until_us = 0;  // when the window opens (UTC); 0 when not within 8 days
+  bool operator==(const SyncPaused&) const = default;
+  template <class Archive>
+  void serialize(Archive& ar, std::uint32_t const version) {
+    require_known_version<SyncPaused>(version);
+    ar(CEREAL_NVP(job), CEREAL_NVP(server), CEREAL_NVP(reason), CEREAL_NVP(until_us));
+  }
+};
+
+// The paused job's batches are handed out again (the window opened).
+struct SyncResumed {
+  static constexpr const char* kType = "SyncResumed";
+  std::string job;
+  std::string server;
+  std::int64_t paused_us = 0;  // how long it was paused
+  bool operator==(const SyncResumed&) const = default;
+  template <class Archive>
+  void serialize(Archive& ar, std::uint32_t const version) {
+    require_known_version<SyncResumed>(version);
+    ar(CEREAL_NVP(job), CEREAL_NVP(server), CEREAL_NVP(paused_us));
+  }
+};
+
 }  // namespace distsync
 
 CEREAL_CLASS_VERSION(distsync::SyncQueued, 2);
@@ -148,3 +180,5 @@ CEREAL_CLASS_VERSION(distsync::FileCopyFailed, 1);
 CEREAL_CLASS_VERSION(distsync::SyncCompleted, 1);
 CEREAL_CLASS_VERSION(distsync::SyncFailed, 1);
 CEREAL_CLASS_VERSION(distsync::SyncCancelled, 1);
+CEREAL_CLASS_VERSION(distsync::SyncPaused, 1);
+CEREAL_CLASS_VERSION(distsync::SyncResumed, 1);

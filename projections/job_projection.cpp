@@ -9,8 +9,15 @@ namespace {
 const std::string kFilePrefix = "jobfile/";
 
 
+void clear_pause(JobRecord* job) {
+  job->paused = false;
+  job->paused_reason.clear();
+  job->paused_since_us = job->paused_until_us = 0;
+}
+
 void finish(JobState& state, JobRecord* job, JobStatus status, std::int64_t time_us,
             const std::string& reason) {
+  clear_pause(job);
   job->status = status;
   job->finished_us = time_us;
   job->reason = reason;
@@ -112,9 +119,17 @@ void apply(JobState& state, const Event& e) {
   if (const auto* d = e.as<SyncDeferred>()) {
     job->status = JobStatus::kDeferred;
     job->deferred_by = d->download_id;
+  } else if (const auto* pause = e.as<SyncPaused>()) {
+    job->paused = true;
+    job->paused_reason = pause->reason;
+    job->paused_since_us = e.time_us;
+    job->paused_until_us = pause->until_us;
+  } else if (e.as<SyncResumed>()) {
+    clear_pause(job);
   } else if (const auto* s = e.as<SyncStarted>()) {
     job->status = JobStatus::kRunning;
     job->deferred_by.clear();
+    clear_pause(job);
     job->started_us = e.time_us;
     job->files_total = s->files_total;
     job->bytes_total = s->bytes_total;

@@ -58,6 +58,11 @@ struct JobRecord {
   std::uint32_t attempt = 0;
   std::string reason;  // failure or cancellation reason
   std::map<std::string, FileRetry> retries;  // latest failure per path still pending
+  // Version 3: while a closed window holds a running job's batches (SyncPaused, until its
+  // SyncResumed): why, since when and until when (0 = not known).
+  bool paused = false;
+  std::string paused_reason;
+  std::int64_t paused_since_us = 0, paused_until_us = 0;
 
   bool operator==(const JobRecord&) const = default;
   template <class Archive>
@@ -68,6 +73,7 @@ struct JobRecord {
        queued_us, started_us, finished_us, files_total, bytes_total, files_up_to_date, files_done,
        bytes_done, files_failed, attempt, reason, retries);
     if (version >= 2) ar(force_prune, only);
+    if (version >= 3) ar(paused, paused_reason, paused_since_us, paused_until_us);
   }
   template <class Archive>
   void load(Archive& ar, std::uint32_t const version) {
@@ -77,6 +83,7 @@ struct JobRecord {
        queued_us, started_us, finished_us, files_total, bytes_total, files_up_to_date, files_done,
        bytes_done, files_failed, attempt, reason, retries);
     if (version >= 2) ar(force_prune, only);
+    if (version >= 3) ar(paused, paused_reason, paused_since_us, paused_until_us);
     if (st < 0 || st > static_cast<int>(JobStatus::kCancelled)) throw cereal::Exception("bad job status");
     status = static_cast<JobStatus>(st);
   }
@@ -109,4 +116,4 @@ std::uint64_t copied_digest(std::string_view path, std::string_view sha256);
 }  // namespace distsync
 
 CEREAL_CLASS_VERSION(distsync::FileRetry, 1);
-CEREAL_CLASS_VERSION(distsync::JobRecord, 2);
+CEREAL_CLASS_VERSION(distsync::JobRecord, 3);

@@ -123,10 +123,12 @@ class AgentCopyExecutor::Impl {
             rate = rate_of(it->policy);
             if (!rate.closed) break;
             held = true;
+            if (it->policy.hold) it->policy.hold->held = true;
           }
           if (it != queue_.end()) {
             b = std::move(*it);
             queue_.erase(it);
+            if (b.policy.hold) b.policy.hold->held = false;
             break;
           }
           if (held) {

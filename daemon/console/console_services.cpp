@@ -160,6 +160,7 @@ Status ConsoleServices::attach(Daemon& daemon) {
   sync.dispatcher.inproc_workers = static_cast<std::size_t>(d.config.copy_workers);
   sync.dispatcher.external_endpoint = d.config.copy_endpoint;
   sync.dispatcher.max_concurrent = static_cast<std::size_t>(d.config.max_concurrent_copies);
+  sync.dispatcher.max_batch_files = static_cast<std::size_t>(d.config.copy_batch_files);
   auto service = SyncService::create(log, d.projections, d.clock, sync);
   if (!service.ok()) return service.status();
   d.sync = std::move(service).value();

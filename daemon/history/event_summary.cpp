@@ -137,6 +137,10 @@ std::string summarize_event(const Event& e) {
             return "agent " + p.agent + " reconnected" +
                    (p.address.empty() ? std::string() : " from " + p.address);
           },
+          [](const SyncPaused& p) { return "paused: " + p.reason; },
+          [](const SyncResumed& p) {
+            return "resumed after " + std::to_string(p.paused_us / 1'000'000) + " s paused";
+          },
       },
       e.payload);
 }

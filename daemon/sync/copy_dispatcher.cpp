@@ -305,7 +305,10 @@ class CopyDispatcher::Impl {
       auto task = pending_.end();
       for (auto it = pending_.begin(); it != pending_.end(); ++it) {
         std::uint32_t max_parallel = policy_of(it->job).max_parallel;
-        if (rate_of(it->job).closed) continue;  // held until the window opens
+        if (rate_of(it->job).closed) {  // held until the window opens
+          if (const auto& hold = policy_of(it->job).hold) hold->held = true;
+          continue;
+        }
         if (max_parallel == 0 || per_server_[it->server] < max_parallel) {
           task = it;
           break;
@@ -318,6 +321,7 @@ class CopyDispatcher::Impl {
       TaskMsg m;
       m.dispatch = dispatch;
       const ServerPolicy& policy = policy_of(batch.front().job);
+      if (policy.hold) policy.hold->held = false;  // handed out again: no longer held
       m.verify = policy.verify;
       const std::string& server = batch.front().server;
       server_rate_[server] = rate_of(batch.front().job).bps;

@@ -20,6 +20,7 @@
 // and the thread and joins them; tasks still queued get no outcome.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -40,6 +41,14 @@ struct RateNow {
   std::uint64_t bps = 0;   // 0 = unlimited
 };
 
+// Whether a closed window holds a job's queued batches right now: the executor sets it when
+// it passes over the job's queued batches because of a closed window, and clears it when it
+// hands one of them out again; the job thread reads it (SyncPaused / SyncResumed). Shared by
+// the job and every copy of its policy, so it outlives whichever lets go last. Thread-safe.
+struct HoldFlag {
+  std::atomic<bool> held{false};
+};
+
 // How every copy of one job runs, fixed when the job starts: its server's limits and
 // whether to verify. It travels once per submit, not on every file.
 struct ServerPolicy {
@@ -52,6 +61,7 @@ struct ServerPolicy {
   // batches, pausing the job at a batch boundary, until it opens; the loop asks again at
   // least every heartbeat). Empty = bandwidth_bps, never closed. Must be thread-safe.
   std::function<RateNow()> rate_now;
+  std::shared_ptr<HoldFlag> hold;  // may be null: nobody asks
 };
 
 struct CopyTask {

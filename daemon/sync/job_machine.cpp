@@ -67,6 +67,10 @@ JobStep step(JobPhase state, JobEvent event) {
           return {S::kCancelling, {A::kCancelCopies}};
         case E::kIdle:
           return {S::kEnded, {A::kRemoveTemps, A::kPrune, A::kAppendFinal}};
+        case E::kHeld:
+          return {S::kCopy, {A::kAppendPaused}};
+        case E::kReleased:
+          return {S::kCopy, {A::kAppendResumed}};
         default:
           return {S::kCopy, {}};
       }
@@ -111,6 +115,8 @@ std::string_view event_name(JobEvent event) {
     case JobEvent::kRetryDue: return "retry due";
     case JobEvent::kCancel: return "cancel";
     case JobEvent::kStop: return "stop";
+    case JobEvent::kHeld: return "held";
+    case JobEvent::kReleased: return "released";
     case JobEvent::kBegin: return "begin";
     case JobEvent::kDeferred: return "deferred";
     case JobEvent::kClear: return "clear";

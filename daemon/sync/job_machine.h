@@ -13,6 +13,9 @@
 //     ▼                        ▼
 //   kEnded ◄──idle────────── kCopy ──cancel──► kCancelling ──idle──► kEnded
 //                              ▲ batch done / retry due      batch done ▲
+//   kCopy ──held──► kCopy + SyncPaused; kCopy ──released──► kCopy + SyncResumed (the shell
+//   sends each once per window: a closed window of the server's plan holds, then frees, the
+//   job's queued batches); in kCancelling both are ignored.
 //
 //   gone (job already ended or cancelled in the log) ─► kEnded, from any live state;
 //   cancel in kGate/kPrepare/kStartGate ─► kEnded with SyncCancelled;
@@ -44,6 +47,8 @@ enum class JobEvent {
   kRetryDue,     // the injected clock reached a retry's time (or jumped)
   kCancel,       // the operator's cancel
   kStop,         // the runner is stopping
+  kHeld,         // a closed window began to hold the job's queued batches
+  kReleased,     // the held batches are handed out again
   // Results of the shell's actions.
   kBegin,         // the thread started
   kDeferred,      // the gate found a download running
@@ -68,6 +73,8 @@ enum class JobAction {
   kAppendFinal,      // SyncCompleted, or SyncFailed when files failed after every attempt
   kAppendFailed,     // SyncFailed with the preparation's reason
   kAppendCancelled,  // SyncCancelled
+  kAppendPaused,     // SyncPaused naming the closed window and when it opens
+  kAppendResumed,    // SyncResumed with how long the job was paused
 };
 
 struct JobStep {

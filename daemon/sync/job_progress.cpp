@@ -34,6 +34,11 @@ JobProgress job_progress(const JobRecord& job, std::int64_t now_us,
   p.files_up_to_date = job.files_up_to_date;
   p.attempt = job.attempt;
   p.reason = job.reason;
+  p.paused = job.paused && !is_finished(job.status);
+  if (p.paused) {
+    p.paused_reason = job.paused_reason;
+    p.paused_until_us = job.paused_until_us;
+  }
   for (const auto& [path, r] : job.retries) p.retries.push_back(r);
   if (job.started_us > 0) {
     std::int64_t end = is_finished(job.status) && job.finished_us > 0 ? job.finished_us : now_us;
@@ -62,7 +67,7 @@ nlohmann::json progress_json(const JobProgress& p) {
          {"text", "attempt " + std::to_string(r.attempt) + " of " + std::to_string(r.max_attempts) +
                       ", next retry at " + iso_utc(r.next_retry_us)}});
   }
-  return {{"job", p.job},
+  nlohmann::json out = {{"job", p.job},
           {"status", p.status},
           {"reason", p.reason},
           {"files_done", p.files_done},
@@ -75,7 +80,13 @@ nlohmann::json progress_json(const JobProgress& p) {
           {"attempt", p.attempt},
           {"rate_bps", p.rate_bps},
           {"eta_s", p.eta_s},
-          {"retries", retries}};
+          {"retries", retries},
+          {"paused", p.paused}};
+  if (p.paused) {
+    out["paused_reason"] = p.paused_reason;
+    out["paused_until_us"] = p.paused_until_us;
+  }
+  return out;
 }
 
 nlohmann::json job_json(const JobRecord& job) {
@@ -86,6 +97,7 @@ nlohmann::json job_json(const JobRecord& job) {
           {"console", job.console},
           {"status", job_status_name(job.status)},
           {"deferred_by", job.deferred_by},
+          {"paused", job.paused && !is_finished(job.status)},
           {"queued_us", job.queued_us},
           {"started_us", job.started_us},
           {"finished_us", job.finished_us},

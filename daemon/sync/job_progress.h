@@ -26,6 +26,10 @@ struct JobProgress {
   std::int64_t eta_s = -1;  // seconds left at that rate; -1 when unknown
   std::vector<FileRetry> retries;
   std::string reason;  // why a job failed or was cancelled
+  // A running job whose batches a closed window holds (SyncPaused): why and until when.
+  bool paused = false;
+  std::string paused_reason;
+  std::int64_t paused_until_us = 0;
 };
 
 // `now_us` is the caller's clock (UTC microseconds); `in_flight_bytes` the bytes the job's
@@ -34,7 +38,8 @@ JobProgress job_progress(const JobRecord& job, std::int64_t now_us,
                          std::uint64_t in_flight_bytes = 0);
 
 // {"job","status","files_done",...,"retries":[{"path","cause","message","attempt",
-// "max_attempts","next_retry_us","text":"attempt 2 of 5, next retry at <ISO time>"}]}
+// "max_attempts","next_retry_us","text":"attempt 2 of 5, next retry at <ISO time>"}],
+// "paused":false} or, while paused, "paused":true,"paused_reason","paused_until_us"
 nlohmann::json progress_json(const JobProgress& p);
 nlohmann::json job_json(const JobRecord& job);
 

@@ -12,6 +12,7 @@
 #include "daemon/sync/job_machine.h"
 #include "daemon/sync/job_preparation.h"
 #include "projections/calendar/bandwidth_plan.h"
+#include "projections/calendar/iso_time.h"
 
 namespace distsync {
 namespace {
@@ -32,6 +33,32 @@ std::function<RateNow()> plan_rate(const ServerSpec& server, SyncClock& clock) {
     PlanNow p = plan_at(plan, zone, clock.now_us(), fallback);
     return RateNow{p.closed, p.bps};
   };
+}
+
+// SyncPaused for the job's server at `now_us`: the closed window in force and when it opens
+// (0 when the plan does not say within 8 days, or the window opened meanwhile).
+SyncPaused pause_event(const std::string& job, const ServerSpec& server, std::int64_t now_us) {
+  const std::string zone_name = server.plan_zone.empty() ? "UTC" : server.plan_zone;
+  auto plan = parse_bandwidth_plan(server.bandwidth_plan);
+  auto zone = TimeZone::locate(zone_name);
+  std::string window = "closed";
+  std::int64_t until = 0;
+  if (plan.ok() && zone.ok()) {
+    PlanNow p = plan_at(*plan, *zone, now_us, server.bandwidth_limit_bps);
+    if (p.closed) {
+      window = p.source;
+      until = p.next_change_us.value_or(0);
+    }
+  }
+  std::string when = "later";
+  if (until != 0) {
+    auto local = format_local_iso(until, zone_name);
+    when = local.ok() ? *local + " (" + zone_name + ")" : format_utc_iso(until);
+  }
+  return SyncPaused{job, server.name,
+                    "server '" + server.name + "' is in the closed window '" + window + "' until " +
+                        when + "; the sync resumes when it opens",
+                    until};
 }
 
 // The shell around job_machine.h's step(): it waits for the next message, steps, and runs
@@ -85,6 +112,14 @@ class SyncJob {
       }
       return env_.stop ? JobEvent::kStop : JobEvent::kLogAppended;
     }
+    // The executor's hold flag, read at least every poll: one SyncPaused when a closed window
+    // first holds the job's queued batches, one SyncResumed when they are handed out again.
+    if (auto h = hold_changed()) return *h;
+    if (stashed_) {
+      JobMessage m = std::move(*stashed_);
+      stashed_.reset();
+      return take(std::move(m));
+    }
     std::int64_t wait_us = std::chrono::microseconds(env_.options.poll).count();
     if (!retries_.empty() && state_ == JobPhase::kCopy) {
       std::int64_t due =
@@ -95,13 +130,30 @@ class SyncJob {
     }
     std::optional<JobMessage> m = mb_.wait(std::chrono::microseconds(wait_us));
     if (!m) return env_.stop ? JobEvent::kStop : JobEvent::kRetryDue;
-    if (auto* batch = std::get_if<CopyOutcomes>(&*m)) {
+    // Outcomes of a batch handed out after the hold ended come after its SyncResumed.
+    if (auto h = hold_changed()) {
+      stashed_ = std::move(m);
+      return *h;
+    }
+    return take(std::move(*m));
+  }
+
+  JobEvent take(JobMessage m) {
+    if (auto* batch = std::get_if<CopyOutcomes>(&m)) {
       batch_ = std::move(*batch);
       return JobEvent::kBatchDone;
     }
-    if (auto* c = std::get_if<CancelJobMsg>(&*m)) return cancel(c->reason);
-    if (std::holds_alternative<StopJobMsg>(*m)) return JobEvent::kStop;
+    if (auto* c = std::get_if<CancelJobMsg>(&m)) return cancel(c->reason);
+    if (std::holds_alternative<StopJobMsg>(m)) return JobEvent::kStop;
     return JobEvent::kRetryDue;  // the clock jumped
+  }
+
+  // kHeld / kReleased while copying when the executor's flag differs from what was recorded.
+  std::optional<JobEvent> hold_changed() const {
+    if (state_ != JobPhase::kCopy) return std::nullopt;
+    const bool held = hold_->held.load();
+    if (held == paused_) return std::nullopt;
+    return held ? JobEvent::kHeld : JobEvent::kReleased;
   }
 
   JobEvent cancel(const std::string& reason) {
@@ -129,7 +181,8 @@ class SyncJob {
       case JobAction::kSubmitPlan:
         verify_ = job_.job.verify || job_.server.verify_after_copy;
         policy_ = ServerPolicy{job_.server.bandwidth_limit_bps, job_.server.max_parallel_copies,
-                               verify_, job_.target->locator(), plan_rate(job_.server, env_.clock)};
+                               verify_, job_.target->locator(), plan_rate(job_.server, env_.clock),
+                               hold_};
         for (const auto& f : job_.plan.to_copy) submit(f, 1);
         flush();
         return std::nullopt;
@@ -161,6 +214,15 @@ class SyncJob {
         return append_final();
       case JobAction::kAppendFailed:
         return append("SyncFailed", SyncFailed{failure_, 0, 0});
+      case JobAction::kAppendPaused:
+        // Recorded as sent, even if the append fails (the job then stops): one per window.
+        paused_ = true;
+        paused_at_us_ = env_.clock.now_us();
+        return append("SyncPaused", pause_event(id_, job_.server, paused_at_us_));
+      case JobAction::kAppendResumed:
+        paused_ = false;
+        return append("SyncResumed", SyncResumed{id_, job_.server.name,
+                                                 env_.clock.now_us() - paused_at_us_});
       case JobAction::kAppendCancelled:
         return append("SyncCancelled", SyncCancelled{cancel_reason_.empty() ? "cancelled by the operator" : cancel_reason_});
     }
@@ -326,6 +388,10 @@ class SyncJob {
   std::string cancel_reason_;  // the first cancel's
   bool verify_ = false;
   ServerPolicy policy_;  // once per job, to the executor
+  const std::shared_ptr<HoldFlag> hold_ = std::make_shared<HoldFlag>();  // in policy_
+  bool paused_ = false;             // a SyncPaused without its SyncResumed yet
+  std::int64_t paused_at_us_ = 0;
+  std::optional<JobMessage> stashed_;  // taken after the hold change recorded before it
   CopyOutcomes batch_;   // the batch a kBatchDone refers to
   std::map<std::uint64_t, std::pair<PlannedFile, std::uint32_t>> outstanding_;  // by task id
   std::vector<CopyTask> to_submit_;

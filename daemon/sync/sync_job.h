@@ -11,6 +11,9 @@
 //   kCopy      batches go to the CopyExecutor; "batch done" records FileCopied (one Command
 //              per batch) or FileCopyFailed with the next retry time; "retry due" (the
 //              injected clock, or a clock jump) resubmits; "cancel" stops the copies;
+//              the executor's hold flag (ServerPolicy::hold), read every poll, appends
+//              SyncPaused when a closed window first holds the queued batches and
+//              SyncResumed when they are handed out again (one pair per window);
 //   kEnd       stale temps removed, extras pruned when asked, and the final event.
 // "stop" at any point leaves the job without a final event, to resume on the next start.
 //

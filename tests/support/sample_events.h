@@ -56,6 +56,11 @@ inline std::vector<EventPayload> sample_payloads() {
       EventAcknowledged{42, "SyncFailed", "alice", "disk replaced"},
       AgentLost{"site-berlin", 1765000000000000, {"dist-berlin"}},
       AgentReconnected{"site-berlin", 1765000000000000, "192.0.2.7"},
+      SyncPaused{"job-12", "dist-berlin",
+                 "server 'dist-berlin' is in the closed window 'closed sat 00:00-06:00' until "
+                 "2026-12-05T06:00:00+01:00 (Europe/Berlin); the sync resumes when it opens",
+                 1796446800000000},
+      SyncResumed{"job-12", "dist-berlin", 21600000000},
   };
 }
 

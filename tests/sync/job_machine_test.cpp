@@ -47,6 +47,19 @@ TEST(JobMachineTest, CancelWhileCopyingDrainsTheBatchesThenAppendsSyncCancelled)
             (JobStep{S::kEnded, {A::kRemoveTemps, A::kAppendCancelled}}));
 }
 
+TEST(JobMachineTest, AClosedWindowPausesAndResumesACopyingJobButNotACancellingOne) {
+  EXPECT_EQ(at(S::kCopy, E::kHeld), (JobStep{S::kCopy, {A::kAppendPaused}}));
+  EXPECT_EQ(at(S::kCopy, E::kReleased), (JobStep{S::kCopy, {A::kAppendResumed}}));
+  EXPECT_EQ(at(S::kCancelling, E::kHeld), (JobStep{S::kCancelling, {}}));
+  EXPECT_EQ(at(S::kCancelling, E::kReleased), (JobStep{S::kCancelling, {}}));
+  for (S s : {S::kGate, S::kPrepare, S::kStartGate, S::kEnded, S::kStopped}) {
+    EXPECT_EQ(at(s, E::kHeld), (JobStep{s, {}})) << phase_name(s);
+    EXPECT_EQ(at(s, E::kReleased), (JobStep{s, {}})) << phase_name(s);
+  }
+  EXPECT_EQ(event_name(E::kHeld), "held");
+  EXPECT_EQ(event_name(E::kReleased), "released");
+}
+
 TEST(JobMachineTest, CancelBeforeCopyingEndsTheJobAtOnce) {
   for (S s : {S::kGate, S::kPrepare, S::kStartGate}) {
     EXPECT_EQ(at(s, E::kCancel), (JobStep{S::kEnded, {A::kAppendCancelled}})) << phase_name(s);

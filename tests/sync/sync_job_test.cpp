@@ -3,6 +3,7 @@
 // folder (the console's files are a temp dir, read as the daemon reads them).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -11,6 +12,7 @@
 #include "daemon/sync/job_runner.h"
 #include "daemon/targets/memory_target.h"
 #include "events/log/memory_event_log.h"
+#include "events/mutex.h"
 #include "projections/projection_set.h"
 #include "tests/support/temp_dir.h"
 
@@ -59,6 +61,49 @@ class InlineExecutor : public CopyExecutor {
   std::vector<ServerPolicy> policies_;  // one per submit
 };
 
+// Copies the first `batch_files` tasks of a submit at once, as InlineExecutor does, and keeps
+// the rest until pump(), which hands them out only while the policy's plan is open and
+// otherwise sets the policy's hold flag, as the dispatcher does for a closed window.
+class HoldingExecutor : public CopyExecutor {
+ public:
+  HoldingExecutor(MemoryTarget& target, std::size_t batch_files) : inline_(target, batch_files) {}
+  void set_runner(JobRunner* runner) { inline_.set_runner(runner); }
+  void submit(const std::string& job, const ServerPolicy& policy,
+              std::vector<CopyTask> tasks) override {
+    std::vector<CopyTask> first;
+    {
+      MutexLock lock(&mu_);
+      policy_ = policy;
+      for (auto& t : tasks) (first.size() < 2 ? first : queued_).push_back(std::move(t));
+    }
+    if (!first.empty()) inline_.submit(job, policy, std::move(first));
+  }
+  void cancel_job(const std::string&) override {}
+  // From the test thread. False when the plan is closed (the batches stay held).
+  bool pump() {
+    ServerPolicy policy;
+    std::vector<CopyTask> tasks;
+    {
+      MutexLock lock(&mu_);
+      policy = policy_;
+      if (policy.rate_now && policy.rate_now().closed) {
+        if (policy.hold) policy.hold->held = true;
+        return false;
+      }
+      if (policy.hold) policy.hold->held = false;
+      tasks.swap(queued_);
+    }
+    if (!tasks.empty()) inline_.submit(tasks.front().job, policy, std::move(tasks));
+    return true;
+  }
+
+ private:
+  InlineExecutor inline_;
+  Mutex mu_;
+  ServerPolicy policy_ GUARDED_BY(mu_);
+  std::vector<CopyTask> queued_ GUARDED_BY(mu_);
+};
+
 class SyncJobTest : public ::testing::Test {
  protected:
   static constexpr std::int64_t kT0 = 1'700'000'000'000'000;
@@ -85,15 +130,17 @@ class SyncJobTest : public ::testing::Test {
     std::ofstream(dir_.sub("console/" + rel), std::ios::binary) << data;
   }
 
-  void start_runner() {
+  void start_runner(CopyExecutor* executor = nullptr) {
     JobRunnerOptions o;
     o.console = "console-1";
     o.layout = {dir_.sub("console/Patches"), dir_.sub("console/DataFiles")};
     o.retry.max_attempts = 3;
     o.poll = std::chrono::milliseconds(20);
     o.make_target = [target = target_](const ServerSpec&) { return target; };
-    runner_ = std::make_unique<JobRunner>(log_, projections_, copies_, clock_, o);
+    runner_ = std::make_unique<JobRunner>(log_, projections_, executor ? *executor : copies_,
+                                          clock_, o);
     copies_.set_runner(runner_.get());
+    holding_.set_runner(runner_.get());
     runner_->start();
   }
 
@@ -136,6 +183,7 @@ class SyncJobTest : public ::testing::Test {
   MemoryEventLog log_;
   std::shared_ptr<MemoryTarget> target_;
   InlineExecutor copies_;
+  HoldingExecutor holding_{*target_, 2};
   std::unique_ptr<JobRunner> runner_;
 };
 
@@ -219,6 +267,59 @@ TEST_F(SyncJobTest, APreflightFailureNamesTheTargetAndCopiesNothing) {
   ASSERT_TRUE(failed);
   EXPECT_NE(failed->as<SyncFailed>()->reason.find("mem:/berlin/Patches"), std::string::npos);
   EXPECT_EQ(target_->batches_written(), 0u);
+}
+
+// A running job whose queued batches a closed window holds records SyncPaused once (however
+// often the executor finds it closed), with the window and its opening, and SyncResumed once
+// when they are handed out again, before the FileCopied of those batches; it then completes.
+TEST_F(SyncJobTest, AClosedWindowThatHoldsARunningJobsBatchesPausesItOnceAndResumesItOnce) {
+  ServerSpec s = projections_.with_state([](const ProjectedState& st) { return st.servers.find("berlin")->spec; });
+  s.bandwidth_plan = "closed tue 22:30-23:00; * 2M";  // kT0 is tue 22:13:20 UTC
+  s.plan_zone = "UTC";
+  ASSERT_TRUE(log_.append({{"", ServerEdited{"berlin", s}}}).ok());
+  start_runner(&holding_);
+  ASSERT_TRUE(
+      log_.append({{"job-1", SyncQueued{"berlin", "patches", "cli", "", false, false}}}).ok());
+  ASSERT_TRUE(wait_for("job-1", "FileCopied", 2));  // the first batch, before the window
+
+  clock_.advance(1'000'000'000);  // 22:30:00: closed
+  EXPECT_FALSE(holding_.pump());
+  auto paused = wait_for("job-1", "SyncPaused");
+  ASSERT_TRUE(paused);
+  EXPECT_EQ(paused->as<SyncPaused>()->job, "job-1");
+  EXPECT_EQ(paused->as<SyncPaused>()->server, "berlin");
+  EXPECT_EQ(paused->as<SyncPaused>()->until_us, kT0 + 2'800'000'000);
+  EXPECT_NE(paused->as<SyncPaused>()->reason.find(
+                "closed window 'closed tue 22:30-23:00' until 2023-11-14T23:00:00"),
+            std::string::npos)
+      << paused->as<SyncPaused>()->reason;
+  const JobRecord held = projections_.with_state([](const ProjectedState& st) { return *st.jobs.find("job-1"); });
+  EXPECT_TRUE(held.paused);
+  EXPECT_EQ(held.paused_until_us, kT0 + 2'800'000'000);
+  // Found closed again and again: still one SyncPaused (the job reads the flag every poll).
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_FALSE(holding_.pump());
+    log_.wait_for_append(log_.last_seq(), std::chrono::milliseconds(50));
+  }
+  clock_.advance(1'800'000'000);  // 23:00:00: open
+  EXPECT_TRUE(holding_.pump());
+  ASSERT_TRUE(wait_for("job-1", "SyncCompleted"));
+
+  std::vector<std::string> seen = types(events_of("job-1"));
+  EXPECT_EQ(std::count(seen.begin(), seen.end(), "SyncPaused"), 1) << ::testing::PrintToString(seen);
+  EXPECT_EQ(std::count(seen.begin(), seen.end(), "SyncResumed"), 1) << ::testing::PrintToString(seen);
+  EXPECT_EQ(seen, (std::vector<std::string>{"SyncQueued", "SyncStarted", "FileCopied", "FileCopied",
+                                            "SyncPaused", "SyncResumed", "FileCopied", "FileCopied",
+                                            "SyncCompleted"}));
+  auto resumed = wait_for("job-1", "SyncResumed");
+  ASSERT_TRUE(resumed);
+  EXPECT_EQ(resumed->as<SyncResumed>()->paused_us, 1'800'000'000);
+  EXPECT_EQ(target_->batches_written(), 2u);  // the batch before the window, the one after
+  const JobRecord done = projections_.with_state([](const ProjectedState& st) {
+    JobRecord r;
+    return st.jobs.find("job-1") ? *st.jobs.find("job-1") : r;
+  });
+  EXPECT_FALSE(done.paused);
 }
 
 }  // namespace

@@ -47,6 +47,7 @@ bool finished(const std::string& status) {
 // "... written 2.0 MiB, durable 1.2 MiB/3.4 MiB ..." while a batch has written more than is durable.
 std::string progress_line(const json& p) {
   std::string line = p.value("job", "") + " " + p.value("status", "");
+  if (p.value("paused", false)) line += ", paused";
   if (p.value("status", "") == "queued" || p.value("status", "") == "deferred") return line;
   line += "  " + std::to_string(p.value("files_done", 0)) + "/" +
           std::to_string(p.value("files_total", 0)) + " files  ";
@@ -163,6 +164,7 @@ void print_jobs(CliContext& ctx, const json& reply) {
     if (status == "deferred" && !j.value("deferred_by", "").empty()) {
       status += " by " + j.value("deferred_by", "");
     }
+    if (j.value("paused", false)) status += ", paused";
     rows.push_back(
         {j.value("job", ""), j.value("server", ""), j.value("component", ""),
          j.value("trigger", ""), status,
@@ -180,6 +182,9 @@ void print_jobs(CliContext& ctx, const json& reply) {
 void print_job(CliContext& ctx, const json& p) {
   ctx.out() << progress_line(p) << "\n";
   if (p.value("attempt", 0) > 1) ctx.out() << "  run " << p.value("attempt", 0) << " of the job\n";
+  if (p.value("paused", false)) {
+    ctx.out() << "  paused: " << p.value("paused_reason", "") << "\n";
+  }
   for (const json& r : p.value("retries", json::array())) {
     ctx.out() << "  " << r.value("path", "") << ": " << r.value("cause", "") << " ("
               << r.value("message", "") << "); " << r.value("text", "") << "\n";
