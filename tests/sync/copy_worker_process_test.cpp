@@ -36,6 +36,7 @@ class WorkerProcess {
     }
   }
   pid_t pid() const { return pid_; }
+  void stop() { ::kill(pid_, SIGSTOP); }
   void kill_hard() {
     ::kill(pid_, SIGKILL);
     int status = 0;
@@ -89,17 +90,29 @@ TEST_F(CopyWorkerProcessTest, ExternalWorkersCopyAndAKilledWorkersTaskIsDispatch
   ASSERT_GT(w1.pid(), 0);
   ASSERT_GT(w2->pid(), 0);
 
-  queue("job-1", "s1", "all");
-  // Kill the second worker once it has copied something (more than its protocol chatter)
-  // while tasks are still queued: it is then holding a task (each worker takes its next one
-  // at once). Waiting for two FileCopied instead let a worker that connected late be killed
-  // before it held anything, and nothing was lost or dispatched again.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (written_bytes(w2->pid()) < 64 * 1024 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  // Both workers connected first, and the second one's own writes so far (a sanitizer
+  // runtime writes hundreds of KiB at start) as the baseline for "it has copied".
+  const auto connected_by = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (service->copy_stats().workers < 2 && std::chrono::steady_clock::now() < connected_by) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  ASSERT_GE(written_bytes(w2->pid()), 64u * 1024) << "the second worker never copied";
-  ASSERT_GT(service->copy_stats().pending, 0u) << "the job ran out of tasks before the kill";
+  ASSERT_EQ(service->copy_stats().workers, 2u) << "the workers never connected";
+  const std::uint64_t idle = written_bytes(w2->pid());
+  queue("job-1", "s1", "all");
+  // Once the second worker has copied something (more than its protocol chatter) and several
+  // batches are still queued, freeze it with SIGSTOP, then kill it. A frozen worker cannot
+  // hand back a batch: either it held one, or, being ready, it is given the next queued one.
+  // Killing it at a random moment instead (after two FileCopied, or once it had written)
+  // sometimes caught it between batches, and then nothing was lost or dispatched again.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while ((written_bytes(w2->pid()) < idle + 64 * 1024 || service->copy_stats().pending < 8) &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  ASSERT_GE(written_bytes(w2->pid()), idle + 64 * 1024) << "the second worker never copied";
+  ASSERT_GE(service->copy_stats().pending, 8u) << "the job ran out of tasks before the kill";
+  w2->stop();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
   w2->kill_hard();
   auto done = wait_for("job-1", "SyncCompleted", std::chrono::seconds(120));
   ASSERT_TRUE(done);
