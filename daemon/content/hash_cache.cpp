@@ -232,12 +232,17 @@ void HashCache::put(const std::string& rel, CachedHash entry) {
   entries_[rel] = std::move(entry);
 }
 
-std::string HashCache::serialize_v1() const {
+std::vector<const HashCache::Entry*> HashCache::sorted_entries() const {
   // Sorted, so the same content always gives the same bytes.
-  std::vector<const std::pair<const std::string, CachedHash>*> sorted;
+  std::vector<const Entry*> sorted;
   sorted.reserve(entries_.size());
   for (const auto& kv : entries_) sorted.push_back(&kv);
   std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->first < b->first; });
+  return sorted;
+}
+
+std::string HashCache::serialize_v1() const {
+  const auto sorted = sorted_entries();
   std::string out;
   out.append(kMagic).append(root_).push_back('\n');
   for (const auto* kv : sorted) {
@@ -255,11 +260,7 @@ std::string HashCache::serialize_v1() const {
 }
 
 std::string HashCache::serialize() const {
-  // Sorted, so the same content always gives the same bytes.
-  std::vector<const std::pair<const std::string, CachedHash>*> sorted;
-  sorted.reserve(entries_.size());
-  for (const auto& kv : entries_) sorted.push_back(&kv);
-  std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->first < b->first; });
+  const auto sorted = sorted_entries();
   std::string out;
   out.reserve(kMagic2.size() + 4 + root_.size() + sorted.size() * 100 + kTrailer2Size);
   out.append(kMagic2);

@@ -30,6 +30,8 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "events/status.h"
 
@@ -74,6 +76,10 @@ class HashCache {
   std::string serialize_v1() const;
 
  private:
+  using Entry = std::pair<const std::string, CachedHash>;
+  // The entries in path order, for a serialised form that depends only on the content.
+  std::vector<const Entry*> sorted_entries() const;
+
   std::string path_;
   std::string root_;
   std::unordered_map<std::string, CachedHash> entries_;
