@@ -19,7 +19,8 @@ namespace {
 
 using nlohmann::json;
 
-constexpr int kFormat = 1;
+constexpr int kFormat = 2;
+constexpr int kOldestFormat = 1;
 
 std::string errno_text(int err) { return std::strerror(err); }
 
@@ -51,7 +52,8 @@ bool take(const json& obj, const char* key, T* out, std::string* why) {
   return true;
 }
 
-bool parse_delivery(const json& j, std::uint64_t cursor, SavedDelivery* d, std::string* why) {
+bool parse_delivery(const json& j, std::uint64_t cursor, bool finished, SavedDelivery* d,
+                    std::string* why) {
   if (!j.is_object()) {
     *why = "a delivery is not an object";
     return false;
@@ -64,8 +66,10 @@ bool parse_delivery(const json& j, std::uint64_t cursor, SavedDelivery* d, std::
       !take(j, "next_attempt_us", &d->next_attempt_us, why)) {
     return false;
   }
-  if (d->state != "pending" && d->state != "retrying") {
-    *why = "delivery " + d->id + " has state '" + d->state + "'";
+  const bool is_finished = d->state == "delivered" || d->state == "failed";
+  if (!(finished ? is_finished : d->state == "pending" || d->state == "retrying")) {
+    *why = "delivery " + d->id + " has state '" + d->state + "'" +
+           (finished ? " among the finished ones" : "");
     return false;
   }
   if (d->attempts < 0 || d->event_seq == 0 || d->event_seq > cursor) {
@@ -97,9 +101,9 @@ Result<AlertState> load_alert_state(const std::string& path, const std::string& 
       !take(j, "cursor", &s.cursor, &why) || !take(j, "next_id", &s.next_id, &why)) {
     return Status::corruption(path + ": " + why);
   }
-  if (format != kFormat) {
+  if (format < kOldestFormat || format > kFormat) {
     return Status::corruption(path + ": format " + std::to_string(format) + " is not " +
-                              std::to_string(kFormat));
+                              std::to_string(kOldestFormat) + " to " + std::to_string(kFormat));
   }
   if (s.console != console) {
     return Status::corruption(path + " belongs to console '" + s.console + "'");
@@ -110,30 +114,63 @@ Result<AlertState> load_alert_state(const std::string& path, const std::string& 
   }
   for (const json& e : *list) {
     SavedDelivery d;
-    if (!parse_delivery(e, s.cursor, &d, &why)) return Status::corruption(path + ": " + why);
+    if (!parse_delivery(e, s.cursor, false, &d, &why)) {
+      return Status::corruption(path + ": " + why);
+    }
     s.deliveries.push_back(std::move(d));
+  }
+  if (format < 2) return s;
+  auto done = j.find("finished");
+  if (done == j.end() || !done->is_array() || done->size() > kKeptFinishedDeliveries) {
+    return Status::corruption(path + ": 'finished' is missing, not an array or longer than " +
+                              std::to_string(kKeptFinishedDeliveries));
+  }
+  for (const json& e : *done) {
+    FinishedDelivery f;
+    if (!parse_delivery(e, s.cursor, true, &f.delivery, &why) ||
+        !take(e, "kind", &f.kind, &why) || !take(e, "event_type", &f.event_type, &why) ||
+        !take(e, "correlation", &f.correlation, &why) ||
+        !take(e, "max_attempts", &f.max_attempts, &why)) {
+      return Status::corruption(path + ": " + why);
+    }
+    s.finished.push_back(std::move(f));
   }
   return s;
 }
 
 Status save_alert_state(const std::string& path, const AlertState& state) {
+  auto entry = [](const SavedDelivery& d) {
+    return json{{"id", d.id},
+                {"rule", d.rule},
+                {"event_seq", d.event_seq},
+                {"state", d.state},
+                {"attempts", d.attempts},
+                {"last_status", d.last_status},
+                {"queued_us", d.queued_us},
+                {"last_attempt_us", d.last_attempt_us},
+                {"next_attempt_us", d.next_attempt_us}};
+  };
   json list = json::array();
-  for (const SavedDelivery& d : state.deliveries) {
-    list.push_back({{"id", d.id},
-                    {"rule", d.rule},
-                    {"event_seq", d.event_seq},
-                    {"state", d.state},
-                    {"attempts", d.attempts},
-                    {"last_status", d.last_status},
-                    {"queued_us", d.queued_us},
-                    {"last_attempt_us", d.last_attempt_us},
-                    {"next_attempt_us", d.next_attempt_us}});
+  for (const SavedDelivery& d : state.deliveries) list.push_back(entry(d));
+  json finished = json::array();
+  const std::size_t skip = state.finished.size() > kKeptFinishedDeliveries
+                               ? state.finished.size() - kKeptFinishedDeliveries
+                               : 0;
+  for (std::size_t i = skip; i < state.finished.size(); ++i) {
+    const FinishedDelivery& f = state.finished[i];
+    json e = entry(f.delivery);
+    e["kind"] = f.kind;
+    e["event_type"] = f.event_type;
+    e["correlation"] = f.correlation;
+    e["max_attempts"] = f.max_attempts;
+    finished.push_back(std::move(e));
   }
   const std::string data = json{{"format", kFormat},
                                 {"console", state.console},
                                 {"cursor", state.cursor},
                                 {"next_id", state.next_id},
-                                {"deliveries", list}}
+                                {"deliveries", list},
+                                {"finished", finished}}
                                .dump() +
                            "\n";
   // Not write_file_atomic: that creates 0644, and this file names rules and events. One

@@ -11,8 +11,13 @@
 //       "attempts": 2, "last_status": "HTTP 503", "queued_us": ..., "last_attempt_us": ...,
 //       "next_attempt_us": ...}]}
 //
+//    "finished": [           // since format 2: the last kKeptFinishedDeliveries finished
+//      {"id": "alert-2", ..., "state": "delivered", // ones, oldest first, for alerts.status;
+//       "kind": "webhook", "event_type": "SyncFailed", "correlation": "job-9",
+//       "max_attempts": 5}]}  // their rule may be gone by the next start, so they say it
+//
 // A delivery's body is not stored: it is rebuilt from the event, which the log keeps.
-// Stateless functions; thread-safe.
+// Format 1 files (no "finished") still load. Stateless functions; thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -27,22 +32,36 @@ struct SavedDelivery {
   std::string id;
   std::string rule;
   std::uint64_t event_seq = 0;
-  std::string state;  // "pending" or "retrying"
+  std::string state;  // "pending" or "retrying" (FinishedDelivery: "delivered" or "failed")
   int attempts = 0;
   std::string last_status;
   std::int64_t queued_us = 0, last_attempt_us = 0, next_attempt_us = 0;
 };
 
+// A finished delivery says what an unfinished one takes from its rule and event.
+struct FinishedDelivery {
+  SavedDelivery delivery;  // state "delivered" or "failed"
+  std::string kind, event_type, correlation;
+  int max_attempts = 0;
+};
+
+// How many finished deliveries the file keeps, so `alerts status` after a restart still shows
+// what was delivered or failed just before it (the file is rewritten after every attempt, so
+// this bounds the bytes written per attempt).
+inline constexpr std::size_t kKeptFinishedDeliveries = 100;
+
 struct AlertState {
   std::string console;
   std::uint64_t cursor = 0;
   std::uint64_t next_id = 1;
-  std::vector<SavedDelivery> deliveries;
+  std::vector<SavedDelivery> deliveries;  // unfinished
+  std::vector<FinishedDelivery> finished;  // at most kKeptFinishedDeliveries, oldest first
 };
 
 // not_found when there is no file; corruption, naming the file and what is wrong, when it
 // cannot be parsed or holds a value of the wrong type or out of range (a delivery after the
-// cursor, a finished state, another console's file).
+// cursor, a finished state among "deliveries" or an unfinished one among "finished", more
+// than kKeptFinishedDeliveries finished ones, another console's file).
 Result<AlertState> load_alert_state(const std::string& path, const std::string& console);
 
 // Replaces the file atomically with `state` (mode 0600). io_error names the path and errno.

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <climits>
 #include <filesystem>
+#include <string_view>
 
 #include "daemon/alerts/alert_policy.h"
 #include "daemon/alerts/alert_sinks.h"
@@ -24,6 +25,17 @@ constexpr std::size_t kReadBatch = 500;
 constexpr std::int64_t kLazySaveUs = 1'000'000;
 
 bool finished(const AlertDelivery& d) { return d.state == "delivered" || d.state == "failed"; }
+
+// N of "alert-N" (0 when the id has another shape), to put restored deliveries in queue order.
+std::uint64_t id_number(const std::string& id) {
+  constexpr std::string_view kPrefix = "alert-";
+  if (id.compare(0, kPrefix.size(), kPrefix) != 0) return 0;
+  try {
+    return std::stoull(id.substr(kPrefix.size()));
+  } catch (...) {
+    return 0;
+  }
+}
 
 }  // namespace
 
@@ -138,8 +150,26 @@ void Alerter::resume() {
     entries_.push_back(std::move(e));
     ++requeued;
   }
-  spdlog::info("alerts: resuming after seq {} (log head {}); {} unfinished deliveries re-queued",
-               cursor_, head, requeued);
+  // Finished ones are shown again by alerts.status; they are never attempted, so their rule
+  // may be gone (Entry::rule is then past the rules and never read).
+  for (const FinishedDelivery& f : state.finished) {
+    const SavedDelivery& saved = f.delivery;
+    Entry e;
+    std::size_t rule = 0;
+    while (rule < options_.rules.size() && options_.rules[rule].name != saved.rule) ++rule;
+    e.rule = rule;
+    e.delivery = {saved.id,       saved.rule,        f.kind,      saved.event_seq,
+                  f.event_type,   f.correlation,     saved.state, saved.attempts,
+                  f.max_attempts, saved.last_status, saved.queued_us, saved.last_attempt_us,
+                  0};
+    entries_.push_back(std::move(e));
+  }
+  std::stable_sort(entries_.begin(), entries_.end(), [](const Entry& a, const Entry& b) {
+    return id_number(a.delivery.id) < id_number(b.delivery.id);
+  });
+  spdlog::info("alerts: resuming after seq {} (log head {}); {} unfinished deliveries re-queued, "
+               "{} finished ones kept",
+               cursor_, head, requeued, state.finished.size());
 }
 
 void Alerter::save_state() {
@@ -152,10 +182,17 @@ void Alerter::save_state() {
     state.next_id = next_id_;
     for (const Entry& e : entries_) {
       const AlertDelivery& d = e.delivery;
-      if (finished(d)) continue;
-      state.deliveries.push_back({d.id, d.rule, d.event_seq, d.state, d.attempts, d.last_status,
-                                  d.queued_us, d.last_attempt_us, d.next_attempt_us});
+      SavedDelivery saved{d.id,        d.rule,      d.event_seq,       d.state,
+                          d.attempts,  d.last_status, d.queued_us,     d.last_attempt_us,
+                          d.next_attempt_us};
+      if (!finished(d)) {
+        state.deliveries.push_back(std::move(saved));
+        continue;
+      }
+      state.finished.push_back(
+          {std::move(saved), d.kind, d.event_type, d.correlation, d.max_attempts});
     }
+    // save_alert_state keeps the newest kKeptFinishedDeliveries of them.
   }
   Status s = save_alert_state(options_.state_path, state);
   if (!s.is_ok()) {

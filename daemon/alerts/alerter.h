@@ -15,7 +15,8 @@
 // the file (or with a corrupt one: one warn line) it starts at the log head.
 //
 // Deliveries live in memory (docs/alerts.md says why): the last kMaxDeliveries of them, for
-// `alerts.status`. Every attempt is also a line of the daemon's log (rule, event, attempt,
+// `alerts.status`; the state file also keeps the newest kKeptFinishedDeliveries finished
+// ones, so a restart shows them again. Every attempt is also a line of the daemon's log (rule, event, attempt,
 // status; never a header or a URL). Webhook headers are read from the rule's headers_file at
 // each attempt, so a rotated token takes effect without a restart. A queue past
 // kMaxDeliveries pending drops the newest alert and counts it (`dropped`).

@@ -63,6 +63,30 @@ TEST(AlertStateFileTest, SavedStateLoadsBackAsWritten) {
   EXPECT_TRUE(loaded->deliveries.empty());
 }
 
+TEST(AlertStateFileTest, FinishedDeliveriesLoadBackAndOnlyTheNewestAreKept) {
+  testing::TempDir dir;
+  const std::string path = dir.sub("alerts-east.json");
+  AlertState s = sample();
+  for (std::size_t i = 0; i < kKeptFinishedDeliveries + 5; ++i) {
+    s.finished.push_back({{"alert-" + std::to_string(100 + i), "pager", 700,
+                           i % 2 ? "failed" : "delivered", 3, i % 2 ? "exit 1" : "exit 0", 1, 2, 0},
+                          "command", "SyncFailed", "job-" + std::to_string(i), 3});
+  }
+  ASSERT_TRUE(save_alert_state(path, s).is_ok());
+  auto loaded = load_alert_state(path, "east");
+  ASSERT_TRUE(loaded.ok()) << loaded.status().to_string();
+  EXPECT_EQ(loaded->deliveries.size(), 2u);
+  ASSERT_EQ(loaded->finished.size(), kKeptFinishedDeliveries);
+  EXPECT_EQ(loaded->finished.front().delivery.id, "alert-105");  // the 5 oldest were left out
+  EXPECT_EQ(loaded->finished.back().correlation, "job-" + std::to_string(kKeptFinishedDeliveries + 4));
+  EXPECT_EQ(loaded->finished.back().kind, "command");
+  EXPECT_EQ(loaded->finished.back().event_type, "SyncFailed");
+  EXPECT_EQ(loaded->finished.back().max_attempts, 3);
+  EXPECT_EQ(loaded->finished[0].delivery.state, "failed");  // i = 5
+  EXPECT_EQ(loaded->finished[1].delivery.state, "delivered");
+  EXPECT_EQ(loaded->finished[0].delivery.last_status, "exit 1");
+}
+
 TEST(AlertStateFileTest, MissingIsNotFoundAndDamageIsCorruptionNamingTheFile) {
   testing::TempDir dir;
   const std::string path = dir.sub("alerts-east.json");
@@ -83,7 +107,15 @@ TEST(AlertStateFileTest, MissingIsNotFoundAndDamageIsCorruptionNamingTheFile) {
       {"", "is not a JSON object"},
       {R"({"format":1,"cursor":)", "is not a JSON object"},
       {"[1,2]", "is not a JSON object"},
-      {R"({"format":2,"console":"east","cursor":9,"next_id":2,"deliveries":[]})", "format 2"},
+      {R"({"format":3,"console":"east","cursor":9,"next_id":2,"deliveries":[]})", "format 3"},
+      {R"({"format":2,"console":"east","cursor":9,"next_id":2,"deliveries":[]})", "'finished'"},
+      {std::string(good).replace(good.find("\"format\":1"), 10, "\"format\":2")
+           .replace(good.size() - 1, 1, R"(,"finished":[{"id":"alert-0","rule":"r","event_seq":9,)"
+                                        R"("state":"pending","attempts":1,"last_status":"",)"
+                                        R"("queued_us":1,"last_attempt_us":0,"next_attempt_us":0,)"
+                                        R"("kind":"command","event_type":"SyncFailed",)"
+                                        R"("correlation":"j","max_attempts":3}]})"),
+       "state 'pending' among the finished ones"},
       {R"({"format":1,"console":"east","cursor":-1,"next_id":2,"deliveries":[]})", "'cursor'"},
       {R"({"format":1,"console":"east","cursor":9,"next_id":2})", "'deliveries'"},
       {R"({"format":1,"console":"east","cursor":9,"next_id":2,"deliveries":[7]})", "not an object"},

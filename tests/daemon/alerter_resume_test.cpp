@@ -104,14 +104,28 @@ TEST_F(AlerterResumeTest, SavedDeliveriesAreReQueuedWithTheirAttempts) {
   EXPECT_EQ(after->cursor, log_.last_seq());
   EXPECT_EQ(after->next_id, 9u);
   EXPECT_TRUE(after->deliveries.empty());
+  ASSERT_EQ(after->finished.size(), 2u);
+  EXPECT_EQ(after->finished[0].delivery.id, "alert-7");
 
-  // Started again: nothing is sent twice.
+  // Started again: nothing is sent twice, and the finished deliveries are shown again.
   auto again = alerter();
   again->start();
   fail("job-3", kNow);
   EXPECT_EQ(await_alerted(3), (std::vector<std::string>{"job-1", "job-2", "job-3"}));
   again->stop();  // joined: no attempt is still running
   EXPECT_EQ(alerted().size(), 3u);
+  auto shown = again->deliveries();
+  ASSERT_EQ(shown.size(), 3u);
+  EXPECT_EQ(shown[0].id, "alert-7");
+  EXPECT_EQ(shown[0].state, "delivered");
+  EXPECT_EQ(shown[0].attempts, 3);
+  EXPECT_EQ(shown[0].kind, "command");
+  EXPECT_EQ(shown[0].event_type, "SyncFailed");
+  EXPECT_EQ(shown[0].correlation, "job-1");
+  EXPECT_EQ(shown[1].id, "alert-8");
+  EXPECT_EQ(shown[1].correlation, "job-2");
+  EXPECT_EQ(shown[2].id, "alert-9");
+  EXPECT_EQ(shown[2].correlation, "job-3");
 }
 
 TEST_F(AlerterResumeTest, CatchUpSkipsEventsOlderThanADay) {
