@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# sync_bench.sh [--rounds N] BUILD_DIR [full|many|small|log|bus ...]: distsync syncs beside
+# sync_bench.sh [--rounds N] BUILD_DIR [full|many|small|many-resync|log|bus ...]: distsync syncs beside
 # cp -a, the durable baseline `cp -a && sync -f`, and rsync -a; and the log and bus rows.
 #
 # For each tree PROFILE (default: full many log bus) it writes the fixture with
@@ -15,6 +15,8 @@
 # then, on the daemon of the last round, N rounds of
 #   noop     a re-sync with nothing to do        vs rsync -a with nothing to do
 #   inc      a re-sync after 1% of the files got new content and mtime  vs rsync -a
+# PROFILE-resync (e.g. many-resync) runs only the noop and inc rows: one untimed sync fills
+# the target and an rsync copy, then the N noop and N inc rounds as above.
 # Before every timed run the page cache's dirty pages are written back (sync), and nothing
 # is dropped from caches: every contender reads a warm source. On "many" the trees a round
 # writes are renamed aside, not deleted, until the profile ends: deleting 20,000 files makes
@@ -35,7 +37,7 @@ if [[ ${1:-} == --rounds ]]; then
   shift 2
 fi
 if [[ $# -lt 1 || ! -d $1 ]]; then
-  echo "usage: $0 [--rounds N] BUILD_DIR [full|many|small|log|bus ...]" >&2
+  echo "usage: $0 [--rounds N] BUILD_DIR [full|many|small|PROFILE-resync|log|bus ...]" >&2
   exit 2
 fi
 BUILD=$(cd "$1" && pwd)
@@ -107,8 +109,33 @@ fresh_dir() { discard "$1"; settle; }
 
 echo "sync_bench: $ROUNDS rounds; profiles ${PROFILES[*]}; $(nproc) cores; $(uname -r)"
 
-run_tree() {  # PROFILE
-  local profile=$1 need=3
+# run_resync PROFILE SRC DST: the noop and inc samples, on the running daemon whose target
+# and DST both hold a complete copy of SRC.
+run_resync() {
+  local p=$1 src=$2 dst=$3 r rel
+  for ((r = 1; r <= ROUNDS; ++r)); do
+    rsync -a "$src/" "$dst/"
+    sample "$p.rsync_noop" "$(elapsed rsync -a "$src/" "$dst/")"
+    sample "$p.noop" "$(elapsed sync_once)"
+  done
+  find "$src" -type f | sort | awk 'NR % 100 == 1' >"$WORK/changed"
+  for ((r = 1; r <= ROUNDS; ++r)); do
+    while IFS= read -r f; do
+      printf '%s' "$r" | dd of="$f" bs=1 count=1 conv=notrunc status=none
+      touch -d "@$(( $(date +%s) - 3600 + r ))" "$f"
+    done <"$WORK/changed"
+    settle
+    sample "$p.rsync_inc" "$(elapsed rsync -a "$src/" "$dst/")"
+    settle
+    sample "$p.inc" "$(elapsed sync_once)"
+  done
+  rel=$(head -1 "$WORK/changed" | sed "s|^$src/||")
+  cmp -s "$src/$rel" "$TARGET/$rel" || echo "  (WARNING: $rel differs on the target after the incremental sync)"
+  echo "  ($(wc -l <"$WORK/changed") files changed per incremental round; load average $(load))"
+}
+
+run_tree() {  # PROFILE [resync]
+  local profile=$1 resync_only=${2:-} need=3
   [[ $profile == full ]] && need=6
   DEFER_DELETES=0
   if [[ $profile == many ]]; then
@@ -127,6 +154,17 @@ run_tree() {  # PROFILE
     "$(awk -v a="$t0" -v b="$(now)" 'BEGIN{printf "%.1f", b-a}') s); load average $(load)"
   cp -a "$src" "$WORK/warmup" && rm -rf "$WORK/warmup"  # the source into the page cache
   local p=$profile dst=$WORK/out-$profile
+  if [[ -n $resync_only ]]; then
+    fresh_daemon "$profile" "$src"
+    sync_once >/dev/null
+    rsync -a "$src/" "$dst/"
+    run_resync "$p" "$src" "$dst"
+    row "${p}_noop_vs_rsync_a_noop" "$p.noop" "$p.rsync_noop" "$([[ $profile == many ]] && echo 0.5)"
+    row "${p}_inc_1pct_vs_rsync_a" "$p.inc" "$p.rsync_inc" 1.0
+    stop_daemon
+    rm -rf "$src" "$TARGET" "$dst" "$DATA" "$WORK/trash"
+    return
+  fi
   for ((r = 1; r <= ROUNDS; ++r)); do
     fresh_daemon "$profile" "$src"
     settle
@@ -152,26 +190,7 @@ run_tree() {  # PROFILE
       "warm $(tail -1 "$WORK/$p.warm") s; load $(load)"
   done
   # dst holds the rsync copy, TARGET the distsync one: both complete.
-  for ((r = 1; r <= ROUNDS; ++r)); do
-    rsync -a "$src/" "$dst/"
-    sample "$p.rsync_noop" "$(elapsed rsync -a "$src/" "$dst/")"
-    sample "$p.noop" "$(elapsed sync_once)"
-  done
-  find "$src" -type f | sort | awk 'NR % 100 == 1' >"$WORK/changed"
-  for ((r = 1; r <= ROUNDS; ++r)); do
-    while IFS= read -r f; do
-      printf '%s' "$r" | dd of="$f" bs=1 count=1 conv=notrunc status=none
-      touch -d "@$(( $(date +%s) - 3600 + r ))" "$f"
-    done <"$WORK/changed"
-    settle
-    sample "$p.rsync_inc" "$(elapsed rsync -a "$src/" "$dst/")"
-    settle
-    sample "$p.inc" "$(elapsed sync_once)"
-  done
-  local rel
-  rel=$(head -1 "$WORK/changed" | sed "s|^$src/||")
-  cmp -s "$src/$rel" "$TARGET/$rel" || echo "  (WARNING: $rel differs on the target after the incremental sync)"
-  echo "  ($(wc -l <"$WORK/changed") files changed per incremental round; load average $(load))"
+  run_resync "$p" "$src" "$dst"
   local g_cold=1.15 g_warm=1.05 g_cp=
   [[ $profile == many ]] && g_cold=0.8 g_warm=0.8 g_cp=1.3
   row "${p}_cold_vs_cp_a_sync_f" "$p.cold" "$p.durable" "$g_cold"
@@ -221,6 +240,7 @@ for profile in "${PROFILES[@]}"; do
     log) run_log ;;
     bus) run_bus ;;
     full | many | small) run_tree "$profile" ;;
+    full-resync | many-resync | small-resync) run_tree "${profile%-resync}" resync ;;
     *) echo "sync_bench: unknown profile '$profile'" >&2; exit 2 ;;
   esac
 done

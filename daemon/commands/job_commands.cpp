@@ -68,6 +68,7 @@ Status decide_job_gate(const ProjectedState& state, const std::string& job,
   if (start) {
     out->push_back(
         {job, SyncStarted{start->files, start->bytes, start->up_to_date, j->attempt + 1}});
+    if (start->completed) out->push_back({job, *start->completed});
   }
   return Status::ok();
 }

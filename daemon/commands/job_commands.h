@@ -24,18 +24,22 @@ enum class JobGate {
   kClear,     // no download runs (and SyncStarted was appended when `start` was given)
 };
 
-// The figures of SyncStarted, from the plan.
+// The figures of SyncStarted, from the plan. `completed`, for a plan with nothing to copy or
+// prune, is the job's SyncCompleted: appended right after SyncStarted in the same Command, so
+// a no-op sync costs one commit for both (the events are the same as when appended apart).
 struct JobStart {
   std::uint64_t files = 0;
   std::uint64_t bytes = 0;
   std::uint64_t up_to_date = 0;
+  std::optional<SyncCompleted> completed;
 };
 
 // R6. While any download runs, defers `job` (SyncDeferred naming the download, appended once
 // per download). Then, when `now_us` is given and the job's server has a bandwidth plan that
 // is in a closed window at that instant, defers it too (SyncDeferred with download_id
 // kClosedWindow, naming the window and when it opens, appended once per deferral). Otherwise,
-// with `start`, appends SyncStarted {attempt = previous + 1}.
+// with `start`, appends SyncStarted {attempt = previous + 1}, followed by start->completed
+// when that is set.
 inline constexpr const char* kClosedWindow = "closed-window";
 Status decide_job_gate(const ProjectedState& state, const std::string& job,
                        const std::optional<JobStart>& start, std::vector<EventDraft>* out,

@@ -136,6 +136,19 @@ class Copier {
     return true;
   }
 
+  // Links the file this copy replaces to a temp name beside it and returns that name (empty
+  // when there is none, or it cannot be linked). Then the rename does not drop the old
+  // file's last link: ext4 frees the blocks of a file whose last link goes inside rename(2),
+  // with the folder locked, and on a file system mounted with online discard that is a
+  // synchronous discard per file, so the renames of every batch into one folder queued
+  // behind each other (50 renames took 230 ms). unlink(2) frees them after it has let go of
+  // the folder. A keeper left by a crash is a temp: never listed, removed by the sweep.
+  std::string keep_replaced() {
+    std::string keeper = join_path(dir_, random_temp_name());
+    if (::link(target_.c_str(), keeper.c_str()) != 0) return "";
+    return keeper;
+  }
+
   // Gives up a prepared copy (its temp is removed on destruction).
   void abandon(CopyFailure failure, const std::string& cause) { fail(failure, cause); }
 
@@ -452,6 +465,10 @@ class Copier {
   CopyResult result_;
 };
 
+// The folder's entry type (readdir's d_type) decides without a stat: only a folder, a name
+// that ends in the temp suffix, or an entry whose type the file system does not report costs
+// an lstat. A re-sync sweeps every target folder once, and an lstat per file was a third
+// walk of the tree (20,000 stats on "many") after the plan's two.
 Status sweep(const std::string& dir, std::size_t* removed) {
   DIR* d = ::opendir(dir.c_str());
   if (d == nullptr) {
@@ -461,7 +478,10 @@ Status sweep(const std::string& dir, std::size_t* removed) {
   std::vector<std::string> names;
   while (struct dirent* de = ::readdir(d)) {
     std::string_view name = de->d_name;
-    if (name != "." && name != "..") names.emplace_back(name);
+    if (name == "." || name == "..") continue;
+    const bool candidate = de->d_type == DT_DIR || de->d_type == DT_UNKNOWN ||
+                           (de->d_type == DT_REG && name.ends_with(kTempSuffix));
+    if (candidate) names.emplace_back(name);
   }
   ::closedir(d);
   Status first = Status::ok();
@@ -592,8 +612,11 @@ std::vector<CopyResult> copy_files_atomic(const std::vector<CopyRequest>& reques
   lap(timings ? &timings->barrier_ns : nullptr);
   // 3. Rename into place, then make each folder's new entries durable once.
   std::map<std::string, std::vector<std::size_t>> by_dir;
+  std::vector<std::string> keepers;  // the replaced files, unlinked after the folder syncs
   for (std::size_t i = 0; i < requests.size(); ++i) {
     if (!prepared[i]) continue;
+    std::string keeper = copiers[i]->keep_replaced();
+    if (!keeper.empty()) keepers.push_back(std::move(keeper));
     if (copiers[i]->publish(/*sync_dir=*/false)) by_dir[copiers[i]->dir()].push_back(i);
   }
   lap(timings ? &timings->rename_ns : nullptr);
@@ -603,6 +626,7 @@ std::vector<CopyResult> copy_files_atomic(const std::vector<CopyRequest>& reques
     for (std::size_t i : members) copiers[i]->abandon(CopyFailure::kIOError, s.message());
   }
   lap(timings ? &timings->dir_sync_ns : nullptr);
+  for (const std::string& keeper : keepers) (void)::unlink(keeper.c_str());
   std::vector<CopyResult> out;
   out.reserve(requests.size());
   for (auto& c : copiers) out.push_back(c->take_result());

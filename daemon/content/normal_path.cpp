@@ -1,5 +1,6 @@
 #include "daemon/content/normal_path.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 
@@ -52,6 +53,14 @@ Status refuse(std::string_view what, std::string_view raw, const std::string& ca
 }  // namespace
 
 std::string text_defect(std::string_view text) {
+  // Printable ASCII, the common case (every name of a manifest walk passes here), needs no
+  // per-character decoding.
+  if (std::all_of(text.begin(), text.end(), [](char c) {
+        auto b = static_cast<unsigned char>(c);
+        return b >= 0x20 && b < 0x7f;
+      })) {
+    return {};
+  }
   std::string defect;
   for (std::size_t i = 0; i < text.size();) {
     std::size_t n = clean_char(text, i, &defect);

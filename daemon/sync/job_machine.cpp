@@ -38,6 +38,8 @@ JobStep step(JobPhase state, JobEvent event) {
       switch (event) {
         case E::kPrepared:
           return {S::kStartGate, {A::kStartGate}};
+        case E::kPreparedIdle:
+          return {S::kStartGate, {A::kRemoveTemps, A::kStartGateEnd}};
         case E::kFailed:
           return {S::kEnded, {A::kAppendFailed}};
         case E::kCancel:
@@ -49,6 +51,8 @@ JobStep step(JobPhase state, JobEvent event) {
       switch (event) {
         case E::kClear:
           return {S::kCopy, {A::kSubmitPlan}};
+        case E::kClearEnded:
+          return {S::kEnded, {}};
         case E::kDeferred:
           // A download began while the job planned: wait for it, then plan again.
           return {S::kGate, {}};
@@ -120,8 +124,10 @@ std::string_view event_name(JobEvent event) {
     case JobEvent::kBegin: return "begin";
     case JobEvent::kDeferred: return "deferred";
     case JobEvent::kClear: return "clear";
+    case JobEvent::kClearEnded: return "clear, ended";
     case JobEvent::kGone: return "gone";
     case JobEvent::kPrepared: return "prepared";
+    case JobEvent::kPreparedIdle: return "prepared, nothing to do";
     case JobEvent::kFailed: return "failed";
     case JobEvent::kIdle: return "idle";
     case JobEvent::kAppendFailed: return "append failed";

@@ -9,9 +9,12 @@
 //     │ clear
 //     ▼
 //   kPrepare ──prepared──► kStartGate ──deferred──► kGate   (a download began meanwhile)
-//     │ failed                 │ clear
-//     ▼                        ▼
+//     │ failed                 │ clear             │ clear, ended
+//     ▼                        ▼                   ▼
 //   kEnded ◄──idle────────── kCopy ──cancel──► kCancelling ──idle──► kEnded
+//   kPrepare ──prepared, nothing to do──► kStartGate: stale temps are removed first, and the
+//   gate appends SyncStarted and SyncCompleted in one Command ("clear, ended" to kEnded): a
+//   no-op sync commits once, with the same events a sync that copies appends apart.
 //                              ▲ batch done / retry due      batch done ▲
 //   kCopy ──held──► kCopy + SyncPaused; kCopy ──released──► kCopy + SyncResumed (the shell
 //   sends each once per window: a closed window of the server's plan holds, then frees, the
@@ -53,8 +56,10 @@ enum class JobEvent {
   kBegin,         // the thread started
   kDeferred,      // the gate found a download running
   kClear,         // the gate found none (and, from kStartGate, appended SyncStarted)
+  kClearEnded,    // the gate found none and appended SyncStarted and SyncCompleted together
   kGone,          // the log shows the job finished
   kPrepared,      // preflight and plan succeeded
+  kPreparedIdle,  // preflight and plan succeeded, and the plan copies and prunes nothing
   kFailed,        // preparation failed; the reason is the shell's
   kIdle,          // nothing outstanding and no retry pending (or cancelling and drained)
   kAppendFailed,  // an append did not commit
@@ -64,6 +69,7 @@ enum class JobAction {
   kCheckGate,        // decide_job_gate without a start (SyncDeferred when a download runs)
   kPrepare,          // target, preflight, stale temps of an earlier attempt, plan
   kStartGate,        // decide_job_gate with the plan's counts (SyncStarted)
+  kStartGateEnd,     // the same with the job's SyncCompleted in the same Command
   kSubmitPlan,       // every planned file to the CopyExecutor, attempt 1
   kRecordBatch,      // FileCopied for the landed files, FileCopyFailed for the failures
   kResubmitDue,      // the retries whose time has come, to the CopyExecutor

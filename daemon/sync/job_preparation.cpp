@@ -57,6 +57,9 @@ Result<PreparedJob> prepare_sync_job(CommandRunner& commands, const JobRunnerOpt
         need += f.size;
       }
     }
+    // Nothing to write there: the preflight above already proved all this one would (its
+    // probe costs a file system commit, and a no-op re-sync would pay two per folder).
+    if (need == 0) continue;
     PreflightReport report = p.target->preflight(root.target_dir, need);
     if (!report.ok()) return report.status;
   }

@@ -173,11 +173,17 @@ class SyncJob {
         }
         job_ = std::move(p.value());
         if (job_.prune_refused) return refuse_prune(*job_.prune_refused);
-        return JobEvent::kPrepared;
+        const bool prunes = job_.pruning() && !job_.plan.extras.empty();
+        return job_.plan.to_copy.empty() && !prunes ? JobEvent::kPreparedIdle
+                                                    : JobEvent::kPrepared;
       }
       case JobAction::kStartGate:
         return gate(JobStart{job_.plan.to_copy.size(), job_.plan.bytes_to_copy,
-                             job_.plan.up_to_date});
+                             job_.plan.up_to_date, std::nullopt});
+      case JobAction::kStartGateEnd:
+        // What append_final() appends for a job that copied and pruned nothing.
+        return gate(JobStart{0, 0, job_.plan.up_to_date,
+                             SyncCompleted{0, 0, job_.plan.up_to_date, job_.plan.extras_total, 0}});
       case JobAction::kSubmitPlan:
         verify_ = job_.job.verify || job_.server.verify_after_copy;
         policy_ = ServerPolicy{job_.server.bandwidth_limit_bps, job_.server.max_parallel_copies,
@@ -268,6 +274,7 @@ class SyncJob {
                             return decide_job_gate(s, id_, start, out, &g, env_.clock.now_us());
                           });
     if (!ok) return JobEvent::kAppendFailed;
+    if (g == JobGate::kClear && start && start->completed) return JobEvent::kClearEnded;
     return g == JobGate::kDeferred ? JobEvent::kDeferred
            : g == JobGate::kClear  ? JobEvent::kClear
                                    : JobEvent::kGone;

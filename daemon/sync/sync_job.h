@@ -7,7 +7,9 @@
 //              poll of the log) and by cancel/stop;
 //   kPrepare   resolve the server's Target, preflight it (R7), clear stale temps of an
 //              interrupted attempt, plan, check the free space; then the gate again, which
-//              appends SyncStarted unless a download began meanwhile (back to kGate);
+//              appends SyncStarted unless a download began meanwhile (back to kGate); a
+//              plan with nothing to copy or prune has its stale temps removed first and
+//              appends SyncCompleted in the same Command as SyncStarted (one commit);
 //   kCopy      batches go to the CopyExecutor; "batch done" records FileCopied (one Command
 //              per batch) or FileCopyFailed with the next retry time; "retry due" (the
 //              injected clock, or a clock jump) resubmits; "cancel" stops the copies;

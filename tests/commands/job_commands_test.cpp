@@ -29,18 +29,38 @@ class JobCommandsTest : public testing::CommandFixture {
 TEST_F(JobCommandsTest, ARunningDownloadDefersTheJobOncePerDownloadAndBlocksTheStart) {
   ASSERT_TRUE(log_.append({{"dl-1", DownloadStarted{"patches", "dir", {}, "manual", ""}}}).ok());
   EXPECT_EQ(gate(), JobGate::kDeferred);
-  EXPECT_EQ(gate(JobStart{1, 2, 3}), JobGate::kDeferred);
+  EXPECT_EQ(gate(JobStart{1, 2, 3, std::nullopt}), JobGate::kDeferred);
   EXPECT_EQ(count("SyncDeferred"), 1u);
   EXPECT_EQ(count("SyncStarted"), 0u);
   ASSERT_TRUE(log_.append({{"dl-1", DownloadCompleted{1, 1, 0, 7}}}).ok());
   EXPECT_EQ(gate(), JobGate::kClear);
   EXPECT_EQ(count("SyncStarted"), 0u) << "no start without the plan's figures";
-  EXPECT_EQ(gate(JobStart{1, 2, 3}), JobGate::kClear);
+  EXPECT_EQ(gate(JobStart{1, 2, 3, std::nullopt}), JobGate::kClear);
   auto started = log_.read(log_.last_seq(), log_.last_seq(), 1);
   const auto* s = (*started)[0].as<SyncStarted>();
   ASSERT_NE(s, nullptr);
   EXPECT_EQ(s->files_total, 1u);
   EXPECT_EQ(s->attempt, 1u);
+}
+
+TEST_F(JobCommandsTest, AStartWithItsCompletionAppendsBothInOneCommandOrNeitherWhileDeferred) {
+  const SyncCompleted done{0, 0, 3, 1, 0};
+  ASSERT_TRUE(log_.append({{"dl-1", DownloadStarted{"patches", "dir", {}, "manual", ""}}}).ok());
+  EXPECT_EQ(gate(JobStart{0, 0, 3, done}), JobGate::kDeferred);
+  EXPECT_EQ(count("SyncStarted") + count("SyncCompleted"), 0u);
+  ASSERT_TRUE(log_.append({{"dl-1", DownloadCompleted{1, 1, 0, 7}}}).ok());
+  const std::uint64_t before = log_.last_seq();
+  EXPECT_EQ(gate(JobStart{0, 0, 3, done}), JobGate::kClear);
+  ASSERT_EQ(log_.last_seq(), before + 2);
+  auto appended = log_.read(before + 1, before + 2, 2);
+  ASSERT_EQ(appended->size(), 2u);
+  const auto* s = (*appended)[0].as<SyncStarted>();
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->files_up_to_date, 3u);
+  ASSERT_NE((*appended)[1].as<SyncCompleted>(), nullptr);
+  EXPECT_EQ(*(*appended)[1].as<SyncCompleted>(), done);
+  EXPECT_EQ(gate(JobStart{0, 0, 3, done}), JobGate::kGone) << "finished: no second final event";
+  EXPECT_EQ(log_.last_seq(), before + 2);
 }
 
 TEST_F(JobCommandsTest, RecordCopiedSkipsWhatTheJobAlreadyRecordedAndDuplicatesInOneBatch) {

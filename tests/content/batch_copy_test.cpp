@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <fstream>
+#include <iterator>
 #include <thread>
 
 #include "daemon/content/atomic_copy.h"
@@ -48,6 +50,36 @@ TEST_P(BatchCopyTest, EveryFileLandsWithItsMtimeAndNoTempRemains) {
     EXPECT_EQ(results[i].bytes, fs::file_size(requests[i].source));
   }
   EXPECT_FALSE(testing::has_temp(dst_.path()));
+}
+
+// Replacing files: the old file is kept alive under a temp name across the rename (so its
+// blocks are freed outside the folder's lock) and that name is gone when the batch returns.
+// A reader holding the old file still reads the old bytes; the folder holds the final names
+// only.
+TEST_P(BatchCopyTest, ReplacedFilesGetTheNewBytesAndLeaveNoKeeperBehind) {
+  std::vector<CopyRequest> requests;
+  for (int i = 0; i < 10; ++i) {
+    std::string rel = "Patches/kb" + std::to_string(i) + ".msu";
+    testing::write_file(src_.sub(rel), testing::pattern_bytes(3000 + i, i));
+    testing::write_file(dst_.sub(rel), "old " + std::to_string(i));
+    requests.push_back({src_.sub(rel), dst_.sub(rel), ""});
+  }
+  std::ifstream held(dst_.sub("Patches/kb0.msu"), std::ios::binary);
+  std::vector<CopyResult> results = copy_files_atomic(requests, options());
+  ASSERT_EQ(results.size(), requests.size());
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    ASSERT_TRUE(results[i].ok()) << results[i].status.to_string();
+    EXPECT_EQ(testing::read_file(requests[i].target), testing::read_file(requests[i].source));
+  }
+  std::string old((std::istreambuf_iterator<char>(held)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(old, "old 0");
+  EXPECT_FALSE(testing::has_temp(dst_.path()));
+  std::size_t entries = 0;
+  for (const auto& e : fs::directory_iterator(dst_.sub("Patches"))) {
+    EXPECT_EQ(e.path().extension(), ".msu") << e.path();
+    ++entries;
+  }
+  EXPECT_EQ(entries, requests.size());
 }
 
 TEST_P(BatchCopyTest, AVanishedSourceFailsAloneAndTheOthersLand) {

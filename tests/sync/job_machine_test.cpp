@@ -30,6 +30,20 @@ TEST(JobMachineTest, ADownloadThatBeganWhileThePlanWasMadeSendsTheJobBackToTheGa
   EXPECT_EQ(at(S::kStartGate, E::kClear), (JobStep{S::kCopy, {A::kSubmitPlan}}));
 }
 
+// A plan with nothing to copy or prune: stale temps go first, then SyncStarted and
+// SyncCompleted in one Command; a download that began meanwhile still defers the job.
+TEST(JobMachineTest, APlanWithNothingToDoStartsAndEndsInOneGate) {
+  EXPECT_EQ(at(S::kPrepare, E::kPreparedIdle),
+            (JobStep{S::kStartGate, {A::kRemoveTemps, A::kStartGateEnd}}));
+  EXPECT_EQ(at(S::kStartGate, E::kClearEnded), (JobStep{S::kEnded, {}}));
+  EXPECT_EQ(at(S::kStartGate, E::kDeferred), (JobStep{S::kGate, {}}));
+  EXPECT_EQ(at(S::kStartGate, E::kGone), (JobStep{S::kEnded, {}}));
+  EXPECT_EQ(at(S::kGate, E::kClearEnded), (JobStep{S::kGate, {}}));
+  EXPECT_EQ(at(S::kCopy, E::kClearEnded), (JobStep{S::kCopy, {}}));
+  EXPECT_EQ(event_name(E::kPreparedIdle), "prepared, nothing to do");
+  EXPECT_EQ(event_name(E::kClearEnded), "clear, ended");
+}
+
 TEST(JobMachineTest, CopyRecordsBatchesResubmitsRetriesAndEndsWhenIdle) {
   EXPECT_EQ(at(S::kCopy, E::kBatchDone), (JobStep{S::kCopy, {A::kRecordBatch, A::kResubmitDue}}));
   EXPECT_EQ(at(S::kCopy, E::kRetryDue), (JobStep{S::kCopy, {A::kResubmitDue}}));

@@ -254,6 +254,34 @@ TEST_F(SyncJobTest, AFinalEventWhoseCommitFailsLeavesTheJobUnfinishedAndTheNextS
   EXPECT_EQ(target_->batches_written(), 2u) << "the resumed attempt copies nothing";
 }
 
+// A re-sync with nothing to copy commits SyncStarted and SyncCompleted as one Command: when
+// that commit fails, neither is in the log, and the resumed job starts once more with
+// attempt 1 (appended apart, SyncStarted would have committed and the resumption been 2).
+TEST_F(SyncJobTest, ANoOpReSyncAppendsSyncStartedAndSyncCompletedInOneCommit) {
+  start_runner();
+  ASSERT_TRUE(
+      log_.append({{"job-1", SyncQueued{"berlin", "patches", "cli", "", false, false}}}).ok());
+  ASSERT_TRUE(wait_for("job-1", "SyncCompleted"));
+  ASSERT_EQ(target_->batches_written(), 2u);
+
+  log_.fail_commits([](const Event& e) { return e.type() == "SyncCompleted"; },
+                    Status::io_error("injected: no space left on the log's disk"));
+  ASSERT_TRUE(
+      log_.append({{"job-2", SyncQueued{"berlin", "patches", "cli", "", false, false}}}).ok());
+  auto done = wait_for("job-2", "SyncCompleted");
+  ASSERT_TRUE(done);
+  std::vector<Event> events = events_of("job-2");
+  ASSERT_EQ(types(events),
+            (std::vector<std::string>{"SyncQueued", "SyncStarted", "SyncCompleted"}));
+  EXPECT_EQ(events[1].as<SyncStarted>()->attempt, 1u) << "the failed commit held SyncStarted too";
+  EXPECT_EQ(events[1].as<SyncStarted>()->files_total, 0u);
+  EXPECT_EQ(events[1].as<SyncStarted>()->files_up_to_date, 4u);
+  EXPECT_EQ(events[2].seq, events[1].seq + 1);
+  const auto* completed = done->as<SyncCompleted>();
+  EXPECT_EQ(*completed, (SyncCompleted{0, 0, 4, 0, 0}));
+  EXPECT_EQ(target_->batches_written(), 2u) << "nothing copied";
+}
+
 TEST_F(SyncJobTest, APreflightFailureNamesTheTargetAndCopiesNothing) {
   PreflightReport denied;
   denied.failure = PreflightFailure::kNotWritable;
