@@ -10,6 +10,7 @@
 #include <zmq_addon.hpp>
 
 #include "daemon/control_server.h"
+#include "daemon/security/curve_connections.h"
 #include "events/codec.h"
 #include "events/codec_in_place.h"
 #include "events/event_json.h"
@@ -21,7 +22,7 @@ class BusPublisher::Impl {
   Impl(BusOptions options, EventLog* log, std::uint64_t start_after)
       : options_(std::move(options)),
         log_(log),
-        socket_(context_, zmq::socket_type::pub),
+        socket_(context_, zmq::socket_type::xpub),
         last_(start_after) {}
 
   ~Impl() {
@@ -37,7 +38,11 @@ class BusPublisher::Impl {
                              options_.curve, "bus", "distsync-bus");
     if (!zap.ok()) return zap.status();
     zap_ = std::move(zap).value();
+    if (zap_) connections_.emplace(options_.curve->clients);
     try {
+      // Every subscription comes up, each naming its connection and key, so that a key
+      // removed from the clients file has its subscriptions shut down (curve_connections.h).
+      if (connections_) socket_.set(zmq::sockopt::xpub_verbose, true);
       socket_.set(zmq::sockopt::sndhwm, options_.high_water_mark);
       socket_.set(zmq::sockopt::linger, 1000);
       mode_t old = umask(0007);
@@ -73,8 +78,27 @@ class BusPublisher::Impl {
       std::uint64_t last = last_.load();
       std::uint64_t head =
           stopping ? log_->last_seq() : log_->wait_for_append(last, options_.poll_interval);
+      // After the wait, right before publishing: an event appended after a key's removal
+      // (a SIGHUP taken by this sweep at the latest) never reaches that key's connections.
+      take_subscriptions();
+      if (connections_) (void)connections_->sweep();
       if (head > last) publish_range(last + 1, head);
       if (stopping) return;
+    }
+  }
+
+  // The subscriptions (and unsubscriptions) that came up since the last look. Read even when
+  // nothing notes them: an XPUB keeps them queued until they are.
+  void take_subscriptions() {
+    for (;;) {
+      zmq::message_t msg;
+      try {
+        if (!socket_.recv(msg, zmq::recv_flags::dontwait)) return;
+      } catch (const zmq::error_t& e) {
+        spdlog::warn("bus: reading subscriptions failed: {}", e.what());
+        return;
+      }
+      if (connections_) connections_->note(msg.handle());
     }
   }
 
@@ -116,6 +140,7 @@ class BusPublisher::Impl {
   EventLog* log_;
   zmq::context_t context_{1};
   std::unique_ptr<ZapHandler> zap_;  // declared after the context: stopped before it ends
+  std::optional<CurveConnections> connections_;  // tcp only; the thread's once it runs
   zmq::socket_t socket_;
   std::atomic<std::uint64_t> last_;
   std::atomic<bool> stop_{false};

@@ -9,7 +9,10 @@
 // the gap from the seq frame and fetch the missing range over the control endpoint
 // ("events.read"). The publisher never blocks the log or the control endpoint.
 // A tcp:// endpoint is a CURVE server: only keys in options.curve's allowlist (either role)
-// may subscribe. Thread-safe. The log must outlive the publisher; stop() (or the destructor)
+// may subscribe, and a subscriber whose key leaves the clients file (SIGHUP or a change of the
+// file) has its connection shut down within a poll_interval, so it gets no further event.
+// The socket is an XPUB for that: each subscription names its key and connection
+// (daemon/security/curve_connections.h). Thread-safe. The log must outlive the publisher; stop() (or the destructor)
 // joins.
 #pragma once
 
@@ -30,7 +33,7 @@ struct BusOptions {
   std::optional<CurveServerAuth> curve;  // REQUIRED for tcp://, unused otherwise
   int high_water_mark = 100000;
   // How long the tailer waits before re-reading the head; bounds the latency of events
-  // appended by another process, and of stop().
+  // appended by another process, of a removed key's disconnect, and of stop().
   std::chrono::milliseconds poll_interval{100};
 };
 

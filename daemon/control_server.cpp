@@ -11,6 +11,8 @@
 #include <zmq.hpp>
 #include <zmq_addon.hpp>
 
+#include "daemon/security/curve_connections.h"
+
 namespace distsync {
 
 Status prepare_ipc_dir(const std::string& endpoint) {
@@ -37,6 +39,11 @@ void remove_ipc_socket(const std::string& endpoint) {
   if (endpoint.rfind("ipc://", 0) == 0) unlink(endpoint.substr(6).c_str());
 }
 
+namespace {
+// How often serve() looks for keys removed from the clients file, when nothing else wakes it.
+constexpr std::chrono::milliseconds kSweepInterval{100};
+}  // namespace
+
 class ControlServer::Impl {
  public:
   Impl(ControlServerOptions options, const RequestRouter* router)
@@ -55,6 +62,7 @@ class ControlServer::Impl {
                              options_.curve, "control", "distsync-control");
     if (!zap.ok()) return zap.status();
     zap_ = std::move(zap).value();
+    if (zap_) connections_.emplace(options_.curve->clients);
     try {
       socket_.set(zmq::sockopt::linger, 0);
       socket_.set(zmq::sockopt::maxmsgsize,
@@ -85,19 +93,23 @@ class ControlServer::Impl {
     if (hooks.serving) hooks.serving();
     if (ticking) hooks.tick();
     for (;;) {
-      long timeout_ms = -1;
+      long timeout_ms = connections_ ? kSweepInterval.count() : -1;
       if (ticking) {
         auto left = std::chrono::duration_cast<std::chrono::milliseconds>(next_tick - Clock::now());
-        timeout_ms = std::max<long>(0, left.count());
+        timeout_ms = std::max<long>(0, connections_ ? std::min(left.count(), timeout_ms)
+                                                    : left.count());
       }
       int rc = zmq_poll(items, 2, timeout_ms);
+      // Taken before anything else makes a system call (the sweep, a tick) and overwrites it.
+      const int poll_errno = rc < 0 ? zmq_errno() : 0;
+      if (connections_) (void)connections_->sweep();
       if (ticking && Clock::now() >= next_tick) {
         hooks.tick();
         next_tick = Clock::now() + hooks.tick_interval;
       }
       if (rc < 0) {
-        if (zmq_errno() == EINTR) continue;
-        return Status::io_error(std::string("control poll failed: ") + zmq_strerror(zmq_errno()));
+        if (poll_errno == EINTR) continue;
+        return Status::io_error(std::string("control poll failed: ") + zmq_strerror(poll_errno));
       }
       if (items[1].revents & ZMQ_POLLIN) return Status::ok();
       if (items[0].revents & ZMQ_POLLIN) drain();
@@ -125,6 +137,7 @@ class ControlServer::Impl {
       spdlog::warn("control: dropped a message without a peer identity");
       return;
     }
+    if (connections_) connections_->note(frames.back().handle());
     std::vector<std::string_view> body;
     for (std::size_t i = 1; i < frames.size(); ++i) {
       body.emplace_back(static_cast<const char*>(frames[i].data()), frames[i].size());
@@ -161,6 +174,7 @@ class ControlServer::Impl {
   const RequestRouter* router_;
   zmq::context_t context_{1};
   std::unique_ptr<ZapHandler> zap_;  // declared after the context: stopped before it ends
+  std::optional<CurveConnections> connections_;  // tcp only
   zmq::socket_t socket_;
   std::uint64_t served_ = 0;
   bool bound_ = false;

@@ -8,6 +8,9 @@
 // For ipc:// endpoints the run dir is created 0750 and the socket file made 0660. A tcp://
 // endpoint is a CURVE server: only keys in options.curve's allowlist complete the handshake
 // (a plaintext or unknown peer gets nothing), and each request runs with its key's role.
+// A key that leaves the clients file (SIGHUP or a change of the file) has its connections
+// shut down within 100 ms of serve() seeing the new list (daemon/security/curve_connections.h);
+// a request it sent before that is refused, as the role of a removed key.
 // The server is used from one thread: serve() runs the loop on the caller's thread.
 // The router must outlive the server.
 #pragma once

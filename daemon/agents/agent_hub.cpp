@@ -1,16 +1,17 @@
 #include "daemon/agents/agent_hub.h"
 
 #include <sys/eventfd.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <deque>
+#include <optional>
 #include <set>
 #include <thread>
 
 #include <spdlog/spdlog.h>
 #include <zmq_addon.hpp>
+#include "daemon/security/peer_connection.h"
 #include "daemon/security/zap_responder.h"
 #include "events/mutex.h"
 
@@ -77,7 +78,7 @@ class ExchangeImpl : public AgentHub::Exchange {
 
 struct Session {
   std::string routing_id;
-  int fd = -1;
+  std::optional<PeerConnection> connection;
   SteadyClock::time_point last_seen;
   AgentPresence presence;
 };
@@ -229,11 +230,9 @@ class AgentHub::Impl {
       if (!got) return;
       if (f.size() < 2) continue;
       std::string name;
-      int fd = -1;
       std::string address;
       try {
         name = f[1].gets("User-Id");
-        fd = f[1].get(ZMQ_SRCFD);
         address = f[1].gets("Peer-Address");
       } catch (const zmq::error_t&) {
       }
@@ -252,11 +251,13 @@ class AgentHub::Impl {
         ++stats_.dropped_frames;
         continue;
       }
-      handle(name, f[0].to_string(), fd, address, std::move(frame).value());
+      handle(name, f[0].to_string(), PeerConnection::of_message(f[1].handle()), address,
+             std::move(frame).value());
     }
   }
 
-  void handle(const std::string& name, const std::string& rid, int fd, const std::string& address,
+  void handle(const std::string& name, const std::string& rid,
+              std::optional<PeerConnection> connection, const std::string& address,
               AgentFrame frame) {
     std::vector<std::shared_ptr<ExchangeImpl>> broken;
     std::shared_ptr<ExchangeImpl> target;
@@ -268,7 +269,7 @@ class AgentHub::Impl {
         fresh = !s.presence.connected || s.routing_id != rid;
         if (s.presence.connected && s.routing_id != rid) broken = exchanges_of(name);
         s.routing_id = rid;
-        s.fd = fd;
+        s.connection = std::move(connection);
         s.presence.name = name;
         s.presence.address = address;
         s.presence.version = frame.body.value("version", "");
@@ -367,11 +368,10 @@ class AgentHub::Impl {
       auto it = sessions_.find(name);
       if (it == sessions_.end() || !it->second.presence.connected) return;
       if (!rid.empty() && it->second.routing_id != rid) return;
-      // libzmq has no per-peer disconnect on a ROUTER: shutting the connection's socket down
-      // makes its I/O thread drop it, and the ZAP handler refuses the reconnect.
-      if (shut && it->second.fd >= 0) ::shutdown(it->second.fd, SHUT_RDWR);
+      // The ZAP handler refuses the reconnect.
+      if (shut && it->second.connection) (void)it->second.connection->shut_down();
       it->second.presence.connected = false;
-      it->second.fd = -1;
+      it->second.connection.reset();
       broken = exchanges_of(name);
     }
     for (auto& ex : broken) ex->fail("agent '" + name + "' " + why);

@@ -76,7 +76,7 @@ Status export_log(EventLog& log, const ExportOptions& opt, std::ostream& out,
 
   std::string buf;
   buf.reserve(kFlushBytes + 4096);
-  if (csv) {
+  if (csv && opt.header) {
     buf.append(kCsvHeader);
     buf.append(kCsvLineEnd);
   }
@@ -87,14 +87,18 @@ Status export_log(EventLog& log, const ExportOptions& opt, std::ostream& out,
   };
 
   std::uint64_t count = 0, last_seq = 0;
-  Hash256 head{}, first_prev{};
+  Hash256 head{}, first_prev{}, chain_prev{};
   Status failure = Status::ok();
   EventJsonWriter json;
   std::string scratch;
   Status scanned = Status::ok();
+  // The records before the range that this export continues: checked, not written.
+  const std::uint64_t chain_first =
+      opt.chain_from && !range->empty() ? std::min(*opt.chain_from, range->first) : range->first;
+  std::uint64_t checked = 0;  // records chain_first .. seq read so far
   if (!range->empty()) {
-    scanned = log.scan_records(range->first, range->last, [&](std::uint64_t seq,
-                                                             std::string_view record) {
+    scanned = log.scan_records(chain_first, range->last, [&](std::uint64_t seq,
+                                                            std::string_view record) {
       auto e = decode_record(record);
       if (!e.ok()) {
         failure = Status::corruption("log record seq " + std::to_string(seq) +
@@ -102,13 +106,17 @@ Status export_log(EventLog& log, const ExportOptions& opt, std::ostream& out,
         return false;
       }
       // Check the chain as we go, so a tampered log is never exported as if intact, or signed.
-      const bool linked = count == 0 ? seq == range->first
-                                      : seq == last_seq + 1 && e->prev_hash == head;
+      const bool linked = checked == 0 ? seq == chain_first
+                                       : seq == last_seq + 1 && e->prev_hash == head;
       if (!linked || !record_hash_matches(record)) {
         failure = Status::corruption("log record seq " + std::to_string(seq) +
                                      " breaks the hash chain; export stopped (verify the log)");
         return false;
       }
+      if (checked++ == 0) chain_prev = e->prev_hash;
+      last_seq = seq;
+      head = e->hash;
+      if (seq < range->first) return true;
       if (csv) {
         append_csv_row(&buf, *e, json, &scratch);
       } else {
@@ -117,8 +125,6 @@ Status export_log(EventLog& log, const ExportOptions& opt, std::ostream& out,
       }
       if (count == 0) first_prev = e->prev_hash;
       ++count;
-      last_seq = seq;
-      head = e->hash;
       if (buf.size() >= kFlushBytes && !flush()) {
         failure = Status::io_error("export output could not be written");
         return false;
@@ -140,8 +146,8 @@ Status export_log(EventLog& log, const ExportOptions& opt, std::ostream& out,
   if (opt.key != nullptr && count > 0) {
     std::int64_t now = opt.clock_us ? opt.clock_us() : system_now_us();
     Checkpoint unsigned_cp;
-    unsigned_cp.first_seq = range->first;
-    unsigned_cp.first_prev_hash = first_prev;
+    unsigned_cp.first_seq = chain_first;
+    unsigned_cp.first_prev_hash = chain_prev;
     unsigned_cp.seq = last_seq;
     unsigned_cp.hash = head;
     unsigned_cp.time_us = now;
@@ -166,6 +172,7 @@ Status export_log(EventLog& log, const ExportOptions& opt, std::ostream& out,
   if (summary != nullptr) {
     summary->range = *range;
     summary->records = count;
+    summary->first_prev_hash = first_prev;
     summary->head_hash = head;
     summary->signed_ = signed_;
   }

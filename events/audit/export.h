@@ -36,6 +36,15 @@ struct ExportOptions {
   std::optional<std::int64_t> until_us;  // exclusive: events with time_us < until_us
   std::optional<std::uint64_t> from_seq;  // inclusive
   std::optional<std::uint64_t> to_seq;    // inclusive
+  // Paging (a remote export carried in several replies, docs/protocol.md "audit.export"):
+  // `header` false leaves out the CSV header (a later page); `chain_from` (< the range's
+  // first seq) makes the export continue one that began there: the records chain_from ..
+  // first-1 are read and their chain checked but not written, the first written record must
+  // link to them, and the checkpoint, when signed, covers chain_from .. last. A page passes
+  // first-1 (so pages chain to each other); the last page of a signed export passes the
+  // export's first seq (so nothing is signed whose chain was not checked in the same call).
+  bool header = true;
+  std::optional<std::uint64_t> chain_from;
   // When set, a checkpoint signed by this key closes the export. Must outlive the call.
   const CheckpointKey* key = nullptr;
   std::string console;                     // the signing console, stamped on the checkpoint
@@ -49,8 +58,9 @@ struct SeqRange {
 };
 
 struct ExportSummary {
-  SeqRange range;
+  SeqRange range;  // what was written (chain_from .. first-1 were only checked)
   std::uint64_t records = 0;
+  Hash256 first_prev_hash{};  // prev_hash of the first written record
   Hash256 head_hash{};  // hash of the last exported record
   bool signed_ = false;
 };

@@ -114,6 +114,56 @@ TEST(ExportTest, RefusesToExportOrSignATamperedLog) {
   EXPECT_EQ(out.str().find("checkpoint"), std::string::npos);
 }
 
+// Pages written with header=false and chain_from (a remote export) concatenate to the
+// whole export; the last page's checkpoint signs the whole range; a page whose link to the
+// record before it is broken is refused.
+TEST(ExportTest, PagesWithChainFromConcatenateToTheWholeExport) {
+  AuditLog a(10);
+  auto key = CheckpointKey::generate();
+  for (ExportFormat format : {ExportFormat::kJsonl, ExportFormat::kCsv}) {
+    ExportOptions whole;
+    whole.format = format;
+    auto all = split_lines(export_text(a.log, whole));
+    std::string paged;
+    for (std::uint64_t first = 1; first <= 10; first += 4) {
+      ExportOptions page;
+      page.format = format;
+      page.from_seq = first;
+      page.to_seq = std::min<std::uint64_t>(first + 3, 10);
+      page.header = first == 1;
+      const bool last = *page.to_seq == 10;
+      if (first > 1) page.chain_from = last ? 1 : first - 1;
+      if (last) page.key = &key;
+      paged += export_text(a.log, page);
+    }
+    auto lines = split_lines(paged);
+    ASSERT_EQ(lines.size(), all.size() + 1);  // one checkpoint
+    EXPECT_EQ(std::vector<std::string>(lines.begin(), lines.end() - 1), all);
+    VerifyOptions vo;
+    vo.public_key = key.public_key();
+    VerifyReport report = testing::verify_text(paged, vo);
+    EXPECT_TRUE(report.ok()) << report.summary();
+    EXPECT_EQ(report.signature, SignatureStatus::kGenuine) << report.summary();
+    EXPECT_EQ(report.first_seq, 1u);
+    EXPECT_EQ(report.last_seq, 10u);
+  }
+
+  // Record 4 edited: the page 5..8 does not link to it, and is refused.
+  auto events = a.log.read(4, 4, 1);
+  Event e = (*events)[0];
+  e.payload = SyncCancelled{"edited"};
+  a.log.overwrite_record(4, encode_record(e));
+  ExportOptions page;
+  page.from_seq = 5;
+  page.to_seq = 8;
+  page.chain_from = 4;
+  std::ostringstream out;
+  Status s = export_log(a.log, page, out);
+  EXPECT_EQ(s.code(), Status::Code::kCorruption);
+  EXPECT_NE(s.message().find("seq 4"), std::string::npos) << s.message();
+  EXPECT_EQ(out.str(), "");
+}
+
 TEST(ExportTest, AutoFormatIsRefused) {
   AuditLog a(1);
   ExportOptions opt;

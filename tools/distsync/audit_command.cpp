@@ -1,8 +1,9 @@
 // `distsync export` and `distsync verify`: the auditor's commands (docs/audit.md). Both read
 // the data dir's LMDB log directly, read-only, so they work with or without a running daemon
 // and an export streams in constant memory. With a tcp:// endpoint (a remote console, an
-// auditor's key) the export comes over the control endpoint instead ("audit.export"). Exports are signed with the console's checkpoint
-// key under <data_dir>/keys (created on first use).
+// auditor's key) the export comes over the control endpoint instead ("audit.export"), page by
+// page, so any size exports. Exports are signed with the console's checkpoint key under
+// <data_dir>/keys (created on first use).
 #include <filesystem>
 #include <functional>
 #include <fstream>
@@ -21,6 +22,7 @@ struct ExportFlags {
   std::string format = "jsonl";
   std::optional<std::string> since, until, output;
   bool unsigned_ = false;
+  std::uint64_t page_records = 100000;  // remote only
 };
 
 struct VerifyFlags {
@@ -70,22 +72,56 @@ void report_export(const ExportFlags& f, const ExportSummary& summary) {
   std::cerr << (summary.signed_ ? ", signed" : ", unsigned") << " to " << *f.output << "\n";
 }
 
-// A console reached over tcp:// exports through the "audit.export" op, signed by its own key.
+// A console reached over tcp:// exports through the "audit.export" op, signed by its own key,
+// in pages of f.page_records events (each well below what one reply may carry), written as
+// they come. The file is what a local export writes: one CSV header, the records, one
+// checkpoint (on the last page, signing the whole range). Each page must start where the
+// one before ended and link to its last hash, or the export stops and leaves no file.
 int run_remote_export(CliContext& ctx, const ExportFlags& f, const ExportOptions& options) {
-  nlohmann::json args = {{"format", f.format}, {"signed", !f.unsigned_}};
-  if (options.since_us) args["since_us"] = *options.since_us;
-  if (options.until_us) args["until_us"] = *options.until_us;
-  auto reply = ctx.request("audit.export", args);
-  if (!reply.ok()) return ctx.fail(reply.status());
+  nlohmann::json first_args = {{"format", f.format}, {"signed", !f.unsigned_},
+                               {"limit", f.page_records}};
+  if (options.since_us) first_args["since_us"] = *options.since_us;
+  if (options.until_us) first_args["until_us"] = *options.until_us;
   ExportSummary summary;
-  summary.records = reply->value("records", std::uint64_t{0});
-  summary.range = {reply->value("first_seq", std::uint64_t{1}),
-                   reply->value("last_seq", std::uint64_t{0})};
-  summary.signed_ = reply->value("signed", false);
-  const std::string text = reply->value("text", "");
-  Status s = write_export(ctx, f.output, [&](std::ostream& out) {
-    out << text;
-    return Status::ok();
+  Status s = write_export(ctx, f.output, [&](std::ostream& out) -> Status {
+    nlohmann::json args = first_args;
+    std::string last_hash;
+    std::uint64_t expected_first = 0, range_first = 0, range_last = 0;
+    for (bool first_page = true;; first_page = false) {
+      auto reply = ctx.request("audit.export", args);
+      if (!reply.ok()) return reply.status();
+      const auto page_first = reply->value("first_seq", std::uint64_t{1});
+      const auto page_last = reply->value("last_seq", std::uint64_t{0});
+      const auto records = reply->value("records", std::uint64_t{0});
+      const auto next = reply->value("next_seq", std::uint64_t{0});
+      if (first_page) {
+        range_first = page_first;
+        range_last = reply->value("range_last", page_last);
+        summary.range = {range_first, range_last};
+      } else if (page_first != expected_first ||
+                 reply->value("first_prev_hash", "") != last_hash) {
+        return Status::corruption("export page at seq " + std::to_string(page_first) +
+                                  " does not chain to the page before it (which ended at seq " +
+                                  std::to_string(expected_first - 1) + ")");
+      }
+      out << reply->value("text", "");
+      if (!out) return Status::io_error("export output could not be written");
+      summary.records += records;
+      summary.signed_ = reply->value("signed", false);
+      if (next == 0) break;
+      if (next != page_last + 1 || records == 0) {
+        return Status::corruption("export page " + std::to_string(page_first) + "-" +
+                                  std::to_string(page_last) + " names next seq " +
+                                  std::to_string(next));
+      }
+      last_hash = reply->value("last_hash", "");
+      expected_first = next;
+      args = {{"format", f.format},   {"signed", !f.unsigned_}, {"limit", f.page_records},
+              {"from_seq", next},     {"to_seq", range_last},   {"range_first", range_first},
+              {"header", false}};
+    }
+    out.flush();
+    return out ? Status::ok() : Status::io_error("export output could not be flushed");
   });
   if (!s.is_ok()) return ctx.fail(s);
   report_export(f, summary);
@@ -183,6 +219,9 @@ void register_audit_commands(CLI::App& app, CliContext& ctx) {
   exp->add_option("--until", ef->until, "before: same forms as --since");
   exp->add_option("--output,-o", ef->output, "write to FILE instead of stdout");
   exp->add_flag("--unsigned", ef->unsigned_, "leave out the signed checkpoint");
+  exp->add_option("--page-records", ef->page_records,
+                  "remote only: events per reply (default 100000, at most 1000000)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1'000'000}));
   exp->callback([&ctx, ef] { ctx.exit_code = run_export(ctx, *ef); });
 
   auto vf = std::make_shared<VerifyFlags>();
