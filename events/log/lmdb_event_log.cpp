@@ -459,7 +459,7 @@ void LmdbEventLog::Impl::commit_group(std::deque<Pending>& batch) {
     for (const StampedEvent& s : group.stamped()) {
       if (rc != 0) break;
       std::string key = seq_key(s.event.seq);
-      MDB_val k = as_val(key), v = as_val(s.record);
+      MDB_val k = as_val(key), v = as_val(group.record(s));
       rc = mdb_put(txn, events_dbi, &k, &v, MDB_APPEND);
       if (rc != 0) break;
     }
