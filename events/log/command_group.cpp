@@ -20,10 +20,21 @@ Result<AppendResult> CommandGroup::run(const Command& command, std::int64_t now_
     decided = Status::invalid_argument(std::string("command failed: ") + ex.what());
   }
   if (!decided.is_ok()) return decided;
+  return stamp_drafts(now_us, head);
+}
+
+Result<AppendResult> CommandGroup::run(PlainAppend& append, std::int64_t now_us, LogHead* head) {
+  drafts_.clear();
+  Status decided = append(head->seq, &drafts_);
+  if (!decided.is_ok()) return decided;
+  return stamp_drafts(now_us, head);
+}
+
+Result<AppendResult> CommandGroup::stamp_drafts(std::int64_t now_us, LogHead* head) {
   AppendResult result;
   // Times never decrease with seq, so time ranges map to seq ranges.
   const std::int64_t time_us = std::max(now_us, head->time_us);
-  for (EventDraft& d : drafts) {
+  for (EventDraft& d : drafts_) {
     StampedEvent s;
     s.event.seq = head->seq + 1;
     s.event.time_us = time_us;

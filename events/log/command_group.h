@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "events/log/event_log.h"
+#include "events/log/plain_append.h"
 
 namespace distsync {
 
@@ -36,6 +37,8 @@ class CommandGroup {
   // Runs `command` against `head`, advancing it. Returns the command's own outcome; its
   // events are appended to stamped().
   Result<AppendResult> run(const Command& command, std::int64_t now_us, LogHead* head);
+  // The same for a plain append, without the std::function around it.
+  Result<AppendResult> run(PlainAppend& append, std::int64_t now_us, LogHead* head);
 
   const std::vector<StampedEvent>& stamped() const { return stamped_; }
   // The record of `s`, one of stamped(): valid until the next run() or clear(). The records
@@ -73,6 +76,9 @@ class CommandGroup {
   Folder* folder_;
   std::vector<StampedEvent> stamped_;
   std::string records_;  // the records of stamped_, back to back
+  // Stamps drafts_ (what the running command decided) against `head`, advancing it.
+  Result<AppendResult> stamp_drafts(std::int64_t now_us, LogHead* head);
+
   std::vector<EventDraft> drafts_;  // what the running command decided
 };
 

@@ -25,20 +25,24 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <thread>
 #include <vector>
 
 #include "events/log/command_group.h"
 #include "events/log/event_log.h"
+#include "events/log/plain_append.h"
 #include "events/log/ticket.h"
 #include "events/mutex.h"
 #include "events/thread_annotations.h"
 
 namespace distsync {
 
-// A submitted command, waiting for the writer.
+// A submitted command, waiting for the writer: `plain` when it is a plain append (queued as
+// it is, not wrapped in a Command), else `command`.
 struct Pending {
   Command command;
+  std::optional<PlainAppend> plain;
   std::shared_ptr<Ticket> ticket;
 };
 

@@ -221,6 +221,8 @@ class LmdbEventLog::Impl {
   void resync_folder_after_abort();
   std::uint64_t durable_head();
   void stop();
+  // Queues `pending` (its ticket is made here) and returns the future of its answer.
+  std::future<Result<AppendResult>> enqueue(Pending pending);
 
   // A read transaction, held shared against map resizes.
   template <typename Fn>
@@ -452,7 +454,7 @@ void LmdbEventLog::Impl::commit_group(std::deque<Pending>& batch) {
     if (rc == 0) {
       for (Pending& p : batch) {
         const std::size_t begin = group.stamped().size();
-        results.push_back(group.run(p.command, now, &h));
+        results.push_back(p.plain ? group.run(*p.plain, now, &h) : group.run(p.command, now, &h));
         spans.emplace_back(begin, group.stamped().size());
       }
     }
@@ -546,7 +548,9 @@ void LmdbEventLog::Impl::give_back_drafts(std::deque<Pending>& batch,
                                           const std::vector<std::pair<std::size_t, std::size_t>>& spans) {
   for (std::size_t i = 0; i < batch.size() && i < spans.size(); ++i) {
     if (spans[i].first == spans[i].second) continue;
-    if (auto* plain = batch[i].command.target<PlainAppend>()) {
+    PlainAppend* plain =
+        batch[i].plain ? &*batch[i].plain : batch[i].command.target<PlainAppend>();
+    if (plain) {
       plain->batch().clear();
       group.return_drafts(spans[i].first, spans[i].second, &plain->batch());
     }
@@ -574,21 +578,30 @@ LmdbEventLog::LmdbEventLog(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) 
 LmdbEventLog::~LmdbEventLog() = default;
 
 std::future<Result<AppendResult>> LmdbEventLog::submit(Command command) {
-  auto ticket = std::make_shared<Ticket>();
-  auto future = std::async(std::launch::deferred, [ticket, answers = impl_->answers] {
+  return impl_->enqueue(Pending{std::move(command), std::nullopt, nullptr});
+}
+
+std::future<Result<AppendResult>> LmdbEventLog::submit_append(
+    std::vector<EventDraft> batch, std::optional<std::uint64_t> expected_last_seq) {
+  return impl_->enqueue(Pending{Command(), PlainAppend(std::move(batch), expected_last_seq), nullptr});
+}
+
+std::future<Result<AppendResult>> LmdbEventLog::Impl::enqueue(Pending pending) {
+  pending.ticket = std::make_shared<Ticket>();
+  Ticket* ticket = pending.ticket.get();
+  auto future = std::async(std::launch::deferred, [ticket = pending.ticket, answers = answers] {
     return await_answer(*answers, *ticket);
   });
   {
-    MutexLock lock(&impl_->mu);
-    if (!impl_->stopping) {
-      impl_->queue.push_back(Pending{std::move(command), std::move(ticket)});
-    } else {
+    MutexLock lock(&mu);
+    if (stopping) {
       ticket->result.emplace(Status::unavailable("the event log is closing"));
       ticket->done.store(true, std::memory_order_release);
       return future;
     }
+    queue.push_back(std::move(pending));
   }
-  impl_->cv.notify_one();
+  cv.notify_one();
   return future;
 }
 

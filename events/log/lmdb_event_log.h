@@ -69,6 +69,10 @@ class LmdbEventLog : public EventLog {
 
   class Impl;
 
+ protected:
+  std::future<Result<AppendResult>> submit_append(
+      std::vector<EventDraft> batch, std::optional<std::uint64_t> expected_last_seq) override;
+
  private:
   explicit LmdbEventLog(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
