@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "events/bounded_binary.h"
+#include "events/canonical_binary_archive.h"
 #include "events/codec_in_place.h"
 #include "events/event_json.h"
 #include "events/json_text.h"
@@ -21,27 +22,6 @@ class ViewBuffer : public std::streambuf {
     char* p = const_cast<char*>(bytes.data());
     setg(p, p, p + bytes.size());
   }
-};
-
-// Appends what the archive writes to a borrowed string: encoding a record needs no
-// ostringstream (its construction and the copy out of it cost more than the encoding).
-// The portable binary archive writes through sputn() only.
-class AppendBuffer : public std::streambuf {
- public:
-  void reset(std::string* out) { out_ = out; }
-
- protected:
-  std::streamsize xsputn(const char* s, std::streamsize n) override {
-    out_->append(s, static_cast<std::size_t>(n));
-    return n;
-  }
-  int_type overflow(int_type c) override {
-    if (!traits_type::eq_int_type(c, traits_type::eof())) out_->push_back(traits_type::to_char_type(c));
-    return traits_type::not_eof(c);
-  }
-
- private:
-  std::string* out_ = nullptr;
 };
 
 template <class Archive>
@@ -68,17 +48,9 @@ void load_body(Archive& ar, Event* e) {
 }  // namespace
 
 void append_canonical_bytes(std::string* out, const Event& e) {
-  // One stream per thread, as for decoding; the archive (whose class versions are per
-  // archive) is made anew for every event.
-  thread_local AppendBuffer buffer;
-  thread_local std::ostream os(&buffer);
-  buffer.reset(out);
-  os.clear();
-  {
-    cereal::PortableBinaryOutputArchive ar(os);
-    save_body(ar, e);
-  }
-  buffer.reset(nullptr);
+  // The archive (whose class versions are per archive) is made anew for every event.
+  CanonicalBinaryOutputArchive ar(out);
+  save_body(ar, e);
 }
 
 std::string canonical_bytes(const Event& e) {

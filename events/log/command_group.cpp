@@ -8,10 +8,6 @@
 #include "events/codec_in_place.h"
 
 namespace distsync {
-namespace {
-// Most records (a FileCopied is about 230 bytes) fit without the string growing.
-constexpr std::size_t kRecordReserve = 320;
-}  // namespace
 
 Result<AppendResult> CommandGroup::run(const Command& command, std::int64_t now_us, LogHead* head) {
   std::vector<EventDraft>& drafts = drafts_;  // reused: no allocation per command
@@ -24,10 +20,21 @@ Result<AppendResult> CommandGroup::run(const Command& command, std::int64_t now_
     decided = Status::invalid_argument(std::string("command failed: ") + ex.what());
   }
   if (!decided.is_ok()) return decided;
+  return stamp_drafts(now_us, head);
+}
+
+Result<AppendResult> CommandGroup::run(PlainAppend& append, std::int64_t now_us, LogHead* head) {
+  drafts_.clear();
+  Status decided = append(head->seq, &drafts_);
+  if (!decided.is_ok()) return decided;
+  return stamp_drafts(now_us, head);
+}
+
+Result<AppendResult> CommandGroup::stamp_drafts(std::int64_t now_us, LogHead* head) {
   AppendResult result;
   // Times never decrease with seq, so time ranges map to seq ranges.
   const std::int64_t time_us = std::max(now_us, head->time_us);
-  for (EventDraft& d : drafts) {
+  for (EventDraft& d : drafts_) {
     StampedEvent s;
     s.event.seq = head->seq + 1;
     s.event.time_us = time_us;
@@ -36,13 +43,14 @@ Result<AppendResult> CommandGroup::run(const Command& command, std::int64_t now_
     s.event.payload = std::move(d.payload);
     s.event.prev_hash = head->hash;
     // record := prev_hash hash canonical, encoded in place (the hash is filled in last).
-    s.record.reserve(kRecordReserve);
-    s.record.append(reinterpret_cast<const char*>(s.event.prev_hash.data()), 32);
-    s.record.append(32, '\0');
-    append_canonical_bytes(&s.record, s.event);
-    const std::string_view record(s.record);
+    s.record_begin = records_.size();
+    records_.append(reinterpret_cast<const char*>(s.event.prev_hash.data()), 32);
+    records_.append(32, '\0');
+    append_canonical_bytes(&records_, s.event);
+    s.record_size = records_.size() - s.record_begin;
+    const std::string_view record = std::string_view(records_).substr(s.record_begin);
     s.event.hash = sha256(record.substr(0, 32), record.substr(64));
-    std::memcpy(s.record.data() + 32, s.event.hash.data(), 32);
+    std::memcpy(records_.data() + s.record_begin + 32, s.event.hash.data(), 32);
     head->seq = s.event.seq;
     head->hash = s.event.hash;
     head->time_us = time_us;

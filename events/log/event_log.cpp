@@ -18,6 +18,11 @@ Status PlainAppend::operator()(std::uint64_t head, std::vector<EventDraft>* out)
 
 std::future<Result<AppendResult>> EventLog::append_async(
     std::vector<EventDraft> batch, std::optional<std::uint64_t> expected_last_seq) {
+  return submit_append(std::move(batch), expected_last_seq);
+}
+
+std::future<Result<AppendResult>> EventLog::submit_append(
+    std::vector<EventDraft> batch, std::optional<std::uint64_t> expected_last_seq) {
   return submit(PlainAppend(std::move(batch), expected_last_seq));
 }
 

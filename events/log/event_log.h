@@ -111,6 +111,13 @@ class EventLog {
 
   // Waits until all submitted commands have been answered, then stops the writer.
   virtual void close() = 0;
+
+ protected:
+  // What append_async() calls: submits PlainAppend(batch, expected_last_seq) as a Command. A
+  // log may queue the batch as it is instead (LmdbEventLog does: no std::function, so no
+  // allocation of its own, per append).
+  virtual std::future<Result<AppendResult>> submit_append(
+      std::vector<EventDraft> batch, std::optional<std::uint64_t> expected_last_seq);
 };
 
 }  // namespace distsync

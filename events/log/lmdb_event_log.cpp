@@ -19,6 +19,7 @@
 
 #include "events/codec.h"
 #include "events/log/command_group.h"
+#include "events/log/group_flusher.h"
 #include "events/log/plain_append.h"
 #include "events/mutex.h"
 
@@ -145,46 +146,6 @@ class LmdbStateTable : public StateTable {
   MDB_dbi dbi_;
 };
 
-// Where callers wait for their answers. Shared by the log and every outstanding future, so a
-// future stays valid after the log is gone (it is answered by then: close() drains the queue).
-struct Answers {
-  Mutex mu;
-  CondVar cv;  // notified once per group, after its tickets are done
-};
-
-// One command's answer: filled by the writer, waited for by the caller's future, which is a
-// std::launch::deferred one that waits in the caller's thread. A std::promise would cost the
-// writer two futex wake-ups per command (its call_once always wakes, then the future's
-// waiter); tickets cost one notify_all per group.
-struct Ticket {
-  std::atomic<bool> done{false};
-  std::optional<Result<AppendResult>> result;  // written before done is set
-};
-
-Result<AppendResult> await_answer(Answers& answers, Ticket& ticket) {
-  if (!ticket.done.load(std::memory_order_acquire)) {
-    MutexLock lock(&answers.mu);
-    while (!ticket.done.load(std::memory_order_acquire)) answers.cv.wait(&answers.mu);
-  }
-  return std::move(*ticket.result);
-}
-
-struct Pending {
-  Command command;
-  std::shared_ptr<Ticket> ticket;
-};
-
-// A group the writer is done with, on its way to its callers: the flusher makes it durable,
-// answers it and frees it, all off the writer's thread.
-struct Outcome {
-  std::deque<Pending> batch;
-  std::vector<Result<AppendResult>> results;  // one per command when committed
-  Status failure = Status::ok();              // not ok: nothing of the group was appended
-  std::vector<StampedEvent> stamped;          // the group's events, freed by the flusher
-  std::uint64_t last_seq = 0;                 // the group's last seq; 0 when it appended none
-  bool committed = false;
-};
-
 // Opens `dir` read-only and decides whether it holds a distsync log we may open.
 // Leaves the data file untouched.
 Status inspect(const std::string& dir) {
@@ -250,9 +211,8 @@ class LmdbEventLog::Impl {
   Status open();
   void writer_loop();
   void commit_group(std::deque<Pending>& batch);
-  void flusher_loop();
-  void answer(std::vector<Outcome>& outcomes, const Status& flushed);
-  void answer_all();
+  Status flush();
+  void mark_durable(std::uint64_t seq);
   void give_back_drafts(std::deque<Pending>& batch,
                         const std::vector<std::pair<std::size_t, std::size_t>>& spans);
   Status grow_map();
@@ -261,6 +221,8 @@ class LmdbEventLog::Impl {
   void resync_folder_after_abort();
   std::uint64_t durable_head();
   void stop();
+  // Queues `pending` (its ticket is made here) and returns the future of its answer.
+  std::future<Result<AppendResult>> enqueue(Pending pending);
 
   // A read transaction, held shared against map resizes.
   template <typename Fn>
@@ -304,15 +266,9 @@ class LmdbEventLog::Impl {
   std::thread writer;
   CommandGroup group;  // writer thread only
 
-  // Writer -> flusher hand-over. The flusher fsyncs once for every group committed before it
-  // looked, then answers them; the writer meanwhile runs the next group.
-  Mutex flush_mu;
-  CondVar flush_cv;
-  std::vector<Outcome> to_flush GUARDED_BY(flush_mu);
-  bool flush_stopping GUARDED_BY(flush_mu) = false;
-  std::vector<StampedEvent> spare_stamped GUARDED_BY(flush_mu);  // emptied, for the writer
-  std::thread flusher;
   std::shared_ptr<Answers> answers = std::make_shared<Answers>();
+  // Makes committed groups durable and answers them while the writer runs the next group.
+  std::unique_ptr<GroupFlusher> flusher;
 };
 
 Status LmdbEventLog::Impl::open() {
@@ -328,7 +284,7 @@ Status LmdbEventLog::Impl::open() {
   if (rc == 0) rc = mdb_env_set_mapsize(env, opt.initial_map_bytes);
   // MDB_NOMETASYNC: a commit fsyncs its data pages, then writes the meta page without a
   // flush; the flusher's mdb_env_sync() makes the group durable before anyone is answered
-  // (see "Overlapping a group's flush with the next group" in ARCHITECTURE.md).
+  // (see "Where the write path's time goes" in ARCHITECTURE.md).
   if (rc == 0) rc = mdb_env_open(env, opt.dir.c_str(), MDB_NOTLS | MDB_NOMETASYNC, 0640);
   if (rc != 0) return Status::io_error("cannot open event log " + opt.dir + ": " + mdb_error(rc));
   int dead = 0;
@@ -358,7 +314,9 @@ Status LmdbEventLog::Impl::open() {
   // The format keys must be durable before the log says it opened.
   rc = mdb_env_sync(env, 1);
   if (rc != 0) return write_error(opt.dir, rc, "cannot initialise event log " + opt.dir);
-  flusher = std::thread([this] { flusher_loop(); });
+  flusher = std::make_unique<GroupFlusher>([this] { return flush(); },
+                                           [this](std::uint64_t seq) { mark_durable(seq); },
+                                           answers);
   writer = std::thread([this] { writer_loop(); });
   return Status::ok();
 }
@@ -446,13 +404,8 @@ void LmdbEventLog::Impl::writer_loop() {
 void LmdbEventLog::Impl::commit_group(std::deque<Pending>& batch) {
   {
     // Reuse the storage of a group the flusher has freed.
-    std::vector<StampedEvent> storage;
-    {
-      MutexLock lock(&flush_mu);
-      storage.swap(spare_stamped);
-    }
     group.clear();
-    group.adopt(std::move(storage));
+    group.adopt(flusher->take_spare());
   }
   std::vector<Result<AppendResult>> results;
   results.reserve(batch.size());
@@ -501,14 +454,14 @@ void LmdbEventLog::Impl::commit_group(std::deque<Pending>& batch) {
     if (rc == 0) {
       for (Pending& p : batch) {
         const std::size_t begin = group.stamped().size();
-        results.push_back(group.run(p.command, now, &h));
+        results.push_back(p.plain ? group.run(*p.plain, now, &h) : group.run(p.command, now, &h));
         spans.emplace_back(begin, group.stamped().size());
       }
     }
     for (const StampedEvent& s : group.stamped()) {
       if (rc != 0) break;
       std::string key = seq_key(s.event.seq);
-      MDB_val k = as_val(key), v = as_val(s.record);
+      MDB_val k = as_val(key), v = as_val(group.record(s));
       rc = mdb_put(txn, events_dbi, &k, &v, MDB_APPEND);
       if (rc != 0) break;
     }
@@ -556,7 +509,7 @@ void LmdbEventLog::Impl::commit_group(std::deque<Pending>& batch) {
     }
     break;
   }
-  Outcome out;
+  GroupOutcome out;
   out.committed = failure.is_ok();
   out.failure = failure;
   out.results = std::move(results);
@@ -565,86 +518,28 @@ void LmdbEventLog::Impl::commit_group(std::deque<Pending>& batch) {
     if (!out.stamped.empty()) out.last_seq = out.stamped.back().event.seq;
   }
   out.batch = std::move(batch);
+  flusher->hand_over(std::move(out));
+}
+
+// Called by the flusher, after every group it answers next was committed: one fsync makes
+// all of them durable (their data pages were flushed in the commit; this writes out the meta
+// page MDB_NOMETASYNC left unflushed).
+Status LmdbEventLog::Impl::flush() {
+  // Shared against a map resize: mdb_env_sync() reads the meta page through the map.
+  std::shared_lock<std::shared_mutex> guard(resize_mu);
+  const int rc = mdb_env_sync(env, 1);
+  if (rc == 0) return Status::ok();
+  return Status::io_error("event log " + opt.dir + ": flushing to disk failed (" + mdb_error(rc) +
+                          "); the last appends are in the log but may not be durable");
+}
+
+void LmdbEventLog::Impl::mark_durable(std::uint64_t seq) {
   {
-    MutexLock lock(&flush_mu);
-    to_flush.push_back(std::move(out));
+    MutexLock lock(&mu);
+    if (seq > durable_through) durable_through = seq;
+    if (seq > local_head) local_head = seq;
   }
-  flush_cv.notify_one();
-}
-
-// Every group in the hand-over was committed before this thread took it, so one fsync
-// started afterwards makes all of them durable: LMDB wrote their data pages and flushed them
-// in the commit, and their meta page before the commit returned; mdb_env_sync() flushes that
-// page. Only then are their callers answered.
-void LmdbEventLog::Impl::flusher_loop() {
-  for (;;) {
-    std::vector<Outcome> outcomes;
-    {
-      MutexLock lock(&flush_mu);
-      while (!flush_stopping && to_flush.empty()) flush_cv.wait(&flush_mu);
-      if (to_flush.empty()) return;  // stopping, and every group is answered
-      outcomes.swap(to_flush);
-    }
-    bool any_committed = false;
-    for (const Outcome& o : outcomes) any_committed = any_committed || o.committed;
-    Status flushed = Status::ok();
-    if (any_committed) {
-      // Shared against a map resize: mdb_env_sync() reads the meta page through the map.
-      std::shared_lock<std::shared_mutex> guard(resize_mu);
-      const int rc = mdb_env_sync(env, 1);
-      if (rc != 0) {
-        flushed = Status::io_error("event log " + opt.dir + ": flushing to disk failed (" +
-                                   mdb_error(rc) +
-                                   "); the last appends are in the log but may not be durable");
-      }
-    }
-    answer(outcomes, flushed);
-    // The commands and events of these groups are freed here, not on the writer.
-    std::vector<StampedEvent> storage;
-    for (Outcome& o : outcomes) {
-      o.stamped.clear();
-      if (storage.capacity() == 0 && o.stamped.capacity() <= 65536) storage.swap(o.stamped);
-    }
-    outcomes.clear();
-    if (storage.capacity() > 0) {
-      MutexLock lock(&flush_mu);
-      if (spare_stamped.capacity() == 0) spare_stamped.swap(storage);
-    }
-  }
-}
-
-void LmdbEventLog::Impl::answer(std::vector<Outcome>& outcomes, const Status& flushed) {
-  std::uint64_t durable = 0;
-  for (Outcome& o : outcomes) {
-    for (std::size_t i = 0; i < o.batch.size(); ++i) {
-      Ticket& t = *o.batch[i].ticket;
-      if (!o.committed) {
-        t.result.emplace(o.failure);
-      } else if (!flushed.is_ok()) {
-        t.result.emplace(flushed);
-      } else {
-        t.result.emplace(std::move(o.results[i]));
-      }
-      t.done.store(true, std::memory_order_release);
-    }
-    if (o.committed && o.last_seq != 0) durable = o.last_seq;
-  }
-  if (durable != 0 && flushed.is_ok()) {
-    {
-      MutexLock lock(&mu);
-      if (durable > durable_through) durable_through = durable;
-      if (durable > local_head) local_head = durable;
-    }
-    appended.notify_all();
-  }
-  answer_all();
-}
-
-void LmdbEventLog::Impl::answer_all() {
-  // A caller that saw its ticket not done under the lock is waiting by the time this lock is
-  // taken, so it gets the notification.
-  { MutexLock lock(&answers->mu); }
-  answers->cv.notify_all();
+  appended.notify_all();
 }
 
 // The commands of `batch` run again after an aborted transaction: plain appends moved their
@@ -653,7 +548,9 @@ void LmdbEventLog::Impl::give_back_drafts(std::deque<Pending>& batch,
                                           const std::vector<std::pair<std::size_t, std::size_t>>& spans) {
   for (std::size_t i = 0; i < batch.size() && i < spans.size(); ++i) {
     if (spans[i].first == spans[i].second) continue;
-    if (auto* plain = batch[i].command.target<PlainAppend>()) {
+    PlainAppend* plain =
+        batch[i].plain ? &*batch[i].plain : batch[i].command.target<PlainAppend>();
+    if (plain) {
       plain->batch().clear();
       group.return_drafts(spans[i].first, spans[i].second, &plain->batch());
     }
@@ -667,12 +564,7 @@ void LmdbEventLog::Impl::stop() {
   }
   cv.notify_all();
   if (writer.joinable()) writer.join();
-  {
-    MutexLock lock(&flush_mu);
-    flush_stopping = true;
-  }
-  flush_cv.notify_all();
-  if (flusher.joinable()) flusher.join();
+  if (flusher) flusher->stop();
 }
 
 Result<std::unique_ptr<LmdbEventLog>> LmdbEventLog::open(LmdbLogOptions options) {
@@ -686,21 +578,30 @@ LmdbEventLog::LmdbEventLog(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) 
 LmdbEventLog::~LmdbEventLog() = default;
 
 std::future<Result<AppendResult>> LmdbEventLog::submit(Command command) {
-  auto ticket = std::make_shared<Ticket>();
-  auto future = std::async(std::launch::deferred, [ticket, answers = impl_->answers] {
+  return impl_->enqueue(Pending{std::move(command), std::nullopt, nullptr});
+}
+
+std::future<Result<AppendResult>> LmdbEventLog::submit_append(
+    std::vector<EventDraft> batch, std::optional<std::uint64_t> expected_last_seq) {
+  return impl_->enqueue(Pending{Command(), PlainAppend(std::move(batch), expected_last_seq), nullptr});
+}
+
+std::future<Result<AppendResult>> LmdbEventLog::Impl::enqueue(Pending pending) {
+  pending.ticket = std::make_shared<Ticket>();
+  Ticket* ticket = pending.ticket.get();
+  auto future = std::async(std::launch::deferred, [ticket = pending.ticket, answers = answers] {
     return await_answer(*answers, *ticket);
   });
   {
-    MutexLock lock(&impl_->mu);
-    if (!impl_->stopping) {
-      impl_->queue.push_back(Pending{std::move(command), std::move(ticket)});
-    } else {
+    MutexLock lock(&mu);
+    if (stopping) {
       ticket->result.emplace(Status::unavailable("the event log is closing"));
       ticket->done.store(true, std::memory_order_release);
       return future;
     }
+    queue.push_back(std::move(pending));
   }
-  impl_->cv.notify_one();
+  cv.notify_one();
   return future;
 }
 

@@ -9,9 +9,9 @@
 //
 // One writer thread per process takes every waiting command into one write transaction
 // (group commit). The environment is opened MDB_NOMETASYNC: the commit fsyncs the group's
-// data pages and writes its meta page unflushed; a flusher thread then fsyncs once for every
-// group committed so far and only then answers their commands, while the writer already runs
-// the next group. So a future still resolves only once its events are durable;
+// data pages and writes its meta page unflushed; a flusher thread (events/log/group_flusher.h)
+// then fsyncs once for every group committed so far and only then answers their commands,
+// while the writer already runs the next group. So a future still resolves only once its events are durable;
 // wait_for_append() does not report a group of this process before that either, but last_seq(),
 // read() and the Folder's readers may see it one flush earlier (a power cut in that window
 // takes it back; a killed process does not). LMDB's own lock serializes writers across
@@ -21,8 +21,8 @@
 // A write that fails because the file system is full answers IOError "event log <dir>: the
 // disk is full (...), nothing was appended; free space on <mount point> and retry"; the log
 // keeps serving reads and appends again once there is room.
-// A command's future is answered once per group (no promise, no wake-up per command): it is a
-// std::launch::deferred future that waits for the answer in get() or wait(), so wait_for()
+// A command's future is answered once per group (no promise, no wake-up per command,
+// events/log/ticket.h): it is a std::launch::deferred future that waits for the answer in get() or wait(), so wait_for()
 // and wait_until() report future_status::deferred instead of waiting.
 // Thread-safe. The Folder, when given, must outlive the log.
 #pragma once
@@ -68,6 +68,10 @@ class LmdbEventLog : public EventLog {
   std::uint64_t commits();
 
   class Impl;
+
+ protected:
+  std::future<Result<AppendResult>> submit_append(
+      std::vector<EventDraft> batch, std::optional<std::uint64_t> expected_last_seq) override;
 
  private:
   explicit LmdbEventLog(std::unique_ptr<Impl> impl);

@@ -45,7 +45,7 @@ std::future<Result<AppendResult>> MemoryEventLog::submit(Command command) {
       break;
     }
   }
-  for (const StampedEvent& s : group_.stamped()) records_.push_back(s.record);
+  for (const StampedEvent& s : group_.stamped()) records_.emplace_back(group_.record(s));
   if (folder_ && !group_.stamped().empty()) folder_->save(table);
   if (folder_) folder_->committed();
   promise.set_value(std::move(result));

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cereal/archives/portable_binary.hpp>
 #include <set>
+#include <sstream>
 
 #include "events/codec_in_place.h"
 #include "events/server_events.h"
@@ -155,6 +157,22 @@ TEST(CodecTest, AppendCanonicalBytesAppendsExactlyTheCanonicalBytes) {
     std::string out = "prefix";
     append_canonical_bytes(&out, e);
     EXPECT_EQ(out, "prefix" + canonical_bytes(e)) << e.type();
+  }
+}
+
+// The log's encoder writes without an ostream (events/canonical_binary_archive.h); its bytes
+// must be cereal's own portable binary archive's, for every event type.
+TEST(CodecTest, CanonicalBytesAreThoseOfCerealsPortableBinaryArchive) {
+  for (const auto& p : testing::sample_payloads()) {
+    Event e = make_event(p);
+    std::ostringstream os;
+    {
+      cereal::PortableBinaryOutputArchive ar(os);
+      std::string type(e.type());
+      ar(e.seq, e.time_us, e.console, e.correlation, type);
+      std::visit([&](const auto& payload) { ar(payload); }, e.payload);
+    }
+    EXPECT_EQ(hex(canonical_bytes(e)), hex(os.str())) << e.type();
   }
 }
 
