@@ -30,7 +30,8 @@ using EventPayload =
                  FileCopied, FileCopyFailed, SyncCompleted, SyncFailed, SyncCancelled,
                  PruneRefused, FilesPruned, GroupAdded, GroupRemoved, GroupMemberAdded,
                  GroupMemberRemoved, ValidationCompleted, AgentAllowed, AgentRevoked,
-                 EventAcknowledged, AgentLost, AgentReconnected, SyncPaused, SyncResumed>;
+                 EventAcknowledged, AgentLost, AgentReconnected, SyncPaused, SyncResumed,
+                 GroupPlanSet>;
 
 // "ServerAdded", ... : the payload's type name, also its bus topic.
 std::string_view type_name(const EventPayload& payload);

@@ -56,7 +56,12 @@ std::vector<std::string> GroupState::groups_of(const std::string& server) const 
 void apply(GroupState& state, const Event& e) {
   if (const auto* a = e.as<GroupAdded>()) {
     state.groups.put(a->name, GroupRecord{a->name, a->component, a->description, {}, e.console,
-                                          e.time_us});
+                                          e.time_us, "", ""});
+  } else if (const auto* plan = e.as<GroupPlanSet>()) {
+    if (GroupRecord* g = state.groups.find_mutable(plan->name)) {
+      g->bandwidth_plan = plan->bandwidth_plan;
+      g->plan_zone = plan->plan_zone;
+    }
   } else if (const auto* r = e.as<GroupRemoved>()) {
     state.groups.erase(r->name);
     drop_member_everywhere(state, r->name);

@@ -2,7 +2,8 @@
 //
 // apply() is a pure fold. A removed server leaves every group it was in (ServerRemoved), and
 // a removed group leaves every group that held it. expand() resolves a group to the servers
-// it holds, directly or through nested groups, each once, in name order. Value type; the
+// it holds, directly or through nested groups, each once, in name order. GroupPlanSet sets or
+// clears a group's bandwidth plan (record version 2; a version 1 record reads with none). Value type; the
 // ProjectionSet serializes access.
 #pragma once
 
@@ -24,6 +25,8 @@ struct GroupRecord {
   std::map<std::string, std::string> members;  // member name -> "server" | "group"
   std::string added_by;
   std::int64_t added_us = 0;
+  std::string bandwidth_plan;  // "" = none (projections/calendar/bandwidth_plan.h)
+  std::string plan_zone;       // "" = UTC
 
   bool operator==(const GroupRecord&) const = default;
   template <class Archive>
@@ -31,6 +34,7 @@ struct GroupRecord {
     require_known_version<GroupRecord>(version);
     ar(CEREAL_NVP(name), CEREAL_NVP(component), CEREAL_NVP(description), CEREAL_NVP(members),
        CEREAL_NVP(added_by), CEREAL_NVP(added_us));
+    if (version >= 2) ar(CEREAL_NVP(bandwidth_plan), CEREAL_NVP(plan_zone));
   }
 };
 
@@ -50,4 +54,4 @@ void apply(GroupState& state, const Event& e);
 
 }  // namespace distsync
 
-CEREAL_CLASS_VERSION(distsync::GroupRecord, 1);
+CEREAL_CLASS_VERSION(distsync::GroupRecord, 2);

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "daemon/commands/sync_commands.h"
+#include "projections/calendar/bandwidth_plan.h"
 
 namespace distsync {
 namespace {
@@ -26,11 +27,26 @@ Status no_group(const std::string& name) {
   return Status::not_found("no group named '" + name + "'; list groups with 'distsync group list'");
 }
 
+constexpr std::size_t kMaxPlanBytes = 1024;
+
+Status validate_group_plan(const GroupPlan& plan) {
+  if (plan.bandwidth_plan.size() > kMaxPlanBytes) {
+    return Status::invalid_argument("bandwidth plan is longer than 1024 bytes");
+  }
+  if (plan.bandwidth_plan.empty()) {
+    if (!plan.plan_zone.empty()) {
+      return Status::invalid_argument("a plan zone needs a bandwidth plan (--bandwidth-plan)");
+    }
+    return Status::ok();
+  }
+  return validate_bandwidth_plan(plan.bandwidth_plan, plan.plan_zone);
+}
+
 }  // namespace
 
 Status decide_group_add(const ProjectedState& state, const std::string& name,
                         const std::string& component, const std::string& description,
-                        std::vector<EventDraft>* out) {
+                        std::vector<EventDraft>* out, const GroupPlan& plan) {
   if (!valid_name(name)) {
     return Status::invalid_argument("group name '" + name +
                                     "' must be 1-128 of [A-Za-z0-9._-], not starting with - or .");
@@ -46,7 +62,23 @@ Status decide_group_add(const ProjectedState& state, const std::string& name,
   if (state.servers.find(name)) {
     return Status::conflict("a server named '" + name + "' already exists; pick another name");
   }
+  if (Status p = validate_group_plan(plan); !p.is_ok()) return p;
   out->push_back({name, GroupAdded{name, component, description}});
+  if (!plan.bandwidth_plan.empty()) {
+    out->push_back({name, GroupPlanSet{name, plan.bandwidth_plan, plan.plan_zone}});
+  }
+  return Status::ok();
+}
+
+Status decide_group_plan_set(const ProjectedState& state, const std::string& name,
+                             const std::string& text, const std::optional<std::string>& zone,
+                             std::vector<EventDraft>* out) {
+  const GroupRecord* g = find_group(state, name);
+  if (!g) return no_group(name);
+  GroupPlan plan{text, zone.value_or(text.empty() ? "" : g->plan_zone)};
+  if (Status p = validate_group_plan(plan); !p.is_ok()) return p;
+  if (g->bandwidth_plan == plan.bandwidth_plan && g->plan_zone == plan.plan_zone) return Status::ok();
+  out->push_back({name, GroupPlanSet{name, plan.bandwidth_plan, plan.plan_zone}});
   return Status::ok();
 }
 

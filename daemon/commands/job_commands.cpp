@@ -3,8 +3,7 @@
 #include <set>
 #include <utility>
 
-#include "projections/calendar/bandwidth_plan.h"
-#include "projections/calendar/iso_time.h"
+#include "daemon/commands/rate_sources.h"
 
 namespace distsync {
 namespace {
@@ -14,24 +13,17 @@ const JobRecord* unfinished(const ProjectedState& s, const std::string& job) {
   return j == nullptr || is_finished(j->status) ? nullptr : j;
 }
 
-// Why the job's server is in a closed window of its bandwidth plan at `now_us`, or nullopt.
+// Why the job's server is in a closed window at `now_us` (of its own plan or of a group it
+// is in; rate_in_force.h), or nullopt.
 std::optional<std::string> closed_window(const ProjectedState& s, const JobRecord& j,
                                          std::int64_t now_us) {
   const ServerRecord* server = s.servers.find(j.server);
-  if (server == nullptr || server->spec.bandwidth_plan.empty()) return std::nullopt;
-  const std::string zone_name = server->spec.plan_zone.empty() ? "UTC" : server->spec.plan_zone;
-  auto plan = parse_bandwidth_plan(server->spec.bandwidth_plan);
-  auto zone = TimeZone::locate(zone_name);
-  if (!plan.ok() || !zone.ok()) return std::nullopt;  // refused when recorded
-  PlanNow p = plan_at(*plan, *zone, now_us, server->spec.bandwidth_limit_bps);
-  if (!p.closed) return std::nullopt;
-  std::string until = "later";
-  if (p.next_change_us) {
-    auto local = format_local_iso(*p.next_change_us, zone_name);
-    until = local.ok() ? *local + " (" + zone_name + ")" : format_utc_iso(*p.next_change_us);
-  }
-  return "server '" + j.server + "' is in the closed window '" + p.source + "' until " + until +
-         "; the sync starts when it opens";
+  if (server == nullptr) return std::nullopt;
+  std::vector<RatePlanSource> sources = rate_sources(s, server->spec);
+  if (!has_plan(sources)) return std::nullopt;
+  RateInForce r = rate_in_force(sources, now_us);
+  if (!r.closed) return std::nullopt;
+  return closed_reason(j.server, r) + "; the sync starts when it opens";
 }
 
 }  // namespace

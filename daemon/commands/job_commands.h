@@ -35,8 +35,8 @@ struct JobStart {
 };
 
 // R6. While any download runs, defers `job` (SyncDeferred naming the download, appended once
-// per download). Then, when `now_us` is given and the job's server has a bandwidth plan that
-// is in a closed window at that instant, defers it too (SyncDeferred with download_id
+// per download). Then, when `now_us` is given and the job's server is in a closed window at
+// that instant (of its own plan or of a group it is in, rate_in_force.h), defers it too (SyncDeferred with download_id
 // kClosedWindow, naming the window and when it opens, appended once per deferral). Otherwise,
 // with `start`, appends SyncStarted {attempt = previous + 1}, followed by start->completed
 // when that is set.

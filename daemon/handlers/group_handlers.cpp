@@ -1,5 +1,8 @@
 #include "daemon/handlers/group_handlers.h"
 
+#include <optional>
+#include <utility>
+
 #include "daemon/commands/group_commands.h"
 
 namespace distsync {
@@ -34,7 +37,21 @@ json group_json(const ProjectedState& st, const GroupRecord& g) {
   return {{"name", g.name},         {"component", g.component},
           {"description", g.description}, {"members", members},
           {"servers", st.groups.expand(g.name)}, {"added_by", g.added_by},
-          {"added_us", g.added_us}};
+          {"added_us", g.added_us}, {"bandwidth_plan", g.bandwidth_plan},
+          {"plan_zone", g.plan_zone}};
+}
+
+// The optional "bandwidth_plan" and "plan_zone" (strings; absent = "").
+Result<GroupPlan> plan_args(const json& args) {
+  GroupPlan plan;
+  for (auto [key, field] : {std::pair{"bandwidth_plan", &plan.bandwidth_plan},
+                            std::pair{"plan_zone", &plan.plan_zone}}) {
+    auto it = args.find(key);
+    if (it == args.end()) continue;
+    if (!it->is_string()) return Status::invalid_argument(std::string(key) + " must be a string");
+    *field = it->get<std::string>();
+  }
+  return plan;
 }
 
 }  // namespace
@@ -49,11 +66,36 @@ void register_group_handlers(RequestRouter& router, CommandRunner& runner) {
     }
     std::string component = args.value("component", "all");
     std::string description = args.value("description", "");
+    auto plan = plan_args(args);
+    if (!plan.ok()) return plan.status();
     auto r = runner.run([&](const ProjectedState& st, auto* out) {
-      return decide_group_add(st, *name, component, description, out);
+      return decide_group_add(st, *name, component, description, out, *plan);
     });
     if (!r.ok()) return r.status();
     return json{{"group", *name}};
+  });
+  router.add("group.edit", [&runner](const json& args) -> Result<json> {
+    auto name = string_arg(args, "name");
+    if (!name.ok()) return name.status();
+    auto it = args.find("bandwidth_plan");
+    if (it == args.end() || !it->is_string()) {
+      return Status::invalid_argument("bandwidth_plan must be a string (\"\" clears the plan)");
+    }
+    const std::string text = it->get<std::string>();
+    std::optional<std::string> zone;
+    if (auto z = args.find("plan_zone"); z != args.end()) {
+      if (!z->is_string()) return Status::invalid_argument("plan_zone must be a string");
+      zone = z->get<std::string>();
+    }
+    auto r = runner.run([&](const ProjectedState& st, auto* out) {
+      return decide_group_plan_set(st, *name, text, zone, out);
+    });
+    if (!r.ok()) return r.status();
+    return runner.read([&](const ProjectedState& st) -> Result<json> {
+      const GroupRecord* g = st.groups.find(*name);
+      if (g == nullptr) return Status::not_found("group '" + *name + "' was removed meanwhile");
+      return json{{"group", *name}, {"bandwidth_plan", g->bandwidth_plan}, {"plan_zone", g->plan_zone}};
+    });
   });
   router.add("group.remove", [&runner](const json& args) -> Result<json> {
     auto name = string_arg(args, "name");

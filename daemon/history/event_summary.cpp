@@ -115,6 +115,11 @@ std::string summarize_event(const Event& e) {
           [](const GroupRemoved& p) { return "group " + p.name; },
           [](const GroupMemberAdded& p) { return p.kind + " " + p.member + " joined " + p.group; },
           [](const GroupMemberRemoved& p) { return p.member + " left " + p.group; },
+          [](const GroupPlanSet& p) {
+            if (p.bandwidth_plan.empty()) return "group " + p.name + " has no bandwidth plan";
+            return "group " + p.name + " bandwidth plan " + p.bandwidth_plan + " (" +
+                   (p.plan_zone.empty() ? std::string("UTC") : p.plan_zone) + ")";
+          },
           [](const ValidationCompleted& p) {
             if (!p.error.empty()) return "validation of " + p.server + " failed: " + p.error;
             return "validation of " + p.server + ": " + std::to_string(p.ok) + " ok, " +

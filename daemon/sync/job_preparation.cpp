@@ -1,5 +1,7 @@
 #include "daemon/sync/job_preparation.h"
 
+#include "daemon/commands/rate_sources.h"
+
 namespace distsync {
 
 Result<PreparedJob> prepare_sync_job(CommandRunner& commands, const JobRunnerOptions& options,
@@ -8,7 +10,10 @@ Result<PreparedJob> prepare_sync_job(CommandRunner& commands, const JobRunnerOpt
   bool have_server = commands.projections().with_state([&](const ProjectedState& s) {
     if (const JobRecord* j = s.jobs.find(id)) p.job = *j;
     const ServerRecord* rec = s.servers.find(p.job.server);
-    if (rec != nullptr) p.server = rec->spec;
+    if (rec != nullptr) {
+      p.server = rec->spec;
+      p.rate_plans = rate_sources(s, rec->spec);
+    }
     return rec != nullptr;
   });
   if (!have_server) {

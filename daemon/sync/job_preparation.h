@@ -17,6 +17,7 @@
 
 #include "daemon/commands/prune_commands.h"
 #include "daemon/commands/command_runner.h"
+#include "daemon/commands/rate_sources.h"
 #include "daemon/sync/component_layout.h"
 #include "daemon/sync/job_runner.h"
 #include "daemon/sync/sync_plan.h"
@@ -26,6 +27,9 @@ namespace distsync {
 struct PreparedJob {
   JobRecord job;
   ServerSpec server;
+  // The plans in force for the server when the job was prepared (its own and its groups',
+  // rate_sources.h); an edit of either reaches the next job.
+  std::vector<RatePlanSource> rate_plans;
   std::vector<ComponentRoot> roots;
   std::shared_ptr<Target> target;
   SyncPlan plan;

@@ -11,8 +11,7 @@
 #include "daemon/commands/job_commands.h"
 #include "daemon/sync/job_machine.h"
 #include "daemon/sync/job_preparation.h"
-#include "projections/calendar/bandwidth_plan.h"
-#include "projections/calendar/iso_time.h"
+#include "daemon/commands/rate_sources.h"
 
 namespace distsync {
 namespace {
@@ -23,42 +22,29 @@ struct Retry {
   std::uint32_t attempt;  // the attempt to run next
 };
 
-// The server's bandwidth plan as the dispatcher asks it before each batch (empty: none).
-std::function<RateNow()> plan_rate(const ServerSpec& server, SyncClock& clock) {
-  if (server.bandwidth_plan.empty()) return {};
-  auto plan = parse_bandwidth_plan(server.bandwidth_plan);
-  auto zone = TimeZone::locate(server.plan_zone.empty() ? "UTC" : server.plan_zone);
-  if (!plan.ok() || !zone.ok()) return {};  // refused when recorded
-  return [plan = *plan, zone = *zone, fallback = server.bandwidth_limit_bps, &clock] {
-    PlanNow p = plan_at(plan, zone, clock.now_us(), fallback);
-    return RateNow{p.closed, p.bps};
+// The rate in force (rate_in_force.h) as the dispatcher asks it before each batch (empty:
+// no plan applies, only the server's fixed limit).
+std::function<RateNow()> plan_rate(const std::vector<RatePlanSource>& sources, SyncClock& clock) {
+  if (!has_plan(sources)) return {};
+  return [sources, &clock] {
+    RateInForce r = rate_in_force(sources, clock.now_us());
+    return RateNow{r.closed, r.bps};
   };
 }
 
 // SyncPaused for the job's server at `now_us`: the closed window in force and when it opens
-// (0 when the plan does not say within 8 days, or the window opened meanwhile).
-SyncPaused pause_event(const std::string& job, const ServerSpec& server, std::int64_t now_us) {
-  const std::string zone_name = server.plan_zone.empty() ? "UTC" : server.plan_zone;
-  auto plan = parse_bandwidth_plan(server.bandwidth_plan);
-  auto zone = TimeZone::locate(zone_name);
-  std::string window = "closed";
-  std::int64_t until = 0;
-  if (plan.ok() && zone.ok()) {
-    PlanNow p = plan_at(*plan, *zone, now_us, server.bandwidth_limit_bps);
-    if (p.closed) {
-      window = p.source;
-      until = p.next_change_us.value_or(0);
-    }
+// (0 when the plans do not say within 8 days, or the window opened meanwhile).
+SyncPaused pause_event(const std::string& job, const std::string& server,
+                       const std::vector<RatePlanSource>& sources, std::int64_t now_us) {
+  RateInForce r = rate_in_force(sources, now_us);
+  if (!r.closed) {
+    return SyncPaused{job, server,
+                      "server '" + server + "' is in the closed window 'closed' until later; "
+                      "the sync resumes when it opens",
+                      0};
   }
-  std::string when = "later";
-  if (until != 0) {
-    auto local = format_local_iso(until, zone_name);
-    when = local.ok() ? *local + " (" + zone_name + ")" : format_utc_iso(until);
-  }
-  return SyncPaused{job, server.name,
-                    "server '" + server.name + "' is in the closed window '" + window + "' until " +
-                        when + "; the sync resumes when it opens",
-                    until};
+  return SyncPaused{job, server, closed_reason(server, r) + "; the sync resumes when it opens",
+                    r.next_change_us.value_or(0)};
 }
 
 // The shell around job_machine.h's step(): it waits for the next message, steps, and runs
@@ -187,7 +173,7 @@ class SyncJob {
       case JobAction::kSubmitPlan:
         verify_ = job_.job.verify || job_.server.verify_after_copy;
         policy_ = ServerPolicy{job_.server.bandwidth_limit_bps, job_.server.max_parallel_copies,
-                               verify_, job_.target->locator(), plan_rate(job_.server, env_.clock),
+                               verify_, job_.target->locator(), plan_rate(job_.rate_plans, env_.clock),
                                hold_};
         for (const auto& f : job_.plan.to_copy) submit(f, 1);
         flush();
@@ -224,7 +210,7 @@ class SyncJob {
         // Recorded as sent, even if the append fails (the job then stops): one per window.
         paused_ = true;
         paused_at_us_ = env_.clock.now_us();
-        return append("SyncPaused", pause_event(id_, job_.server, paused_at_us_));
+        return append("SyncPaused", pause_event(id_, job_.server.name, job_.rate_plans, paused_at_us_));
       case JobAction::kAppendResumed:
         paused_ = false;
         return append("SyncResumed", SyncResumed{id_, job_.server.name,

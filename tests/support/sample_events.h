@@ -61,6 +61,7 @@ inline std::vector<EventPayload> sample_payloads() {
                  "2026-12-05T06:00:00+01:00 (Europe/Berlin); the sync resumes when it opens",
                  1796446800000000},
       SyncResumed{"job-12", "dist-berlin", 21600000000},
+      GroupPlanSet{"berlin", "mon-fri 08:00-18:00 2M; closed sat 00:00-06:00; * 0", "Europe/Berlin"},
   };
 }
 

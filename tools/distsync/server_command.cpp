@@ -227,15 +227,24 @@ int run_show(CliContext& ctx, const ServerFlags& f) {
   const json& s = (*reply)["server"];
   const json& r = (*reply)["rate_now"];
   auto text = [](const json& j, const char* key) { return printable(j.value(key, "")); };
+  std::string group_plans;
+  for (const json& g : r.value("group_plans", json::array())) {
+    group_plans += (group_plans.empty() ? "" : ", ") + printable(g.get<std::string>());
+  }
+  if (group_plans.empty()) group_plans = "-";
+  const json by = r.value("set_by", json::object());
+  const std::string set_by = by.value("kind", "") == "group" ? "group " + printable(by.value("name", ""))
+                                                             : std::string("the server");
   ctx.out() << "server " << text(s, "name") << "\n"
             << "  path            " << text(s, "root_path") << "\n"
             << "  enabled         " << yes_no(s["enabled"]) << "\n"
             << "  bandwidth       " << bandwidth_text(s.value("bandwidth_limit_bps", std::uint64_t{0})) << "\n"
             << "  bandwidth plan  " << (s.value("bandwidth_plan", "").empty() ? "-" : text(s, "bandwidth_plan"))
-            << " (" << text(r, "zone") << ")\n"
+            << " (" << (s.value("plan_zone", "").empty() ? std::string("UTC") : text(s, "plan_zone")) << ")\n"
+            << "  group plans     " << group_plans << "\n"
             << "  in force now    "
             << (r.value("closed", false) ? "closed" : bandwidth_text(r.value("bandwidth_bps", std::uint64_t{0})))
-            << " (" << text(r, "source") << ")\n"
+            << " (" << text(r, "source") << ", from " << set_by << ")\n"
             << "  next change     "
             << (r.contains("next_change_us")
                     ? format_local_minute(r.value("next_change_us", std::int64_t{0}), r.value("zone", "UTC")) +

@@ -12,7 +12,7 @@ const TYPES = ['ConsoleStarted', 'ServerAdded', 'ServerEdited', 'ServerRemoved',
   'DownloadCompleted', 'DownloadFailed', 'DownloadSourceChanged', 'SyncQueued', 'SyncDeferred',
   'SyncStarted', 'FileCopied', 'FileCopyFailed', 'SyncCompleted', 'SyncFailed', 'SyncCancelled',
   'PruneRefused', 'FilesPruned', 'GroupAdded', 'GroupRemoved', 'GroupMemberAdded',
-  'GroupMemberRemoved', 'ValidationCompleted', 'EventAcknowledged'];
+  'GroupMemberRemoved', 'GroupPlanSet', 'ValidationCompleted', 'EventAcknowledged'];
 const PAGE = 50;
 let root, filters, list, message, csvLink, pager, follow, who, serverSelect, prevButton, nextButton;
 // The page shown: {after: seq} (forward from seq), or {before: seq, newest: true} (the page
