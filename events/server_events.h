@@ -2,13 +2,22 @@
 //
 // ServerSpec is the whole record an operator maintains. Credentials never appear here: a
 // server names a credential (credential_ref) that the daemon resolves outside the log.
+//
+// A server on a pool of agents (version 3) keeps its first agent in `agent` and the others,
+// in the operator's order, in `more_agents`. `agent` stays what it always was, so a record
+// of version 2 needs no translation and code that only asks "which host?" reads one field;
+// `pool()` is the whole list for code that spreads work over it. Every agent of a pool
+// reaches the same folder root_path (docs/agents.md).
 #pragma once
 
+#include <algorithm>
 #include <cereal/types/map.hpp>
 #include <cereal/types/string.hpp>
+#include <cereal/types/vector.hpp>
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "events/schema.h"
 
@@ -33,6 +42,20 @@ struct ServerSpec {
   std::string agent;
   std::string bandwidth_plan;
   std::string plan_zone;
+  // Since version 3: the pool's agents after `agent` (empty = a server on one agent).
+  std::vector<std::string> more_agents;
+
+  // `agent` then `more_agents`; empty for a folder of this host.
+  std::vector<std::string> pool() const {
+    std::vector<std::string> out;
+    if (!agent.empty()) out.push_back(agent);
+    out.insert(out.end(), more_agents.begin(), more_agents.end());
+    return out;
+  }
+  bool on_agent(const std::string& name) const {
+    return !name.empty() && (agent == name || std::find(more_agents.begin(), more_agents.end(),
+                                                        name) != more_agents.end());
+  }
 
   bool operator==(const ServerSpec&) const = default;
 
@@ -43,6 +66,7 @@ struct ServerSpec {
        CEREAL_NVP(enabled), CEREAL_NVP(max_parallel_copies), CEREAL_NVP(bandwidth_limit_bps),
        CEREAL_NVP(verify_after_copy), CEREAL_NVP(credential_ref), CEREAL_NVP(component_dirs));
     if (version >= 2) ar(CEREAL_NVP(agent), CEREAL_NVP(bandwidth_plan), CEREAL_NVP(plan_zone));
+    if (version >= 3) ar(CEREAL_NVP(more_agents));
   }
 };
 
@@ -84,7 +108,7 @@ struct ServerRemoved {
 
 }  // namespace distsync
 
-CEREAL_CLASS_VERSION(distsync::ServerSpec, 2);
+CEREAL_CLASS_VERSION(distsync::ServerSpec, 3);
 CEREAL_CLASS_VERSION(distsync::ServerAdded, 1);
 CEREAL_CLASS_VERSION(distsync::ServerEdited, 1);
 CEREAL_CLASS_VERSION(distsync::ServerRemoved, 1);

@@ -1,5 +1,8 @@
 #include "daemon/agents/agent_copy_executor.h"
 
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <deque>
@@ -23,19 +26,57 @@ RateNow rate_of(const ServerPolicy& policy) {
 struct Batch {
   std::string job;
   std::string server;
-  std::string agent;
+  std::string agent;  // the one its locations name: the pool's first
   ServerPolicy policy;
   std::vector<CopyTask> tasks;
+  std::vector<std::string> lost_on;  // agents whose link broke while carrying it
 };
+
+// `tasks` cut into batches of at most `max_files`, and into at least `lanes` of them when
+// there are that many tasks, so a server's parallel batches (and the agents of its pool)
+// all get work. Each task goes to the batch with the fewest bytes so far, largest task first,
+// which evens out a few big files; within a batch the tasks keep their order.
+std::vector<std::vector<CopyTask>> split(std::vector<CopyTask> tasks, std::size_t lanes,
+                                         std::size_t max_files) {
+  const std::size_t n = tasks.size();
+  if (n == 0) return {};
+  max_files = std::max<std::size_t>(max_files, 1);
+  const std::size_t count =
+      std::max((n + max_files - 1) / max_files, std::min(n, std::max<std::size_t>(lanes, 1)));
+  std::vector<std::size_t> order(n);
+  for (std::size_t i = 0; i < n; ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return tasks[a].size > tasks[b].size; });
+  std::vector<std::vector<std::size_t>> picks(count);
+  std::vector<std::uint64_t> bytes(count, 0);
+  for (std::size_t i : order) {
+    std::size_t best = count;
+    for (std::size_t k = 0; k < count; ++k) {
+      if (picks[k].size() >= max_files) continue;
+      if (best == count || bytes[k] < bytes[best]) best = k;
+    }
+    picks[best].push_back(i);  // count * max_files >= n: some batch has room
+    bytes[best] += tasks[i].size;
+  }
+  std::vector<std::vector<CopyTask>> out;
+  for (auto& p : picks) {
+    if (p.empty()) continue;
+    std::sort(p.begin(), p.end());
+    std::vector<CopyTask> batch;
+    for (std::size_t i : p) batch.push_back(std::move(tasks[i]));
+    out.push_back(std::move(batch));
+  }
+  return out;
+}
 
 }  // namespace
 
 class AgentCopyExecutor::Impl {
  public:
-  Impl(AgentHub& hub, CopyExecutor& local, OutcomeFn on_outcome, std::size_t threads,
-       std::size_t max_batch_files)
+  Impl(AgentHub& hub, CopyExecutor& local, OutcomeFn on_outcome, PoolFn pool_of,
+       std::size_t threads, std::size_t max_batch_files)
       : hub_(hub), local_(local), on_outcome_(std::move(on_outcome)),
-        max_batch_files_(max_batch_files) {
+        pool_of_(std::move(pool_of)), max_batch_files_(max_batch_files) {
     for (std::size_t i = 0; i < threads; ++i) pool_.emplace_back([this] { run(); });
   }
 
@@ -66,12 +107,9 @@ class AgentCopyExecutor::Impl {
       MutexLock lock(&mu_);
       if (!cancel_.count(job)) cancel_[job] = std::make_shared<std::atomic<bool>>(false);
       for (auto& [agent, list] : by_agent) {
-        for (std::size_t i = 0; i < list.size(); i += max_batch_files_) {
-          Batch b{job, list[i].server, agent, policy, {}};
-          for (std::size_t k = i; k < std::min(list.size(), i + max_batch_files_); ++k) {
-            b.tasks.push_back(std::move(list[k]));
-          }
-          queue_.push_back(std::move(b));
+        for (auto& tasks : split(std::move(list), policy.max_parallel, max_batch_files_)) {
+          std::string server = tasks.front().server;
+          queue_.push_back(Batch{job, std::move(server), agent, policy, std::move(tasks), {}});
         }
       }
     }
@@ -145,14 +183,35 @@ class AgentCopyExecutor::Impl {
           limiter = slot.get();
         }
       }
+      const std::string agent = take_agent(b);
       std::vector<TargetFile> files;
       for (const CopyTask& t : b.tasks) files.push_back({t.source, t.target, t.sha256});
       BatchCopyOptions o;
       o.verify = b.policy.verify;
       o.limiter = limiter;
       o.cancel = cancel.get();
-      AgentTarget target(hub_, b.agent, "");
-      std::vector<CopyResult> results = target.write_batch(files, o);
+      AgentTarget target(hub_, {agent}, "");
+      AgentBatch done = target.write_batch_on(agent, files, o);
+      bool again = false;  // failover: the link broke, another agent of the pool takes it
+      if (done.link_lost && !cancel->load()) {
+        b.lost_on.push_back(agent);
+        again = !candidates(b).empty();
+      }
+      {
+        MutexLock lock(&mu_);
+        --running_[b.server];
+        --busy_[agent];
+        if (again && !stopping_) {
+          spdlog::warn("agent {} went away during a batch of server {}; {} files go to another "
+                       "agent of its pool", agent, b.server, b.tasks.size());
+          queue_.push_front(std::move(b));
+        } else {
+          again = false;
+        }
+      }
+      cv_.notify_all();
+      if (again) continue;
+      const std::vector<CopyResult>& results = done.results;
       std::vector<CopyOutcome> out;
       for (std::size_t i = 0; i < b.tasks.size(); ++i) {
         const CopyResult& r = results[i];
@@ -169,23 +228,48 @@ class AgentCopyExecutor::Impl {
       bool stopping = false;
       {
         MutexLock lock(&mu_);
-        --running_[b.server];
         stopping = stopping_;
       }
-      cv_.notify_all();
       if (!stopping) on_outcome_(std::move(out));
     }
+  }
+
+  // The agents of b's pool that are connected and have not lost it, in the pool's order.
+  std::vector<std::string> candidates(const Batch& b) {
+    std::vector<std::string> pool = pool_of_ ? pool_of_(b.server) : std::vector<std::string>{};
+    if (pool.empty()) pool.push_back(b.agent);
+    std::vector<std::string> out;
+    for (const std::string& a : pool) {
+      if (std::find(b.lost_on.begin(), b.lost_on.end(), a) != b.lost_on.end()) continue;
+      if (hub_.await_connected(a, std::chrono::milliseconds(0))) out.push_back(a);
+    }
+    return out;
+  }
+
+  // The least busy connected agent of b's pool (the first in its order on a tie), counted
+  // busy; with none connected, the pool's first, which awaits it and fails as for one agent.
+  std::string take_agent(const Batch& b) {
+    std::vector<std::string> live = candidates(b);
+    MutexLock lock(&mu_);
+    std::string pick = live.empty() ? b.agent : live.front();
+    for (const std::string& a : live) {
+      if (busy_[a] < busy_[pick]) pick = a;
+    }
+    ++busy_[pick];
+    return pick;
   }
 
   AgentHub& hub_;
   CopyExecutor& local_;
   const OutcomeFn on_outcome_;
+  const PoolFn pool_of_;
   const std::size_t max_batch_files_;
   Mutex mu_;
   CondVar cv_;
   bool stopping_ GUARDED_BY(mu_) = false;
   std::deque<Batch> queue_ GUARDED_BY(mu_);
-  std::map<std::string, std::uint32_t> running_ GUARDED_BY(mu_);
+  std::map<std::string, std::uint32_t> running_ GUARDED_BY(mu_);  // batches per server
+  std::map<std::string, std::uint32_t> busy_ GUARDED_BY(mu_);     // batches per agent
   std::map<std::string, std::shared_ptr<std::atomic<bool>>> cancel_ GUARDED_BY(mu_);
   std::map<std::pair<std::string, std::uint64_t>, std::unique_ptr<BandwidthLimiter>> limiters_
       GUARDED_BY(mu_);
@@ -193,9 +277,10 @@ class AgentCopyExecutor::Impl {
 };
 
 AgentCopyExecutor::AgentCopyExecutor(AgentHub& hub, CopyExecutor& local, OutcomeFn on_outcome,
-                                     std::size_t threads, std::size_t max_batch_files)
-    : impl_(std::make_unique<Impl>(hub, local, std::move(on_outcome), threads,
-                                   max_batch_files)) {}
+                                     PoolFn pool_of, std::size_t threads,
+                                     std::size_t max_batch_files)
+    : impl_(std::make_unique<Impl>(hub, local, std::move(on_outcome), std::move(pool_of),
+                                   threads, max_batch_files)) {}
 AgentCopyExecutor::~AgentCopyExecutor() = default;
 void AgentCopyExecutor::submit(const std::string& job, const ServerPolicy& policy,
                                std::vector<CopyTask> tasks) {

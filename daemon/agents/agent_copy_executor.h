@@ -1,7 +1,18 @@
 // AgentCopyExecutor: the copy executor for servers on agents. Tasks whose target is an
-// "agent://NAME/..." location (AgentTarget::locate) are grouped per job into batches and
-// streamed to the agent by AgentTarget::write_batch on a pool of `threads` threads; every
-// other task goes to `local` (the CopyDispatcher and its copy workers), untouched.
+// "agent://NAME/..." location (AgentTarget::locate) are cut per job into batches (at most
+// `max_batch_files`, and at least the server's max_parallel when there are that many files,
+// evened out by bytes) and streamed by AgentTarget::write_batch_on on a pool of `threads`
+// threads; every other task goes to `local` (the CopyDispatcher and its copy workers),
+// untouched.
+//
+// Pools: `pool_of(server)` names the server's agents (ServerSpec::pool(); empty = just the
+// agent its locations name). Each batch goes to the least busy connected agent of the pool
+// (fewest batches in flight, the pool's order on a tie); with none connected, to the first,
+// which fails as a server on one agent does. Failover: when the link of the agent carrying a
+// batch breaks (AgentBatch::link_lost), the batch is queued again, first, for another
+// connected agent of the pool that has not lost it; only when there is none are its outcomes
+// delivered (failed), for the job's retry. A batch's outcomes are delivered once, so no file
+// is recorded twice.
 //
 // Bandwidth: one BandwidthLimiter per server and rate, shared by every batch of that server
 // whichever agent and thread carries it, so k parallel batches never get k times the limit.
@@ -29,8 +40,10 @@ namespace distsync {
 class AgentCopyExecutor : public CopyExecutor {
  public:
   using OutcomeFn = std::function<void(std::vector<CopyOutcome>)>;
+  // Must be thread-safe; called from pool threads.
+  using PoolFn = std::function<std::vector<std::string>(const std::string& server)>;
 
-  AgentCopyExecutor(AgentHub& hub, CopyExecutor& local, OutcomeFn on_outcome,
+  AgentCopyExecutor(AgentHub& hub, CopyExecutor& local, OutcomeFn on_outcome, PoolFn pool_of,
                     std::size_t threads = 8, std::size_t max_batch_files = 64);
   ~AgentCopyExecutor() override;
 

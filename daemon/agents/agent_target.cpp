@@ -86,10 +86,23 @@ bool parse_agent_location(const std::string& located, std::string* agent, std::s
   return true;
 }
 
-AgentTarget::AgentTarget(AgentHub& hub, std::string agent, std::string root)
-    : hub_(hub), agent_(std::move(agent)), root_(std::move(root)) {}
+AgentTarget::AgentTarget(AgentHub& hub, std::vector<std::string> pool, std::string root)
+    : hub_(hub), pool_(std::move(pool)), root_(std::move(root)) {
+  DISTSYNC_CHECK(!pool_.empty());
+}
 
-std::string AgentTarget::describe() const { return "agent " + agent_ + ":" + root_; }
+std::string AgentTarget::describe() const {
+  std::string names;
+  for (const std::string& a : pool_) names += (names.empty() ? "" : ",") + a;
+  return (pool_.size() == 1 ? "agent " : "agents ") + names + ":" + root_;
+}
+
+std::string AgentTarget::pick() const {
+  for (const std::string& a : pool_) {
+    if (hub_.await_connected(a, std::chrono::milliseconds(0))) return a;
+  }
+  return pool_.front();
+}
 
 std::string AgentTarget::full(const std::string& path) const {
   std::string a, p;
@@ -98,15 +111,16 @@ std::string AgentTarget::full(const std::string& path) const {
 }
 
 std::string AgentTarget::locate(const std::string& path) const {
-  return std::string(kAgentScheme) + agent_ + full(path);
+  return std::string(kAgentScheme) + pool_.front() + full(path);
 }
 
 PreflightReport AgentTarget::preflight(const std::string& dir, std::uint64_t min_free_bytes) {
-  auto r = hub_.call(agent_, "preflight", {{"dir", full(dir)}, {"min_free_bytes", min_free_bytes}},
+  const std::string agent = pick();
+  auto r = hub_.call(agent, "preflight", {{"dir", full(dir)}, {"min_free_bytes", min_free_bytes}},
                      kCallTimeout);
   PreflightReport out;
   if (!r.ok()) {
-    out.status = Status::unavailable("agent '" + agent_ + "': " + r.status().message() +
+    out.status = Status::unavailable("agent '" + agent + "': " + r.status().message() +
                                      "; is distsync-agent running and allowed?");
     out.failure = PreflightFailure::kUnreachable;
     return out;
@@ -116,14 +130,15 @@ PreflightReport AgentTarget::preflight(const std::string& dir, std::uint64_t min
 }
 
 Result<Manifest> AgentTarget::list(const std::string& dir, const std::atomic<bool>*) {
-  auto r = hub_.call(agent_, "list", {{"dir", full(dir)}}, kCallTimeout);
+  const std::string agent = pick();
+  auto r = hub_.call(agent, "list", {{"dir", full(dir)}}, kCallTimeout);
   if (!r.ok()) return r.status();
   Manifest m;
   if (!r->contains("files") || !(*r)["files"].is_array()) {
-    return Status::corruption("agent '" + agent_ + "': malformed listing");
+    return Status::corruption("agent '" + agent + "': malformed listing");
   }
   for (const auto& f : (*r)["files"]) {
-    if (!f.is_object()) return Status::corruption("agent '" + agent_ + "': malformed listing");
+    if (!f.is_object()) return Status::corruption("agent '" + agent + "': malformed listing");
     FileEntry e;
     e.path = f.value("path", "");
     e.size = f.value("size", std::uint64_t{0});
@@ -131,7 +146,7 @@ Result<Manifest> AgentTarget::list(const std::string& dir, const std::atomic<boo
     e.sha256 = f.value("sha256", "");
     // The agent is another host: a name that would leave the folder is refused, not listed.
     if (Status s = check_content_path(e.path); !s.is_ok()) {
-      m.rejected.push_back({e.path, "from agent '" + agent_ + "': " + s.message()});
+      m.rejected.push_back({e.path, "from agent '" + agent + "': " + s.message()});
       continue;
     }
     m.total_bytes += e.size;
@@ -144,37 +159,52 @@ Result<Manifest> AgentTarget::list(const std::string& dir, const std::atomic<boo
 
 std::vector<CopyResult> AgentTarget::write_batch(const std::vector<TargetFile>& files,
                                                  const BatchCopyOptions& options) {
-  std::vector<CopyResult> results(files.size());
+  return write_batch_on(pick(), files, options).results;
+}
+
+AgentBatch AgentTarget::write_batch_on(const std::string& agent,
+                                       const std::vector<TargetFile>& files,
+                                       const BatchCopyOptions& options) {
+  AgentBatch batch;
+  std::vector<CopyResult>& results = batch.results;
+  results.resize(files.size());
   std::vector<bool> sent(files.size(), false);
   // An agent restarting (or briefly away) gets the same grace as a call before the batch
   // counts as failed; a batch broken midway fails whole and the retry policy sends it again.
-  if (!hub_.await_connected(agent_, kConnectGrace)) {
+  if (!hub_.await_connected(agent, kConnectGrace)) {
     for (auto& r : results) {
       r = failed(CopyFailure::kIOError,
-                 Status::unavailable("agent '" + agent_ + "' is not connected"));
+                 Status::unavailable("agent '" + agent + "' is not connected"));
     }
-    return results;
+    batch.link_lost = true;
+    return batch;
   }
-  auto ex = hub_.open(agent_);
-  auto fail_all = [&](const Status& why) {
+  auto ex = hub_.open(agent);
+  // `lost`: the link broke (the exchange's wait failed), not the agent's refusal.
+  auto fail_all = [&](const Status& why, bool lost = false) {
     for (std::size_t i = 0; i < files.size(); ++i) {
       if (results[i].ok()) {
         results[i] = failed(CopyFailure::kIOError,
-                            Status::io_error("agent '" + agent_ + "' during the batch: " +
+                            Status::io_error("agent '" + agent + "' during the batch: " +
                                              why.message()));
       }
     }
     ex->send(AgentFrame{"ABORT", nlohmann::json::object(), ""});
-    return results;
+    batch.link_lost = lost;
+    return batch;
   };
   auto cancelled = [&] { return options.cancel && options.cancel->load(); };
   ex->send(AgentFrame{"CALL", {{"op", "begin"}, {"args", {{"verify", options.verify}}}}, ""});
   std::uint64_t credit = 0;
   // Waits for credit (or the agent's refusal).
+  bool link_broke = false;
   auto take_credit = [&]() -> Status {
     while (credit == 0) {
       Result<AgentFrame> f = ex->wait(kCreditTimeout);
-      if (!f.ok()) return f.status();
+      if (!f.ok()) {
+        link_broke = true;
+        return f.status();
+      }
       if (f->verb == "CREDIT") {
         credit += f->body.value("chunks", std::uint64_t{0});
       } else if (f->verb == "REPLY" && !f->body.value("ok", false)) {
@@ -217,7 +247,7 @@ std::vector<CopyResult> AgentTarget::write_batch(const std::vector<TargetFile>& 
       }
       if (Status s = take_credit(); !s.is_ok()) {
         ::close(fd);
-        return fail_all(s);
+        return fail_all(s, link_broke);
       }
       if (options.limiter && !options.limiter->acquire(want, options.cancel)) {
         ::close(fd);
@@ -236,7 +266,7 @@ std::vector<CopyResult> AgentTarget::write_batch(const std::vector<TargetFile>& 
   ex->send(AgentFrame{"COMMIT", nlohmann::json::object(), ""});
   for (;;) {
     Result<AgentFrame> f = ex->wait(kCallTimeout);
-    if (!f.ok()) return fail_all(f.status());
+    if (!f.ok()) return fail_all(f.status(), true);
     if (f->verb != "REPLY") continue;  // late credit
     if (!f->body.value("ok", false)) {
       return fail_all(status_from_json(f->body.value("error", nlohmann::json())));
@@ -259,16 +289,16 @@ std::vector<CopyResult> AgentTarget::write_batch(const std::vector<TargetFile>& 
       for (const auto& r : got) answered = answered || r.value("index", files.size()) == i;
       if (sent[i] && results[i].ok() && !answered) {
         results[i] = failed(CopyFailure::kIOError,
-                            Status::io_error("agent '" + agent_ + "' gave no result"));
+                            Status::io_error("agent '" + agent + "' gave no result"));
       }
     }
-    return results;
+    return batch;
   }
 }
 
 PruneReport AgentTarget::remove(const std::string& dir, const std::vector<std::string>& paths) {
   PruneReport out;
-  auto r = hub_.call(agent_, "remove", {{"dir", full(dir)}, {"paths", paths}}, kCallTimeout);
+  auto r = hub_.call(pick(), "remove", {{"dir", full(dir)}, {"paths", paths}}, kCallTimeout);
   if (!r.ok()) {
     for (const auto& p : paths) out.failed.push_back({p, r.status().message()});
     return out;
@@ -283,13 +313,13 @@ PruneReport AgentTarget::remove(const std::string& dir, const std::vector<std::s
 }
 
 Result<std::size_t> AgentTarget::remove_stale_temps(const std::string& dir) {
-  auto r = hub_.call(agent_, "stale", {{"dir", full(dir)}}, kCallTimeout);
+  auto r = hub_.call(pick(), "stale", {{"dir", full(dir)}}, kCallTimeout);
   if (!r.ok()) return r.status();
   return r->value("removed", std::size_t{0});
 }
 
 Result<std::string> AgentTarget::read_sha256(const std::string& path) {
-  auto r = hub_.call(agent_, "sha256", {{"path", full(path)}}, kCallTimeout);
+  auto r = hub_.call(pick(), "sha256", {{"path", full(path)}}, kCallTimeout);
   if (!r.ok()) return r.status();
   return r->value("sha256", "");
 }

@@ -7,15 +7,23 @@
 //   the window in memory on either side; then COMMIT, after which the agent makes every temp
 //   durable with one barrier, renames them and answers one result per file.
 // An agent that disconnects mid-batch fails the whole batch (io_error "agent ... during the
-// batch"); its temps are removed by the agent when it starts again, and the job retries.
+// batch", AgentBatch::link_lost); its temps are removed by the agent when it starts again, or
+// by the job's sweep of stale temps when it ends, and the job retries.
 //
-// Paths: the root is the server's root_path on the agent's host; locate() gives
-// "agent://NAME/ROOT/PATH", what the copy executor (agent_copy_executor.h) routes by.
+// A pool: the server's agents (ServerSpec::pool(), REQUIRES: not empty), which all reach the
+// same folder. Calls and write_batch go to the first agent of the pool that is connected, in
+// the pool's order; with none connected, to the first, which gives today's errors (it is
+// awaited, then "not connected"). The copy executor picks an agent per batch itself
+// (write_batch_on).
+//
+// Paths: the root is the server's root_path on the agents' host(s); locate() gives
+// "agent://FIRST/ROOT/PATH", what the copy executor (agent_copy_executor.h) routes by.
 // `hub` must outlive the target. Thread-safe (each call is its own exchange).
 #pragma once
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "daemon/agents/agent_hub.h"
 #include "daemon/targets/target.h"
@@ -24,9 +32,17 @@ namespace distsync {
 
 inline constexpr std::string_view kAgentScheme = "agent://";
 
+// One batch as streamed to one agent. link_lost: the agent was not connected, or its link
+// broke (disconnect, silence) before every result came back, so another agent of the pool
+// may take the batch; false when the agent answered (whatever the files' results).
+struct AgentBatch {
+  std::vector<CopyResult> results;
+  bool link_lost = false;
+};
+
 class AgentTarget : public Target {
  public:
-  AgentTarget(AgentHub& hub, std::string agent, std::string root);
+  AgentTarget(AgentHub& hub, std::vector<std::string> pool, std::string root);
 
   std::string describe() const override;
   std::string locate(const std::string& path) const override;
@@ -39,11 +55,17 @@ class AgentTarget : public Target {
   Result<std::size_t> remove_stale_temps(const std::string& dir) override;
   Result<std::string> read_sha256(const std::string& path) override;
 
+  // write_batch on `agent` (one of the pool's, or any agent for located paths).
+  AgentBatch write_batch_on(const std::string& agent, const std::vector<TargetFile>& files,
+                            const BatchCopyOptions& options);
+
  private:
   std::string full(const std::string& path) const;
+  // The first connected agent of the pool, else the first.
+  std::string pick() const;
 
   AgentHub& hub_;
-  const std::string agent_;
+  const std::vector<std::string> pool_;
   const std::string root_;
 };
 

@@ -18,7 +18,7 @@ void decide_agent_presence(const ProjectedState& state, const std::vector<AgentP
     if (!rec->lost && silent) {
       AgentLost lost{p.name, p.last_seen_us, {}};
       for (const auto& [server, srec] : state.servers.servers.items()) {
-        if (srec.spec.agent == p.name) lost.servers.push_back(server);
+        if (srec.spec.on_agent(p.name)) lost.servers.push_back(server);
       }
       out->push_back({"", std::move(lost)});
     } else if (rec->lost && !silent && p.connected) {

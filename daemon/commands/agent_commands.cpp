@@ -54,7 +54,7 @@ Status decide_agent_revoke(const ProjectedState& state, const std::string& name,
   if (!state.agents.find(name)) return Status::not_found("no agent named '" + name + "'");
   std::string used;
   for (const auto& [server, rec] : state.servers.servers.items()) {
-    if (rec.spec.agent == name) used += (used.empty() ? "" : ", ") + server;
+    if (rec.spec.on_agent(name)) used += (used.empty() ? "" : ", ") + server;
   }
   if (!used.empty() && !force) {
     return Status::conflict("agent '" + name + "' still carries servers: " + used +

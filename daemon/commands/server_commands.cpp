@@ -50,6 +50,14 @@ std::string join_ids(const std::vector<const ScheduleRecord*>& schedules) {
   return out;
 }
 
+bool same_host(const ServerSpec& a, const ServerSpec& b) {
+  if (a.agent.empty() || b.agent.empty()) return a.agent.empty() && b.agent.empty();
+  for (const std::string& agent : a.pool()) {
+    if (b.on_agent(agent)) return true;
+  }
+  return false;
+}
+
 // One server per folder, and no server inside another's folder: two servers sharing files
 // would let two consoles write the same core folder under different names (R5), and a
 // clean-up of one would delete the other's content. REQUIRES: spec is normalized.
@@ -60,14 +68,18 @@ Status check_unique(const ProjectedState& state, const ServerSpec& spec, const s
   if (state.groups.find(spec.name)) {
     return Status::conflict("a group named '" + spec.name + "' already exists; pick another name");
   }
-  if (!spec.agent.empty() && !state.agents.find(spec.agent)) {
-    return Status::not_found("no agent named '" + shown(spec.agent) +
-                             "'; allow it first with 'distsync agent allow NAME PUBLIC_KEY'");
+  for (const std::string& agent : spec.pool()) {
+    if (!state.agents.find(agent)) {
+      return Status::not_found("no agent named '" + shown(agent) +
+                               "'; allow it first with 'distsync agent allow NAME PUBLIC_KEY'");
+    }
   }
   for (const auto& [name, rec] : state.servers.servers.items()) {
     if (name == self) continue;
-    // Folders of different hosts never overlap: each agent is a host of its own.
-    if (rec.spec.agent != spec.agent) continue;
+    // Folders of different hosts never overlap: each agent is a host of its own, and the
+    // agents of a pool reach one folder, so two servers compare paths when they share an
+    // agent (or are both folders of this host).
+    if (!same_host(rec.spec, spec)) continue;
     std::string other = comparable(rec.spec.root_path);
     if (other == comparable(spec.root_path)) {
       return Status::conflict("server '" + name + "' already uses path " + spec.root_path);
@@ -162,8 +174,21 @@ Status validate_server_spec(const ServerSpec& spec) {
                                       " (it must be a relative path inside the server root)");
     }
   }
-  if (!spec.agent.empty()) {
-    if (Status s = validate_agent_name(spec.agent); !s.is_ok()) return s;
+  if (spec.agent.empty() && !spec.more_agents.empty()) {
+    return Status::invalid_argument("more_agents needs agent: the pool's first agent");
+  }
+  if (spec.more_agents.size() + 1 > kMaxPoolAgents) {
+    return Status::invalid_argument("a server may be on at most " +
+                                    std::to_string(kMaxPoolAgents) + " agents");
+  }
+  std::vector<std::string> pool = spec.pool();
+  for (std::size_t i = 0; i < pool.size(); ++i) {
+    if (Status s = validate_agent_name(pool[i]); !s.is_ok()) return s;
+    if (std::find(pool.begin(), pool.begin() + static_cast<std::ptrdiff_t>(i), pool[i]) !=
+        pool.begin() + static_cast<std::ptrdiff_t>(i)) {
+      return Status::invalid_argument("agent '" + pool[i] + "' is named twice; name each agent "
+                                      "of the pool once");
+    }
   }
   if (spec.bandwidth_plan.size() > 1024) {
     return Status::invalid_argument("bandwidth plan is longer than 1024 bytes");

@@ -13,6 +13,8 @@
 // daemon/content/smb_path.h) is recorded as typed and compared in its normal form.
 // `credential_ref` must be empty or a name in the name grammar (never echoed when it is
 // not); that the name exists is checked by the handler against the credential store.
+// A server on agents names each agent of its pool once (at most kMaxPoolAgents), each one
+// allowed; the one-folder rule compares two servers' paths when they share an agent.
 #pragma once
 
 #include <vector>

@@ -3,11 +3,13 @@
 // disagree. Constants only.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 namespace distsync {
 
 inline constexpr std::uint32_t kMaxParallelCopies = 64;
 inline constexpr std::uint64_t kMaxBandwidthBps = std::uint64_t{1} << 40;  // 1024G per second
+inline constexpr std::size_t kMaxPoolAgents = 64;  // agents one server may be placed on
 
 }  // namespace distsync

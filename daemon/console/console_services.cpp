@@ -135,7 +135,7 @@ Status ConsoleServices::attach(Daemon& daemon) {
   // folder of this host. Syncs and validations open targets the same way.
   auto make_target = [&d, targets](const ServerSpec& spec) -> std::shared_ptr<Target> {
     if (!spec.agent.empty() && d.agents) {
-      return std::make_shared<AgentTarget>(*d.agents, spec.agent, spec.root_path);
+      return std::make_shared<AgentTarget>(*d.agents, spec.pool(), spec.root_path);
     }
     if (!spec.agent.empty()) return make_unreachable_agent_target(spec.agent, spec.root_path);
     // A folder of this host, or an SMB share (with its stored credential).
@@ -147,7 +147,13 @@ Status ConsoleServices::attach(Daemon& daemon) {
     sync.wrap_copies = [&d](CopyExecutor& local,
                             std::function<void(std::vector<CopyOutcome>)> deliver) {
       return std::unique_ptr<CopyExecutor>(
-          std::make_unique<AgentCopyExecutor>(*d.agents, local, std::move(deliver)));
+          std::make_unique<AgentCopyExecutor>(
+              *d.agents, local, std::move(deliver), [&d](const std::string& server) {
+                return d.projections.with_state([&](const ProjectedState& s) {
+                  const ServerRecord* rec = s.servers.find(server);
+                  return rec ? rec->spec.pool() : std::vector<std::string>{};
+                });
+              }));
     };
   }
   sync.runner.console = d.config.console_id;

@@ -63,7 +63,7 @@ void register_agent_handlers(RequestRouter& router, CommandRunner& runner,
       for (const auto& [name, rec] : st.agents.agents.items()) {
         nlohmann::json servers = nlohmann::json::array();
         for (const auto& [server, srec] : st.servers.servers.items()) {
-          if (srec.spec.agent == name) servers.push_back(server);
+          if (srec.spec.on_agent(name)) servers.push_back(server);
         }
         nlohmann::json j = {{"name", name},
                             {"public_key", rec.public_key},

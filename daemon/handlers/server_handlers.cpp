@@ -35,6 +35,7 @@ Status check_credential(const CredentialStore* credentials, const nlohmann::json
 
 nlohmann::json server_json(const ServerRecord& rec) {
   nlohmann::json j = without_versions(to_json_value(rec.spec));
+  j["agents"] = rec.spec.pool();  // the whole pool, `agent` first
   j["added_by"] = rec.added_by;
   j["added_us"] = rec.added_us;
   return j;

@@ -59,6 +59,62 @@ TEST_F(AgentCommandsTest, ServersOnDifferentAgentsMayShareAPath) {
   EXPECT_EQ(state([](const ProjectedState& s) { return s.agents.find("a"); }), nullptr);
 }
 
+// A server on a pool of agents: every agent allowed, none twice, the first one in `agent`;
+// the one-folder rule holds between servers that share any agent; revoke refuses for each
+// agent of the pool, and AgentLost names the pool's servers.
+TEST_F(AgentCommandsTest, APoolNamesAllowedAgentsOnceAndSharesItsFolderRule) {
+  const std::string kKeyC = "e0Sf-pRbgpf}F*zW5AT*u1:*H<4uuU@dtT=8m$?P";
+  ASSERT_TRUE(allow("a", kKeyA).is_ok());
+  ASSERT_TRUE(allow("b", kKeyB).is_ok());
+  ASSERT_TRUE(allow("c", kKeyC).is_ok());
+  ServerSpec pool = server("pool");
+  pool.root_path = "/srv/dist";
+  pool.agent = "a";
+  pool.more_agents = {"b", "nobody"};
+  Status unknown = add(pool);
+  EXPECT_EQ(unknown.code(), Status::Code::kNotFound);
+  EXPECT_NE(unknown.message().find("no agent named 'nobody'"), std::string::npos);
+  pool.more_agents = {"b", "a"};
+  Status twice = add(pool);
+  EXPECT_EQ(twice.code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(twice.message().find("'a' is named twice"), std::string::npos) << twice.message();
+  ServerSpec headless = pool;
+  headless.agent = "";
+  headless.more_agents = {"b"};
+  EXPECT_EQ(add(headless).code(), Status::Code::kInvalidArgument);
+  pool.more_agents = {"b"};
+  ASSERT_TRUE(add(pool).is_ok());
+  EXPECT_EQ(state([](const ProjectedState& s) { return s.servers.find("pool")->spec.pool(); }),
+            (std::vector<std::string>{"a", "b"}));
+
+  ServerSpec on_b = server("on-b"), on_c = server("on-c");
+  on_b.root_path = on_c.root_path = "/srv/dist/sub";
+  on_b.agent = "b";  // b's host holds the pool's folder: inside it is refused
+  on_c.agent = "c";  // another host
+  EXPECT_EQ(add(on_b).code(), Status::Code::kConflict);
+  EXPECT_TRUE(add(on_c).is_ok());
+
+  auto revoke = [&](const std::string& name) {
+    return run([&](const ProjectedState& s, auto* out) {
+      return decide_agent_revoke(s, name, false, out);
+    });
+  };
+  Status refused = revoke("b");
+  EXPECT_EQ(refused.code(), Status::Code::kConflict);
+  EXPECT_NE(refused.message().find("pool"), std::string::npos) << refused.message();
+  EXPECT_EQ(revoke("a").code(), Status::Code::kConflict);
+
+  std::vector<EventDraft> lost;
+  std::vector<AgentPresence> seen = {{"b", "10.0.0.2", "0.1.0", {"/srv"}, 1, false}};
+  state([&](const ProjectedState& s) {
+    decide_agent_presence(s, seen, 10'000'000, 1'000'000, &lost);
+    return 0;
+  });
+  ASSERT_EQ(lost.size(), 1u);
+  ASSERT_NE(std::get_if<AgentLost>(&lost[0].payload), nullptr);
+  EXPECT_EQ(std::get<AgentLost>(lost[0].payload).servers, std::vector<std::string>{"pool"});
+}
+
 // AgentLost once per outage, after the timeout and not before; AgentReconnected once the
 // agent is connected again; nothing for an agent never heard from or no longer allowed.
 TEST_F(AgentCommandsTest, PresenceRecordsOneLossPerOutageAndTheReturn) {

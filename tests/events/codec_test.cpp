@@ -143,12 +143,43 @@ TEST(CodecTest, RecordBytesAreThoseOfEarlierBuilds) {
   e.payload = ServerAdded{spec};
   e.hash = compute_hash(e.prev_hash, e);
   EXPECT_EQ(hex(encode_record(e)),
+      // ServerSpec version 3 (more_agents); the version 2 bytes: AServerSpecOfVersion2StillReads.
+      "01080f161d242b323940474e555c636a71787f868d949ba2a9b0b7bec5ccd3da8b18d6c8d6c8fc995ba6c4bd2ee97de6"
+      "7f2b4f71399f2617af4c1e84ca8d963a01020000000000000087e744b1a64506000e00000000000000636f6e736f6c65"
+      "2d6265726c696e00000000000000000b00000000000000536572766572416464656401000000030000000b0000000000"
+      "0000646973742d6265726c696e10000000000000002f7372762f646973742f6265726c696e0d00000000000000426572"
+      "6c696e206f66666963650001040000000000000000000000000000000000000000000000000000000000000000000000"
+      "00000000000000000000000000000000000000000000000000");
+}
+
+std::string unhex(std::string_view digits) {
+  std::string out;
+  for (std::size_t i = 0; i + 1 < digits.size(); i += 2) {
+    out.push_back(static_cast<char>(std::stoi(std::string(digits.substr(i, 2)), nullptr, 16)));
+  }
+  return out;
+}
+
+// A ServerAdded written with ServerSpec version 2 (before pools of agents) still reads: the
+// same fields, no more_agents, and its bytes still match their hash.
+TEST(CodecTest, AServerSpecOfVersion2StillReads) {
+  const std::string record = unhex(
       "01080f161d242b323940474e555c636a71787f868d949ba2a9b0b7bec5ccd3da566e9fa39756fa573482da16e9a7ea28"
       "16d6dcaa42fcff26b7b53d8b24b3d61601020000000000000087e744b1a64506000e00000000000000636f6e736f6c65"
       "2d6265726c696e00000000000000000b00000000000000536572766572416464656401000000020000000b0000000000"
       "0000646973742d6265726c696e10000000000000002f7372762f646973742f6265726c696e0d00000000000000426572"
       "6c696e206f66666963650001040000000000000000000000000000000000000000000000000000000000000000000000"
       "0000000000000000000000000000000000");
+  EXPECT_TRUE(record_hash_matches(record));
+  auto e = decode_record(record);
+  ASSERT_TRUE(e.ok()) << e.status().to_string();
+  const ServerAdded* added = e->as<ServerAdded>();
+  ASSERT_NE(added, nullptr);
+  EXPECT_EQ(added->server.name, "dist-berlin");
+  EXPECT_EQ(added->server.root_path, "/srv/dist/berlin");
+  EXPECT_EQ(added->server.description, "Berlin office");
+  EXPECT_TRUE(added->server.more_agents.empty());
+  EXPECT_TRUE(added->server.pool().empty());
 }
 
 TEST(CodecTest, AppendCanonicalBytesAppendsExactlyTheCanonicalBytes) {

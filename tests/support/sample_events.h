@@ -10,7 +10,7 @@ namespace distsync::testing {
 inline std::vector<EventPayload> sample_payloads() {
   ServerSpec spec{"dist-01", "/srv/dist01", "Berlin office \"main\"", false, true, 3, 1 << 20, true,
                   "cred-berlin", {{"patches", "Patches"}, {"core", "DataFiles"}}, "site-berlin",
-                  "mon-fri 08:00-18:00 2M; * 0", "Europe/Berlin"};
+                  "mon-fri 08:00-18:00 2M; * 0", "Europe/Berlin", {"site-hamburg"}};
   Recurrence r;
   r.frequency = Frequency::kMonthly;
   r.start_date = "2026-01-01";

@@ -31,7 +31,7 @@ struct ServerFlags {
   std::optional<std::string> rename;
   bool force = false;
   std::optional<std::string> as_of;
-  std::optional<std::string> agent;
+  std::vector<std::string> agents;  // --agent, once per agent of the pool
   std::optional<std::string> plan;
   std::optional<std::string> plan_zone;
 };
@@ -103,7 +103,11 @@ json spec_changes(const ServerFlags& f) {
     j["component_dirs"] = dirs;
   }
   if (f.rename) j["name"] = *f.rename;
-  if (f.agent) j["agent"] = *f.agent;
+  if (!f.agents.empty()) {
+    // The first agent is the record's `agent`, the rest of the pool `more_agents`.
+    j["agent"] = f.agents.front();
+    j["more_agents"] = std::vector<std::string>(f.agents.begin() + 1, f.agents.end());
+  }
   if (f.plan) j["bandwidth_plan"] = *f.plan;
   if (f.plan_zone) j["plan_zone"] = *f.plan_zone;
   return j;
@@ -116,8 +120,10 @@ void add_spec_flags(CLI::App* cmd, ServerFlags& f, bool edit) {
       "\\\\host\\share\\dir");
   if (!edit) path->required();
   cmd->add_option("--description", f.description, "free text shown in lists");
-  cmd->add_option("--agent", f.agent,
-                  "the server is on this distsync-agent's host (--path is a path there)");
+  cmd->add_option("--agent", f.agents,
+                  "the server is on this distsync-agent's host (--path is a path there); "
+                  "repeat for a pool of agents that all reach that folder")
+      ->allow_extra_args(false);
   cmd->add_flag("--download-source", f.download_source,
                 "the server is the patch download source (no scheduled syncs, R3)");
   cmd->add_flag("--disabled,--disable", f.disabled, "registered but not synced");
@@ -150,6 +156,16 @@ std::string bandwidth_text(std::uint64_t bps) {
   if (bps % (1ULL << 20) == 0) return std::to_string(bps >> 20) + "M/s";
   if (bps % (1ULL << 10) == 0) return std::to_string(bps >> 10) + "K/s";
   return std::to_string(bps) + "B/s";
+}
+
+// "site-a, site-b" (the pool in its order), or "-" for a folder of this host.
+std::string agents_text(const json& server) {
+  std::string out;
+  for (const json& a : server.value("agents", json::array())) {
+    if (!out.empty()) out += ", ";
+    out += printable(a.is_string() ? a.get<std::string>() : "");
+  }
+  return out.empty() ? "-" : out;
 }
 
 int print_appended(CliContext& ctx, const json& reply, const std::string& what) {
@@ -237,6 +253,7 @@ int run_show(CliContext& ctx, const ServerFlags& f) {
                                                              : std::string("the server");
   ctx.out() << "server " << text(s, "name") << "\n"
             << "  path            " << text(s, "root_path") << "\n"
+            << "  agents          " << agents_text(s) << "\n"
             << "  enabled         " << yes_no(s["enabled"]) << "\n"
             << "  bandwidth       " << bandwidth_text(s.value("bandwidth_limit_bps", std::uint64_t{0})) << "\n"
             << "  bandwidth plan  " << (s.value("bandwidth_plan", "").empty() ? "-" : text(s, "bandwidth_plan"))
