@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "events/audit/csv.h"
+#include "events/audit/stored_bytes.h"
 #include "events/event_json.h"
 #include "events/audit/iso_time.h"
 #include "events/json_text.h"
@@ -21,8 +22,8 @@ std::int64_t system_now_us() {
 }
 
 // `scratch` is reused between rows to spare an allocation per payload.
-void append_csv_row(std::string* buf, const Event& e, EventJsonWriter& json,
-                    std::string* scratch) {
+void append_csv_row(std::string* buf, const Event& e, const std::string& stored_hex,
+                    EventJsonWriter& json, std::string* scratch) {
   append_json_int(buf, e.seq);
   buf->push_back(',');
   append_iso_utc(buf, e.time_us);
@@ -42,6 +43,8 @@ void append_csv_row(std::string* buf, const Event& e, EventJsonWriter& json,
   append_hex(buf, e.prev_hash);
   buf->push_back(',');
   append_hex(buf, e.hash);
+  buf->push_back(',');
+  buf->append(stored_hex);
   buf->append(kCsvLineEnd);
 }
 
@@ -117,10 +120,16 @@ Status export_log(EventLog& log, const ExportOptions& opt, std::ostream& out,
       last_seq = seq;
       head = e->hash;
       if (seq < range->first) return true;
+      const std::string stored_hex = stored_bytes_hex(record, *e, &scratch);
       if (csv) {
-        append_csv_row(&buf, *e, json, &scratch);
+        append_csv_row(&buf, *e, stored_hex, json, &scratch);
       } else {
         json.append(&buf, *e);
+        if (!stored_hex.empty()) {  // the line's closing brace makes way for one more member
+          buf.pop_back();
+          buf.append(",\"").append(kStoredBytesField).append("\":\"").append(stored_hex);
+          buf.append("\"}");
+        }
         buf.push_back('\n');
       }
       if (count == 0) first_prev = e->prev_hash;

@@ -2,12 +2,14 @@
 // checkpoint trailer.
 //
 // JSONL: one line per event, exactly the codec's to_json(event) (events/codec.h), so a verifier
-//   rebuilds the event and recomputes its hash. Then, when signed, the checkpoint line
+//   rebuilds the event and recomputes its hash; a record written at an older schema version
+//   also carries its stored bytes as a last member "stored_bytes" (events/audit/stored_bytes.h). Then, when signed, the checkpoint line
 //   (events/audit/checkpoint.h), which signs both ends of the range: first seq and its
 //   prev_hash, last seq and its hash.
 // CSV (RFC 4180, CRLF): the header
-//   seq,time,time_us,console,type,correlation,payload,prev_hash,hash
-//   then one row per event: `time` is time_us as ISO 8601 UTC with microseconds (for humans;
+//   seq,time,time_us,console,type,correlation,payload,prev_hash,hash,stored_bytes
+//   then one row per event (stored_bytes empty but for a record of an older schema version;
+//   the verifier also reads the header of earlier builds, without that column): `time` is time_us as ISO 8601 UTC with microseconds (for humans;
 //   the verifier checks it agrees with time_us), `payload` is payload_to_json(payload). Then,
 //   when signed, the row
 //   #checkpoint,v2,first_seq,first_prev_hash,seq,hash,time_us,console,public_key,signature.
@@ -74,6 +76,9 @@ struct ExportSummary {
                                 ExportSummary* summary = nullptr);
 
 inline constexpr std::string_view kCsvHeader =
+    "seq,time,time_us,console,type,correlation,payload,prev_hash,hash,stored_bytes";
+// The header of exports made before stored_bytes: still verified.
+inline constexpr std::string_view kCsvHeaderWithoutStoredBytes =
     "seq,time,time_us,console,type,correlation,payload,prev_hash,hash";
 
 }  // namespace distsync

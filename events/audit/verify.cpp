@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "events/audit/csv.h"
+#include "events/audit/stored_bytes.h"
 #include "events/event_json.h"
 #include "events/audit/iso_time.h"
 #include "events/codec.h"
@@ -39,7 +40,8 @@ class Verifier {
     r_.detail = std::move(detail);
   }
 
-  void on_event(std::uint64_t line, const Event& e) {
+  // `stored_hex`: the record's stored bytes when the export carried them (stored_bytes.h).
+  void on_event(std::uint64_t line, const Event& e, std::string_view stored_hex = {}) {
     if (failed()) {
       if (missing_seq_ && e.seq == *missing_seq_) {
         // The "missing" record turned up later: the records were reordered, not deleted.
@@ -77,7 +79,11 @@ class Verifier {
                   "seq " + std::to_string(e.seq) + " comes after seq " +
                       std::to_string(expected_ - 1) + " (records swapped, moved or duplicated)");
     }
-    if (compute_hash(e.prev_hash, e) != e.hash) {
+    if (!stored_hex.empty()) {
+      if (Status s = check_stored_bytes(e, stored_hex); !s.is_ok()) {
+        return fail(line, e.seq, VerifyProblem::kAltered, s.message());
+      }
+    } else if (compute_hash(e.prev_hash, e) != e.hash) {
       return fail(line, e.seq, VerifyProblem::kAltered,
                   "seq " + std::to_string(e.seq) +
                       ": content does not match its hash (payload or envelope edited)");
@@ -290,6 +296,8 @@ class Verifier {
   std::vector<Pending> batch_;
 };
 
+const std::string kStoredMarker = ",\"" + std::string(kStoredBytesField) + "\":\"";
+
 void verify_jsonl(std::istream& in, Verifier& v) {
   std::string line;
   std::uint64_t n = 0;
@@ -310,12 +318,24 @@ void verify_jsonl(std::istream& in, Verifier& v) {
       }
       continue;
     }
+    // A last member "stored_bytes":"HEX" is taken off before the event is decoded. Quotes in
+    // JSON strings are escaped, so the marker can only be the line's own member.
+    std::string stored;
+    if (auto at = line.rfind(kStoredMarker); at != std::string::npos && line.ends_with("\"}")) {
+      const std::size_t from = at + kStoredMarker.size();
+      stored = line.substr(from, line.size() - 2 - from);
+      line.erase(at, line.size() - 1 - at);  // keeps the closing brace
+      if (stored.empty()) {
+        v.fail(n, 0, VerifyProblem::kMalformed, "an empty stored_bytes member");
+        continue;
+      }
+    }
     auto e = from_json(line);
     if (!e.ok()) {
       v.fail(n, 0, VerifyProblem::kMalformed, "not an event: " + e.status().message());
       continue;
     }
-    v.on_event(n, *e);
+    v.on_event(n, *e, stored);
   }
 }
 
@@ -325,11 +345,12 @@ void verify_csv(std::istream& in, Verifier& v) {
   auto header = reader.next(&f);
   std::string joined;
   for (std::size_t i = 0; i < f.size(); ++i) joined += (i ? "," : "") + f[i];
-  if (!header.ok() || !*header || joined != kCsvHeader) {
+  if (!header.ok() || !*header || (joined != kCsvHeader && joined != kCsvHeaderWithoutStoredBytes)) {
     v.fail(1, 0, VerifyProblem::kUnreadable,
            "CSV header is not '" + std::string(kCsvHeader) + "'");
     return;
   }
+  const std::size_t columns = f.size();  // 10, or 9 in an export made before stored_bytes
   std::string iso;
   for (;;) {
     auto more = reader.next(&f);
@@ -342,9 +363,10 @@ void verify_csv(std::istream& in, Verifier& v) {
       continue;
     }
     Event e;
-    if (f.size() != 9 || !parse_int(f[0], &e.seq) || !parse_int(f[2], &e.time_us)) {
+    if (f.size() != columns || !parse_int(f[0], &e.seq) || !parse_int(f[2], &e.time_us)) {
       v.fail(line, 0, VerifyProblem::kMalformed,
-             "not an event row: expected 9 columns with a numeric seq and time_us");
+             "not an event row: expected " + std::to_string(columns) +
+                 " columns with a numeric seq and time_us");
       continue;
     }
     if (v.failed()) {
@@ -371,7 +393,7 @@ void verify_csv(std::istream& in, Verifier& v) {
              "seq " + f[0] + ": time '" + f[1] + "' is not time_us " + f[2] + " (" + iso + ")");
       continue;
     }
-    v.on_event(line, e);
+    v.on_event(line, e, columns > 9 ? std::string_view(f[9]) : std::string_view());
   }
 }
 

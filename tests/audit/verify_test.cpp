@@ -57,7 +57,7 @@ class VerifyTest : public ::testing::TestWithParam<ExportFormat> {
     append_csv_field(&row, e.correlation);
     row += ",";
     append_csv_field(&row, payload_to_json(e.payload));
-    return row + "," + to_hex(e.prev_hash) + "," + to_hex(e.hash) + "\r";
+    return row + "," + to_hex(e.prev_hash) + "," + to_hex(e.hash) + ",\r";  // no stored_bytes
   }
 
   CheckpointKey key_ = CheckpointKey::generate();
