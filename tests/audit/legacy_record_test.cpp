@@ -34,27 +34,35 @@ std::string as_version_2(std::string_view record) {
   return body;
 }
 
+// Replaces record `seq` of `log` by its version 2 form, hashed as that build hashed it (the
+// record after it, if any, then no longer links: use the last one). Returns the new record.
+std::string replace_with_version_2(MemoryEventLog& log, std::uint64_t seq) {
+  std::string record;
+  EXPECT_TRUE(log.scan_records(seq, seq, [&](std::uint64_t, std::string_view rec) {
+                   record = rec;
+                   return true;
+                 }).is_ok());
+  const std::string body = as_version_2(record);
+  const std::string prev = record.substr(0, 32);
+  const Hash256 hash = sha256(prev, body);
+  std::string legacy = prev + std::string(reinterpret_cast<const char*>(hash.data()), 32) + body;
+  log.overwrite_record(seq, legacy);
+  return legacy;
+}
+
+ServerAdded berlin() {
+  ServerSpec spec;
+  spec.name = "dist-berlin";
+  spec.root_path = "/srv/dist/berlin";
+  spec.description = "Berlin office";
+  return ServerAdded{spec};
+}
+
 class LegacyRecordTest : public ::testing::TestWithParam<ExportFormat> {
  protected:
   LegacyRecordTest() : log_(3) {
-    ServerSpec spec;
-    spec.name = "dist-berlin";
-    spec.root_path = "/srv/dist/berlin";
-    spec.description = "Berlin office";
-    auto r = log_.log.append({EventDraft{"dist-berlin", ServerAdded{spec}}});
-    EXPECT_TRUE(r.ok());
-    std::string record;
-    EXPECT_TRUE(log_.log
-                    .scan_records(4, 4, [&](std::uint64_t, std::string_view rec) {
-                      record = rec;
-                      return true;
-                    })
-                    .is_ok());
-    const std::string body = as_version_2(record);
-    const std::string prev = record.substr(0, 32);
-    Hash256 hash = sha256(prev, body);
-    legacy_ = prev + std::string(reinterpret_cast<const char*>(hash.data()), 32) + body;
-    log_.log.overwrite_record(4, legacy_);
+    EXPECT_TRUE(log_.log.append({EventDraft{"dist-berlin", berlin()}}).ok());
+    legacy_ = replace_with_version_2(log_.log, 4);
   }
 
   ExportOptions options() {
@@ -120,21 +128,8 @@ TEST_P(LegacyRecordTest, EditingTheFieldsOrTheStoredBytesAloneIsFound) {
 
 TEST(LegacyRecordJsonlTest, WithoutItsStoredBytesTheOlderRecordLooksAltered) {
   AuditLog log(0);
-  ServerSpec spec;
-  spec.name = "dist-berlin";
-  spec.root_path = "/srv/dist/berlin";
-  ASSERT_TRUE(log.log.append({EventDraft{"dist-berlin", ServerAdded{spec}}}).ok());
-  std::string record;
-  ASSERT_TRUE(log.log
-                  .scan_records(1, 1, [&](std::uint64_t, std::string_view rec) {
-                    record = rec;
-                    return true;
-                  })
-                  .is_ok());
-  const std::string body = as_version_2(record);
-  Hash256 hash = sha256(record.substr(0, 32), body);
-  log.log.overwrite_record(
-      1, record.substr(0, 32) + std::string(reinterpret_cast<const char*>(hash.data()), 32) + body);
+  ASSERT_TRUE(log.log.append({EventDraft{"dist-berlin", berlin()}}).ok());
+  replace_with_version_2(log.log, 1);
   ExportOptions o;
   o.format = ExportFormat::kJsonl;
   std::vector<std::string> lines = split_lines(export_text(log.log, o));

@@ -5,6 +5,7 @@
 // plans and zones are refused with one line and nothing recorded.
 #include <algorithm>
 
+#include "tests/features/refusal_checks.h"
 #include "tests/sync_daemon/sync_daemon_fixture.h"
 
 namespace distsync::testing {
@@ -12,19 +13,8 @@ namespace {
 
 using nlohmann::json;
 
-class GroupPlanTest : public SyncDaemonFixture {
+class GroupPlanTest : public RefusalChecks<SyncDaemonFixture> {
  protected:
-  std::uint64_t last_seq() { return call("events.read", {{"from", 1}, {"limit", 1}}).value("last_seq", 0ull); }
-
-  void expect_refused(std::vector<std::string> args, const std::string& says) {
-    const std::uint64_t before = last_seq();
-    auto r = cli(args);
-    EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-    EXPECT_NE(r.err.find(says), std::string::npos) << r.err;
-    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-    EXPECT_EQ(last_seq(), before);
-  }
-
   json rate_now(const std::string& server) {
     auto r = cli({"server", "show", server, "--json"});
     EXPECT_EQ(r.exit_code, 0) << r.err;

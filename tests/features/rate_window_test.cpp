@@ -10,6 +10,7 @@
 #include <ctime>
 #include <thread>
 
+#include "tests/features/refusal_checks.h"
 #include "tests/sync_daemon/sync_daemon_fixture.h"
 
 namespace distsync::testing {
@@ -17,19 +18,7 @@ namespace {
 
 using nlohmann::json;
 
-class RateWindowTest : public SyncDaemonFixture {
- protected:
-  std::uint64_t last_seq() { return call("events.read", {{"from", 1}, {"limit", 1}}).value("last_seq", 0ull); }
-
-  void expect_refused(std::vector<std::string> args, const std::string& says) {
-    const std::uint64_t before = last_seq();
-    auto r = cli(args);
-    EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-    EXPECT_NE(r.err.find(says), std::string::npos) << r.err;
-    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-    EXPECT_EQ(last_seq(), before);
-  }
-};
+class RateWindowTest : public RefusalChecks<SyncDaemonFixture> {};
 
 struct Window {
   std::string text;        // "closed thu 03:50-03:52"

@@ -7,6 +7,7 @@
 #include <ctime>
 #include <set>
 
+#include "tests/features/refusal_checks.h"
 #include "tests/sync_daemon/sync_daemon_fixture.h"
 
 namespace distsync::testing {
@@ -14,10 +15,8 @@ namespace {
 
 using nlohmann::json;
 
-class ScheduleGroupTest : public SyncDaemonFixture {
+class ScheduleGroupTest : public RefusalChecks<SyncDaemonFixture> {
  protected:
-  std::uint64_t last_seq() { return call("events.read", {{"from", 1}, {"limit", 1}}).value("last_seq", 0ull); }
-
   // Every event of `type`, in log order.
   std::vector<json> events_of(const std::string& type) {
     std::vector<json> out;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <set>
 
+#include "tests/features/refusal_checks.h"
 #include "tests/sync_daemon/sync_daemon_fixture.h"
 
 namespace distsync::testing {
@@ -11,20 +12,7 @@ namespace {
 
 using nlohmann::json;
 
-class ServerGroupTest : public SyncDaemonFixture {
- protected:
-  std::uint64_t last_seq() { return call("events.read", {{"from", 1}, {"limit", 1}}).value("last_seq", 0ull); }
-
-  // The one line on stderr of a refused command, and that the log did not move.
-  void expect_refused(std::vector<std::string> args, const std::string& says) {
-    const std::uint64_t before = last_seq();
-    auto r = cli(args);
-    EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-    EXPECT_NE(r.err.find(says), std::string::npos) << r.err;
-    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-    EXPECT_EQ(last_seq(), before);
-  }
-};
+class ServerGroupTest : public RefusalChecks<SyncDaemonFixture> {};
 
 TEST_F(ServerGroupTest, JoiningServerIsSyncedAndGroupsNest) {
   const std::string alpha = dir_.sub("alpha"), beta = dir_.sub("beta");
