@@ -13,14 +13,16 @@
 // folder once. A file that fails (vanished, changed, no space) is reported and its temp
 // removed; the others still land. A cancel seen before the renames removes every temp.
 //
-// The bytes reach the disk while the copy runs. A file of 1 MiB or more is written past the
-// page cache (O_DIRECT from an aligned buffer, direct_io.h; buffered where the file system
-// refuses it), so the disk takes it at its own speed and the barrier has only metadata left
-// to commit. A smaller file is written buffered and its writeback started (sync_file_range
-// SYNC_FILE_RANGE_WRITE) at once, so the barrier mostly waits for I/O already under way. A copy whose expected
-// SHA-256 is unknown hashes the bytes as it copies them (one read of the source serves both)
-// and reports the hash; given the stamp the plan saw (size and mtime), it refuses a source
-// that changed since, so the hash it reports belongs to that stamp.
+// A big file's bytes reach the disk while the copy runs. A file of 1 MiB or more is written
+// past the page cache (O_DIRECT from an aligned buffer, direct_io.h; buffered, with its
+// writeback started per chunk, where the file system refuses it), so the disk takes it at its
+// own speed and the barrier has only metadata left to commit. A smaller file is written
+// buffered and left to the batch's one barrier, which writes all of them back in one pass.
+// A batch publishes a new file with renameat2(RENAME_NOREPLACE) and frees a replaced file's
+// blocks after the folder sync, not inside the rename. A copy whose expected SHA-256 is
+// unknown hashes the bytes as it copies them (one read of the source serves both) and
+// reports the hash; given the stamp the plan saw (size and mtime), it refuses a source that
+// changed since, so the hash it reports belongs to that stamp.
 //
 // Thread-safe: concurrent copies may share a BandwidthLimiter. Borrowed pointers in
 // CopyOptions must outlive the call.
