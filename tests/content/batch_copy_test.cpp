@@ -82,6 +82,24 @@ TEST_P(BatchCopyTest, ReplacedFilesGetTheNewBytesAndLeaveNoKeeperBehind) {
   EXPECT_EQ(entries, requests.size());
 }
 
+// The replaced file loses every link the batch gave it: a hard link outside the target is
+// its only name afterwards, so the keeper was unlinked, not just hidden from the listing.
+TEST_P(BatchCopyTest, AReplacedFileKeepsOnlyTheLinksItHadBeforeTheBatch) {
+  testing::write_file(src_.sub("Patches/kb.msu"), testing::pattern_bytes(5000, 7));
+  testing::write_file(dst_.sub("Patches/kb.msu"), "old");
+  const std::string outside = dst_.sub("outside-link");
+  fs::create_hard_link(dst_.sub("Patches/kb.msu"), outside);
+  ASSERT_EQ(fs::hard_link_count(outside), 2u);
+  std::vector<CopyResult> results =
+      copy_files_atomic({{src_.sub("Patches/kb.msu"), dst_.sub("Patches/kb.msu"), ""}}, options());
+  ASSERT_EQ(results.size(), 1u);
+  ASSERT_TRUE(results[0].ok()) << results[0].status.to_string();
+  EXPECT_EQ(fs::hard_link_count(outside), 1u);
+  EXPECT_EQ(testing::read_file(outside), "old");
+  EXPECT_EQ(fs::hard_link_count(dst_.sub("Patches/kb.msu")), 1u);
+  EXPECT_EQ(testing::read_file(dst_.sub("Patches/kb.msu")), testing::pattern_bytes(5000, 7));
+}
+
 TEST_P(BatchCopyTest, AVanishedSourceFailsAloneAndTheOthersLand) {
   testing::write_file(src_.sub("a"), "first");
   testing::write_file(src_.sub("c"), "third");
