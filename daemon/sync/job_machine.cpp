@@ -70,7 +70,8 @@ JobStep step(JobPhase state, JobEvent event) {
         case E::kCancel:
           return {S::kCancelling, {A::kCancelCopies}};
         case E::kIdle:
-          return {S::kEnded, {A::kRemoveTemps, A::kPrune, A::kAppendFinal}};
+          return {S::kEnded,
+                  {A::kRemoveTemps, A::kPrune, A::kAppendFinal, A::kRememberHashes}};
         case E::kHeld:
           return {S::kCopy, {A::kAppendPaused}};
         case E::kReleased:
@@ -84,7 +85,7 @@ JobStep step(JobPhase state, JobEvent event) {
           // Files that landed before the cancel are recorded; failures are not retried.
           return {S::kCancelling, {A::kRecordBatch}};
         case E::kIdle:
-          return {S::kEnded, {A::kRemoveTemps, A::kAppendCancelled}};
+          return {S::kEnded, {A::kRemoveTemps, A::kAppendCancelled, A::kRememberHashes}};
         default:
           return {S::kCancelling, {}};
       }

@@ -81,6 +81,9 @@ enum class JobAction {
   kAppendCancelled,  // SyncCancelled
   kAppendPaused,     // SyncPaused naming the closed window and when it opens
   kAppendResumed,    // SyncResumed with how long the job was paused
+  kRememberHashes,   // the hashes the copies computed, into the hash cache, after the job's
+                     // last event: the cache only spares the next plan work, so neither
+                     // `sync --wait` nor a subscriber waits for it
 };
 
 struct JobStep {

@@ -188,6 +188,8 @@ class SyncJob {
         return std::nullopt;
       case JobAction::kRemoveTemps:
         for (const auto& root : job_.roots) (void)job_.target->remove_stale_temps(root.target_dir);
+        return std::nullopt;
+      case JobAction::kRememberHashes:
         remember_learned_hashes();
         return std::nullopt;
       case JobAction::kPrune:

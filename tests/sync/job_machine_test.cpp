@@ -49,7 +49,8 @@ TEST(JobMachineTest, CopyRecordsBatchesResubmitsRetriesAndEndsWhenIdle) {
   EXPECT_EQ(at(S::kCopy, E::kRetryDue), (JobStep{S::kCopy, {A::kResubmitDue}}));
   EXPECT_EQ(at(S::kCopy, E::kLogAppended), (JobStep{S::kCopy, {}}));
   EXPECT_EQ(at(S::kCopy, E::kIdle),
-            (JobStep{S::kEnded, {A::kRemoveTemps, A::kPrune, A::kAppendFinal}}));
+            (JobStep{S::kEnded,
+                     {A::kRemoveTemps, A::kPrune, A::kAppendFinal, A::kRememberHashes}}));
 }
 
 TEST(JobMachineTest, CancelWhileCopyingDrainsTheBatchesThenAppendsSyncCancelled) {
@@ -58,7 +59,7 @@ TEST(JobMachineTest, CancelWhileCopyingDrainsTheBatchesThenAppendsSyncCancelled)
   EXPECT_EQ(at(S::kCancelling, E::kRetryDue), (JobStep{S::kCancelling, {}}));
   EXPECT_EQ(at(S::kCancelling, E::kCancel), (JobStep{S::kCancelling, {}}));
   EXPECT_EQ(at(S::kCancelling, E::kIdle),
-            (JobStep{S::kEnded, {A::kRemoveTemps, A::kAppendCancelled}}));
+            (JobStep{S::kEnded, {A::kRemoveTemps, A::kAppendCancelled, A::kRememberHashes}}));
 }
 
 TEST(JobMachineTest, AClosedWindowPausesAndResumesACopyingJobButNotACancellingOne) {
@@ -125,7 +126,8 @@ TEST(JobMachineTest, AWholeSyncWalksGatePrepareCopyEnd) {
   EXPECT_EQ(actions, (std::vector<A>{A::kCheckGate, A::kCheckGate, A::kPrepare, A::kStartGate,
                                      A::kSubmitPlan, A::kRecordBatch, A::kResubmitDue,
                                      A::kResubmitDue, A::kRecordBatch, A::kResubmitDue,
-                                     A::kRemoveTemps, A::kPrune, A::kAppendFinal}));
+                                     A::kRemoveTemps, A::kPrune, A::kAppendFinal,
+                                     A::kRememberHashes}));
 }
 
 }  // namespace
