@@ -17,6 +17,7 @@
 #include <set>
 #include <vector>
 
+#include "daemon/content/buffer_pool.h"
 #include "daemon/content/direct_io.h"
 #include "daemon/content/durable_file.h"
 #include "daemon/content/safe_path.h"
@@ -46,6 +47,7 @@ constexpr int kTempNameAttempts = 16;
 constexpr std::uint64_t kSmallFileBytes = 1 << 20;
 // The user-space buffer when bytes pass through it (hashing, or no copy_file_range).
 constexpr std::size_t kCopyBufferBytes = 1 << 20;
+static_assert(kBufferAlign % kDirectAlign == 0, "a lent buffer must do for O_DIRECT");
 
 std::int64_t mtime_ns_of(const struct stat& st) {
   return static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
@@ -288,9 +290,7 @@ class Copier {
     bool use_cfr = options_.use_copy_file_range && !hash;
     std::optional<Sha256Stream> sha;
     if (hash) sha.emplace();
-    // One buffer per thread, allocated (and zeroed) once: a batch copies thousands of small
-    // files, and zeroing 1 MiB for each of them would cost more than copying them.
-    thread_local std::vector<char> buffer;
+    BufferLease buffer;  // from the pool on first use, back to it when the file is done
     std::uint64_t done = 0;
     while (done < size) {
       if (cancelled()) return fail(CopyFailure::kCancelled, "cancelled");
@@ -310,7 +310,8 @@ class Copier {
             continue;
           }
         } else {
-          if (buffer.empty()) buffer.resize(kCopyBufferBytes);
+          if (!buffer) buffer = lend_buffer(kCopyBufferBytes);
+          if (!buffer) return fail(CopyFailure::kIOError, "cannot allocate a copy buffer");
           std::size_t len = std::min<std::uint64_t>(want - chunk_done, buffer.size());
           off_t at = static_cast<off_t>(done + chunk_done);
           n = ::pread(src_.get(), buffer.data(), len, at);
@@ -362,8 +363,9 @@ class Copier {
   // stays open buffered as tmp_ for its mode, times, barrier and verify; nothing is written
   // through tmp_, so the two descriptors never hold different bytes for one range.
   Direct copy_bytes_direct() {
-    char* buffer = direct_buffer();
-    if (buffer == nullptr) return Direct::kUnsupported;
+    BufferLease lease = lend_buffer(kDirectBufferBytes);
+    if (!lease) return Direct::kUnsupported;
+    char* buffer = lease.data();
     Fd out(open_direct(temp_));
     if (out.get() < 0) return Direct::kUnsupported;  // EINVAL: no O_DIRECT on this file system
     const std::uint64_t size = static_cast<std::uint64_t>(src_st_.st_size);

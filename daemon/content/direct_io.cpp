@@ -4,20 +4,9 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
-#include <memory>
 
 namespace distsync {
-
-char* direct_buffer() {
-  struct Free {
-    void operator()(char* p) const { std::free(p); }
-  };
-  thread_local std::unique_ptr<char, Free> buffer(
-      static_cast<char*>(std::aligned_alloc(kDirectAlign, kDirectBufferBytes)));
-  return buffer.get();
-}
 
 int open_direct(const std::string& path) {
   return ::open(path.c_str(), O_WRONLY | O_DIRECT | O_CLOEXEC);

@@ -12,7 +12,7 @@
 // zeros to that alignment and the file is cut back to its size afterwards (ftruncate), so a
 // file of any size can be written this way.
 //
-// Stateless apart from one buffer per thread; thread-safe.
+// Stateless and thread-safe; the aligned buffer is the caller's (buffer_pool.h lends them).
 #pragma once
 
 #include <sys/types.h>
@@ -24,14 +24,10 @@
 namespace distsync {
 
 inline constexpr std::size_t kDirectAlign = 4096;
-// What one direct write takes at most (the size of each thread's buffer).
+// What one direct write takes at most (the size of the buffer a direct copy borrows).
 inline constexpr std::size_t kDirectBufferBytes = 4 << 20;
 
 constexpr std::uint64_t align_up(std::uint64_t n, std::uint64_t to) { return (n + to - 1) / to * to; }
-
-// This thread's kDirectBufferBytes buffer, aligned to kDirectAlign, allocated on first use and
-// kept for the thread's life; nullptr when it cannot be allocated.
-char* direct_buffer();
 
 // Opens the existing file `path` for writing with O_DIRECT. -1 with errno set when it cannot
 // (EINVAL: the file system does not do O_DIRECT; use buffered writes).
