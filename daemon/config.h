@@ -43,7 +43,7 @@ struct DaemonConfig {
   int copy_workers = 4;        // copy worker threads inside the daemon
   std::string copy_endpoint;   // where external distsync-worker processes connect; empty: none
   int max_concurrent_copies = 16;  // global cap over all servers
-  int copy_batch_files = 512;      // most files in one batch (one TASK, one barrier)
+  int copy_batch_files = 2048;     // most files in one batch (one TASK, one barrier)
   // The prune guard: a prune of more than this share of a folder's files, or more files.
   int prune_guard_percent = 10;
   std::int64_t prune_guard_files = 1000;

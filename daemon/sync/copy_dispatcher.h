@@ -93,7 +93,7 @@ struct DispatcherOptions {
   std::size_t max_concurrent = 16;
   bool use_copy_file_range = true;
   BatchSync batch_sync = BatchSync::kSyncfs;  // told to in-process workers
-  std::size_t max_batch_files = 512;
+  std::size_t max_batch_files = 2048;
   std::uint64_t max_batch_bytes = 256ull << 20;
   // Told to in-process workers, which open SMB targets with it; may be null (then only
   // credential-less targets work). Must outlive the dispatcher.
