@@ -9,6 +9,66 @@ namespace {
 
 using nlohmann::json;
 
+// Writes one JSON object into *out, member by member, in the order they are given; a value
+// written through value(KEY) must be complete before the next member. Strings are written as
+// json_text.h writes them (the caller's strings are UTF-8: every string of a message either
+// came from a decoded frame, which the parser checked, or from a manifest, which refuses
+// names that are not).
+class ObjectWriter {
+ public:
+  explicit ObjectWriter(std::string* out) : out_(out) { out_->push_back('{'); }
+  // The destructor closes an object that close() did not.
+  ~ObjectWriter() { close(); }
+  ObjectWriter(const ObjectWriter&) = delete;
+  ObjectWriter& operator=(const ObjectWriter&) = delete;
+
+  void string(std::string_view key, std::string_view v) { append_json_string(value(key), v); }
+  template <typename Int>
+  void number(std::string_view key, Int v) {
+    append_json_int(value(key), v);
+  }
+  void boolean(std::string_view key, bool v) { value(key)->append(v ? "true" : "false"); }
+  // Writes `"key":` and returns the string to append the member's value to.
+  std::string* value(std::string_view key) {
+    if (members_++ > 0) out_->push_back(',');
+    append_json_string(out_, key);
+    out_->push_back(':');
+    return out_;
+  }
+  void close() {
+    if (open_) out_->push_back('}');
+    open_ = false;
+  }
+
+ private:
+  std::string* out_;
+  int members_ = 0;
+  bool open_ = true;
+};
+
+// Writes one JSON array into *out; element() before each element's value.
+class ArrayWriter {
+ public:
+  explicit ArrayWriter(std::string* out) : out_(out) { out_->push_back('['); }
+  ~ArrayWriter() { close(); }
+  ArrayWriter(const ArrayWriter&) = delete;
+  ArrayWriter& operator=(const ArrayWriter&) = delete;
+
+  std::string* element() {
+    if (elements_++ > 0) out_->push_back(',');
+    return out_;
+  }
+  void close() {
+    if (open_) out_->push_back(']');
+    open_ = false;
+  }
+
+ private:
+  std::string* out_;
+  std::size_t elements_ = 0;
+  bool open_ = true;
+};
+
 struct Encoder {
   EncodedMessage operator()(const ReadyMsg& m) const {
     return {"READY", json{{"worker", m.worker}, {"pid", m.pid}}.dump()};
@@ -16,41 +76,59 @@ struct Encoder {
   EncodedMessage operator()(const HeartbeatMsg& m) const {
     return {"HEARTBEAT", json{{"busy", m.busy}}.dump()};
   }
+  // TASK and RESULT carry one object per file, thousands in a batch: written straight into
+  // the frame instead of built as a json tree first (encoding and decoding those trees took a
+  // tenth of the daemon's CPU in a sync of 20,000 small files). Members are in sorted order,
+  // as the json tree wrote them, so the frames are the bytes they always were.
   EncodedMessage operator()(const TaskMsg& m) const {
-    json files = json::array();
-    for (const auto& f : m.files) {
-      files.push_back(json{{"source", f.source},
-                           {"target", f.target},
-                           {"size", f.size},
-                           {"mtime_ns", f.mtime_ns},
-                           {"sha256", f.sha256}});
+    std::string body;
+    body.reserve(160 + m.files.size() * 256);
+    ObjectWriter task(&body);
+    task.number("bandwidth_bps", m.bandwidth_bps);
+    task.number("dispatch", m.dispatch);
+    {
+      ArrayWriter files(task.value("files"));
+      for (const auto& f : m.files) {
+        ObjectWriter file(files.element());
+        file.number("mtime_ns", f.mtime_ns);
+        file.string("sha256", f.sha256);
+        file.number("size", f.size);
+        file.string("source", f.source);
+        file.string("target", f.target);
+      }
     }
-    json body{{"dispatch", m.dispatch},
-              {"files", std::move(files)},
-              {"verify", m.verify},
-              {"bandwidth_bps", m.bandwidth_bps},
-              {"limit_key", m.limit_key}};
+    task.string("limit_key", m.limit_key);
+    if (m.rate_share) task.boolean("rate_share", true);
     // Only for targets other than local folders, so a local TASK is the frame it always was.
     if (!m.target_root.empty()) {
-      body["target"] = json{{"root", m.target_root}, {"credential", m.credential}};
+      ObjectWriter target(task.value("target"));
+      target.string("credential", m.credential);
+      target.string("root", m.target_root);
     }
-    if (m.rate_share) body["rate_share"] = true;
-    return {"TASK", body.dump()};
+    task.boolean("verify", m.verify);
+    task.close();
+    return {"TASK", std::move(body)};
   }
   EncodedMessage operator()(const ResultMsg& m) const {
-    json files = json::array();
-    for (const auto& f : m.files) {
-      files.push_back(json{{"ok", f.ok},
-                           {"failure", f.failure},
-                           {"message", f.message},
-                           {"bytes", f.bytes},
-                           {"sha256", f.sha256}});
+    std::string body;
+    body.reserve(128 + m.files.size() * 128);
+    ObjectWriter result(&body);
+    result.number("dispatch", m.dispatch);
+    result.string("failure", m.failure);
+    {
+      ArrayWriter files(result.value("files"));
+      for (const auto& f : m.files) {
+        ObjectWriter file(files.element());
+        file.number("bytes", f.bytes);
+        file.string("failure", f.failure);
+        file.string("message", f.message);
+        file.boolean("ok", f.ok);
+        file.string("sha256", f.sha256);
+      }
     }
-    return {"RESULT", json{{"dispatch", m.dispatch},
-                           {"failure", m.failure},
-                           {"message", m.message},
-                           {"files", std::move(files)}}
-                          .dump()};
+    result.string("message", m.message);
+    result.close();
+    return {"RESULT", std::move(body)};
   }
   EncodedMessage operator()(const CancelMsg& m) const {
     return {"CANCEL", json{{"dispatch", m.dispatch}}.dump()};

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "daemon/sync/retry_policy.h"
 
 namespace distsync {
@@ -28,6 +30,47 @@ TEST(CopyProtocolTest, EveryMessageRoundTrips) {
     ASSERT_TRUE(back.ok()) << e.verb << ": " << back.status().to_string();
     EXPECT_EQ(*back, m) << e.verb;
   }
+}
+
+// TASK and RESULT are written without a json tree: the frames must stay the bytes the tree
+// wrote (sorted members), for every string a name can hold.
+TEST(CopyProtocolTest, TaskAndResultFramesAreTheBytesAJsonTreeWrites) {
+  const std::string odd = "Patches/\"q\" back\\slash\ttab\nline caf\u00e9 \u6f22";
+  TaskMsg task{9,   {{"/c/" + odd, "/s/" + odd, 7, -1, "ab"}, {"/c/b", "/s/b", 0, 0, ""}},
+               true, 2500, "srv/" + odd, "\\\\fs\\share", "cred", true};
+  using nlohmann::json;
+  json files = json::array();
+  for (const auto& f : task.files) {
+    files.push_back(json{{"source", f.source}, {"target", f.target}, {"size", f.size},
+                         {"mtime_ns", f.mtime_ns}, {"sha256", f.sha256}});
+  }
+  json want{{"dispatch", task.dispatch}, {"files", files}, {"verify", task.verify},
+            {"bandwidth_bps", task.bandwidth_bps}, {"limit_key", task.limit_key},
+            {"target", json{{"root", task.target_root}, {"credential", task.credential}}},
+            {"rate_share", true}};
+  EXPECT_EQ(encode_copy_message(task).body, want.dump());
+
+  ResultMsg result{9, "none", odd, {{false, "io_error", odd, 3, ""}, {true, "none", "", 7, "ab"}}};
+  json results = json::array();
+  for (const auto& f : result.files) {
+    results.push_back(json{{"ok", f.ok}, {"failure", f.failure}, {"message", f.message},
+                           {"bytes", f.bytes}, {"sha256", f.sha256}});
+  }
+  json want_result{{"dispatch", result.dispatch}, {"failure", result.failure},
+                   {"message", result.message}, {"files", results}};
+  EXPECT_EQ(encode_copy_message(result).body, want_result.dump());
+}
+
+TEST(CopyProtocolTest, ControlCharactersInANameRoundTrip) {
+  std::string name = "a";
+  for (char c = 1; c < 0x20; ++c) name.push_back(c);
+  name += "\x7f\"\\z";
+  TaskMsg task{3, {{"/c/" + name, "/s/" + name, 1, 2, ""}}, false, 0, name, "", "", false};
+  EncodedMessage e = encode_copy_message(task);
+  Result<CopyMessage> back = decode_copy_message(e.verb, e.body);
+  ASSERT_TRUE(back.ok()) << back.status().to_string();
+  EXPECT_EQ(*back, CopyMessage(task));
+  EXPECT_EQ(e.body.find('\n'), std::string::npos) << "a raw control character in " << e.body;
 }
 
 TEST(CopyProtocolTest, ATaskToAShareNamesItsTargetAndALocalTaskDoesNot) {
