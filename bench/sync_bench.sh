@@ -31,7 +31,9 @@
 # writes reach the disk) over a sparse file in the temp dir; the source, the daemon's data dir
 # and the log stay where they are. Each contender then meets the same empty file system instead
 # of whatever the previous ones left: on a long-used file system the same copy swung 2-4x.
-# The noop and inc rows run on the last file system made (the warm sync's).
+# The noop and inc rows run on the last file system made (the warm sync's). On "full" the loop
+# device slows buffered writeback (the durable baseline's sync -f) far more than distsync's
+# O_DIRECT writes: read "full" from a run without --fresh-fs.
 # "log" runs distsync_log_bench (8 durable appenders vs raw batched LMDB), "bus" runs
 # distsync_bus_bench (bus vs raw ZeroMQ PUB/SUB), N times each.
 #
