@@ -11,9 +11,8 @@ using nlohmann::json;
 
 // Writes one JSON object into *out, member by member, in the order they are given; a value
 // written through value(KEY) must be complete before the next member. Strings are written as
-// json_text.h writes them (the caller's strings are UTF-8: every string of a message either
-// came from a decoded frame, which the parser checked, or from a manifest, which refuses
-// names that are not).
+// json_text.h writes them: escaped, otherwise byte for byte. A string that is not UTF-8 makes
+// a frame that decode_copy_message refuses (the json tree's dump threw on it instead).
 class ObjectWriter {
  public:
   explicit ObjectWriter(std::string* out) : out_(out) { out_->push_back('{'); }
