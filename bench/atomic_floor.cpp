@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -71,6 +72,7 @@ Copied write_temp(const std::string& source, const std::string& target, std::siz
   if (out < 0) die("cannot create " + c.temp);
   for (off_t at = 0; at < st.st_size;) {
     const ssize_t n = ::pread(in, buffer.data(), buffer.size(), at);
+    if (n == 0) errno = ENODATA;  // shorter than its stat said: changed while copied
     if (n <= 0) die("cannot read " + source);
     for (ssize_t w = 0; w < n;) {
       const ssize_t k = ::pwrite(out, buffer.data() + w, static_cast<std::size_t>(n - w), at + w);
